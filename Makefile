@@ -1,0 +1,88 @@
+# faultline - see README.md.  The two commands: make run, make test.
+
+CC ?= cc
+PKGS := unicorn libelf
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wstrict-prototypes \
+	-Wno-missing-field-initializers -g -O2 -MMD -MP -I.
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lunicorn -lelf) -lm
+
+ifeq ($(SANITIZE),1)
+BUILD := build/san
+CFLAGS_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -DVM_POISON
+else
+BUILD := build
+CFLAGS_SAN :=
+endif
+CFLAGS := $(CFLAGS_BASE) $(CFLAGS_SAN) $(EXTRA_CFLAGS)
+LDFLAGS += $(CFLAGS_SAN)
+
+VM_SRCS := $(wildcard vm/*.c)
+LOADER_SRCS := $(wildcard loader/*.c)
+EMU_SRCS := $(filter-out emu/main.c,$(wildcard emu/*.c))
+LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(VM_SRCS) $(LOADER_SRCS) $(EMU_SRCS))
+MAIN_OBJ := $(BUILD)/emu/main.o
+
+TEST_SRCS := $(wildcard tests/test_*.c)
+TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+
+.PHONY: all deps run test unit e2e golden testprogs fuzz bench clean
+
+all: $(BUILD)/faultline
+
+deps:
+	@sh scripts/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libfaultline.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/faultline: $(MAIN_OBJ) $(BUILD)/libfaultline.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libfaultline.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+
+# --- test programs (static glibc, static musl, -nostdlib) ------------------------
+include testprogs/testprogs.mk
+
+# --- the two commands --------------------------------------------------------------
+run: deps
+	@$(MAKE) --no-print-directory all testprogs
+	@echo '$$ build/faultline run --summary --trace - build/testprogs/hello.glibc'
+	@build/faultline run --summary --trace - build/testprogs/hello.glibc
+
+test:
+	@sh scripts/deps.sh test
+	@$(MAKE) --no-print-directory SANITIZE=1 unit
+	@$(MAKE) --no-print-directory SANITIZE=1 all
+	@$(MAKE) --no-print-directory testprogs
+	@$(MAKE) --no-print-directory e2e FAULTLINE=build/san/faultline
+
+unit: $(TEST_BINS)
+	@sh tests/run-unit.sh $(TEST_BINS)
+
+FAULTLINE ?= build/faultline
+e2e:
+	@sh tests/e2e.sh $(FAULTLINE)
+
+# Regenerate golden files; review the diff before committing it.
+golden: all testprogs
+	@sh tests/e2e.sh --regenerate build/faultline
+
+fuzz:
+	@sh scripts/deps.sh fuzz
+	@sh tests/fuzz/run.sh
+
+bench:
+	@sh scripts/deps.sh bench
+	@$(MAKE) --no-print-directory all testprogs
+	@sh bench/run.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,143 @@
+/*
+ * access.c - the software MMU.  It performs an access the way the
+ * emulated CPU does (walk the tables; on a miss fault and retry; set the
+ * Accessed and Dirty bits), so that system calls reach guest memory with
+ * the same faults, traced as kernel mode, and vm/ can be tested without a
+ * CPU.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <string.h>
+
+static bool pte_allows(pte_t e, vm_access_t access)
+{
+    if (!(e & PTE_P) || !(e & PTE_U))
+        return false;
+    if (access == VM_PROT_WRITE && !(e & PTE_W))
+        return false; /* CR0.WP: the kernel obeys R/W too */
+    if (access == VM_PROT_EXEC && (e & PTE_NX))
+        return false;
+    return true;
+}
+
+/* Host address of guest byte addr for the access, faulting it in; NULL
+ * when the fault fails. */
+static uint8_t *translate(struct vm_mm *mm, uint64_t addr, vm_access_t access,
+                          enum vm_mode mode)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        pte_t *pte = addr < VM_USER_END ? pt_walk(mm, addr, false) : NULL;
+        if (pte && pte_allows(*pte, access)) {
+            *pte |= PTE_A;
+            if (access == VM_PROT_WRITE)
+                *pte |= PTE_D;
+            return frame_bytes(mm->vm, pte_frame(*pte)) + (addr & ~VM_PAGE_MASK);
+        }
+        if (!vm_fault_ok(vm_fault(mm, addr, access, mode)))
+            return NULL;
+    }
+    vm_panic(__func__, "a successful fault left the page inaccessible");
+}
+
+int vm_touch(struct vm_mm *mm, uint64_t addr, vm_access_t access, enum vm_mode mode)
+{
+    return translate(mm, addr, access, mode) ? 0 : -EFAULT;
+}
+
+/* Walk [addr, addr + len) page by page; fn copies one piece. */
+static int for_each_piece(struct vm_mm *mm, uint64_t addr, size_t len, vm_access_t access,
+                          void (*fn)(uint8_t *guest, size_t off, size_t n, void *arg),
+                          void *arg)
+{
+    if (addr + len < addr)
+        return -EFAULT;
+    size_t off = 0;
+    while (off < len) {
+        uint64_t a = addr + off;
+        size_t n = VM_PAGE_SIZE - (a & ~VM_PAGE_MASK);
+        if (n > len - off)
+            n = len - off;
+        uint8_t *p = translate(mm, a, access, VM_KERNEL);
+        if (!p)
+            return -EFAULT;
+        fn(p, off, n, arg);
+        off += n;
+    }
+    return 0;
+}
+
+static void piece_in(uint8_t *guest, size_t off, size_t n, void *arg)
+{
+    memcpy((uint8_t *)arg + off, guest, n);
+}
+
+static void piece_out(uint8_t *guest, size_t off, size_t n, void *arg)
+{
+    memcpy(guest, (const uint8_t *)arg + off, n);
+}
+
+static void piece_zero(uint8_t *guest, size_t off, size_t n, void *arg)
+{
+    (void)off;
+    (void)arg;
+    memset(guest, 0, n);
+}
+
+int vm_copy_in(struct vm_mm *mm, void *dst, uint64_t src, size_t len)
+{
+    return for_each_piece(mm, src, len, VM_PROT_READ, piece_in, dst);
+}
+
+/* Code written behind the CPU's back must be retranslated. */
+static void note_code_write(struct vm_mm *mm, uint64_t dst, size_t len)
+{
+    struct vm_port *port = &mm->vm->port;
+    if (!port->code_changed || !len)
+        return;
+    for (uint64_t a = dst; a < dst + len;) {
+        struct vm_area *area = area_find(mm, a);
+        if (!area)
+            break;
+        uint64_t end = area->end < dst + len ? area->end : dst + len;
+        if (area->prot & VM_PROT_EXEC)
+            port->code_changed(port->ctx, mm, a, end - a);
+        a = end;
+    }
+}
+
+int vm_copy_out(struct vm_mm *mm, uint64_t dst, const void *src, size_t len)
+{
+    int err = for_each_piece(mm, dst, len, VM_PROT_WRITE, piece_out, (void *)src);
+    if (!err)
+        note_code_write(mm, dst, len);
+    return err;
+}
+
+int vm_zero_out(struct vm_mm *mm, uint64_t dst, size_t len)
+{
+    int err = for_each_piece(mm, dst, len, VM_PROT_WRITE, piece_zero, NULL);
+    if (!err)
+        note_code_write(mm, dst, len);
+    return err;
+}
+
+long vm_copy_str_in(struct vm_mm *mm, char *dst, uint64_t src, size_t max)
+{
+    size_t n = 0;
+    while (n < max) {
+        const uint8_t *p = translate(mm, src + n, VM_PROT_READ, VM_KERNEL);
+        if (!p)
+            return -EFAULT;
+        size_t chunk = VM_PAGE_SIZE - ((src + n) & ~VM_PAGE_MASK);
+        if (chunk > max - n)
+            chunk = max - n;
+        const uint8_t *nul = memchr(p, 0, chunk);
+        size_t take = nul ? (size_t)(nul - p) + 1 : chunk;
+        memcpy(dst + n, p, take);
+        n += take;
+        if (nul)
+            return (long)(n - 1);
+    }
+    return -ENAMETOOLONG;
+}

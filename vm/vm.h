@@ -1,0 +1,348 @@
+/*
+ * vm.h - faultline's memory system, the public face.
+ *
+ * vm/ models the virtual memory of CS:APP chapter 9 and of Linux: a small
+ * simulated DRAM of frames, real x86-64 page tables written into those
+ * frames, areas backed by objects (files or anonymous memory), a page cache,
+ * demand paging, copy-on-write, a reverse map, a swap file and reclaim.
+ * It knows nothing of the CPU that executes the guest: the emulator
+ * implements the small "port" below, and vm/ calls it when a frame becomes
+ * visible at a virtual address, stops being visible, or when a process's
+ * TLB holds translations that are no longer true.
+ *
+ * The guest address space (Linux x86-64, no ASLR):
+ *
+ *   0x7ffffffff000  +------------------+  VM_STACK_TOP
+ *                   | [stack]  v       |  grows down, limit 8 MiB
+ *                   |    gap           |
+ *   0x7ffff7fff000  +------------------+  VM_MMAP_BASE
+ *                   | mmap region  v   |  top-down: libraries, [anon]
+ *                   |                  |
+ *   0x555555554000  | PIE executable   |  VM_PIE_BASE
+ *                   |                  |
+ *   0x10000000000   +------------------+  VM_RESERVED_END (2^40)
+ *                   | frames reserve   |  physical addresses of frames and
+ *   0xf000000000    +------------------+  page tables; never guest memory
+ *                   | [heap]  ^        |  brk, after the highest segment
+ *         0x400000  | ET_EXEC image    |
+ *                   +------------------+
+ *
+ * Errors: functions return 0 or a negative Linux errno unless they say
+ * otherwise.  Only a violated internal invariant aborts, with
+ * "function: reason", in every build.
+ */
+#ifndef FAULTLINE_VM_H
+#define FAULTLINE_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VM_PAGE_SHIFT 12
+#define VM_PAGE_SIZE 4096ULL
+#define VM_PAGE_MASK (~(VM_PAGE_SIZE - 1))
+
+#define VM_STACK_TOP 0x7ffffffff000ULL
+#define VM_USER_END VM_STACK_TOP /* first address no area may reach */
+#define VM_MMAP_BASE 0x7ffff7fff000ULL
+#define VM_PIE_BASE 0x555555554000ULL
+#define VM_RESERVED_START 0xf000000000ULL
+#define VM_RESERVED_END 0x10000000000ULL
+/* Frame f lives at physical address VM_PHYS_BASE + f * VM_PAGE_SIZE. */
+#define VM_PHYS_BASE VM_RESERVED_START
+/* The top pages of the reserve are left to the emulator (trampolines). */
+#define VM_RESERVED_EMU_PAGES 16ULL
+#define VM_FRAMES_MAX \
+    ((VM_RESERVED_END - VM_RESERVED_START) / VM_PAGE_SIZE - VM_RESERVED_EMU_PAGES)
+#define VM_FRAMES_DEFAULT 16384u
+#define VM_STACK_LIMIT_DEFAULT (8ULL << 20)
+#define VM_STACK_GUARD_GAP (256ULL * VM_PAGE_SIZE)
+
+/* Protection of an area; also the kind of an access (exactly one bit). */
+enum {
+    VM_PROT_READ = 1,
+    VM_PROT_WRITE = 2,
+    VM_PROT_EXEC = 4,
+};
+typedef unsigned vm_access_t; /* VM_PROT_READ, VM_PROT_WRITE or VM_PROT_EXEC */
+
+enum vm_mode { VM_USER, VM_KERNEL };
+
+/* Area flags. */
+enum {
+    VM_AREA_SHARED = 1u << 0,    /* MAP_SHARED: writes reach the object */
+    VM_AREA_GROWSDOWN = 1u << 1, /* the stack */
+    VM_AREA_HEAP = 1u << 2,      /* the brk area */
+    VM_AREA_NORESERVE = 1u << 3, /* not charged to the commit limit */
+};
+
+/* x86-64 page-table entries, as the emulated CPU reads them. */
+typedef uint64_t pte_t;
+#define PTE_P (1ULL << 0)
+#define PTE_W (1ULL << 1)
+#define PTE_U (1ULL << 2)
+#define PTE_A (1ULL << 5)
+#define PTE_D (1ULL << 6)
+#define PTE_SWAP (1ULL << 9) /* software bit: a non-present entry holds a swap slot */
+#define PTE_NX (1ULL << 63)
+#define PTE_ADDR 0x000ffffffffff000ULL
+
+enum vm_event {
+    VM_EV_DEMAND_ZERO,
+    VM_EV_FILE_READ,
+    VM_EV_CACHE_HIT,
+    VM_EV_COW,
+    VM_EV_COW_REUSE,
+    VM_EV_SWAP_OUT,
+    VM_EV_SWAP_IN,
+    VM_EV_EVICT_CLEAN,
+    VM_EV_WRITEBACK,
+    VM_EV_SEGV,
+    VM_EV_SIGBUS,
+    VM_EV_COUNT
+};
+
+/* What one call of vm_fault did. */
+enum vm_fault_result {
+    VM_FAULT_DEMAND_ZERO,
+    VM_FAULT_FILE_READ,  /* major: read from the file */
+    VM_FAULT_CACHE_HIT,  /* minor: the page cache had it */
+    VM_FAULT_COW,        /* private copy made */
+    VM_FAULT_COW_REUSE,  /* last user of a private page: made writable */
+    VM_FAULT_SWAP_IN,    /* major: read back from swap */
+    VM_FAULT_MINOR,      /* the entry already allowed the access (A/D, stale TLB) */
+    VM_FAULT_SEGV_MAPERR,
+    VM_FAULT_SEGV_ACCERR,
+    VM_FAULT_SIGBUS,     /* file page past end of file */
+    VM_FAULT_OOM,        /* no frame and nothing left to reclaim */
+};
+
+static inline bool vm_fault_ok(enum vm_fault_result r)
+{
+    return r <= VM_FAULT_MINOR;
+}
+
+/* One traced event.  Strings are owned by vm/ and valid during the call. */
+struct vm_event_rec {
+    uint64_t seq;       /* 1, 2, ... per vm */
+    int pid;
+    enum vm_event event;
+    uint64_t vpage;     /* page-aligned virtual address */
+    char access;        /* 'R', 'W', 'X', or '-' for reclaim events */
+    char mode;          /* 'u' user, 'k' kernel, '-' reclaim */
+    const char *area;   /* area name, "-" when none */
+    int64_t frame;      /* frame number, -1 when none */
+    char detail[40];    /* "from=12", "slot=3", "off=0x2000", "MAPERR", or "-" */
+};
+
+struct vm;
+struct vm_mm;
+struct vm_area;
+struct vm_object;
+
+/* The port: what vm/ needs from whatever runs the guest.  Every callback
+ * may be NULL (then it does nothing).  ctx is the port's own pointer. */
+struct vm_port {
+    /* Frame now backs va in mm: make the CPU see its bytes there.  exec:
+     * the area is executable, so code translated earlier at va is stale.
+     * Returns 0 or -ENOMEM when the host refuses another mapping. */
+    int (*map)(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t frame, bool exec);
+    /* [va, va + npages pages) no longer show frames in mm. */
+    void (*unmap)(void *ctx, struct vm_mm *mm, uint64_t va, uint64_t npages);
+    /* An area now covers [start, end) in mm: make it reachable. */
+    int (*cover)(void *ctx, struct vm_mm *mm, uint64_t start, uint64_t end);
+    /* mm's TLB may hold translations that are no longer true (entries were
+     * removed or downgraded).  Before the CPU of mm executes another
+     * instruction it must drop them.  Called once per batch. */
+    void (*flush_tlb)(void *ctx, struct vm_mm *mm);
+    /* vm/ wrote code bytes at [va, va + len) behind the CPU's back. */
+    void (*code_changed)(void *ctx, struct vm_mm *mm, uint64_t va, uint64_t len);
+    void *ctx;
+};
+
+enum vm_policy { VM_POLICY_CLOCK, VM_POLICY_FIFO, VM_POLICY_LRU, VM_POLICY_RANDOM };
+enum vm_commit { VM_COMMIT_STRICT, VM_COMMIT_OVERCOMMIT };
+
+struct vm_config {
+    uint32_t frames;       /* DRAM size in pages, page tables included */
+    uint64_t swap_pages;   /* slots in the swap file; 0: no swap */
+    const char *swap_path; /* NULL: an unlinked temporary file */
+    enum vm_policy policy;
+    enum vm_commit commit;
+    uint64_t seed;         /* for the random policy */
+    void (*trace)(void *ctx, const struct vm_event_rec *rec);
+    void *trace_ctx;
+};
+
+/* Counters, for --summary. */
+struct vm_stats {
+    uint64_t events[VM_EV_COUNT];
+    uint64_t minor, major;       /* faults that succeeded */
+    uint64_t kernel_faults;      /* of which raised by copy-in/copy-out */
+    uint32_t frames_in_use, peak_frames;
+    uint32_t pt_frames, peak_pt_frames;
+    uint64_t swap_used, peak_swap;
+    uint64_t reclaim_scans, reclaim_batches;
+};
+
+/* --- the machine ------------------------------------------------------- */
+
+/* Create the memory system: a host memfd of cfg->frames pages (mapped once
+ * for vm/), the frame table, and the swap file when cfg->swap_pages > 0.
+ * On failure returns NULL and writes a one-line reason to err. */
+struct vm *vm_new(const struct vm_config *cfg, char *err, size_t errlen);
+/* Free everything; every mm must have been freed first. */
+void vm_free(struct vm *vm);
+void vm_set_port(struct vm *vm, const struct vm_port *port);
+/* The host memfd holding the frames, and its mapping (frame f at
+ * base + f * VM_PAGE_SIZE).  The port aliases frames from this fd. */
+int vm_dram_fd(const struct vm *vm);
+uint8_t *vm_dram_base(const struct vm *vm);
+uint32_t vm_dram_frames(const struct vm *vm);
+const struct vm_stats *vm_stats(const struct vm *vm);
+/* Fault events raised so far, for callers that label their own output. */
+uint64_t vm_event_seq(const struct vm *vm);
+const char *vm_event_name(enum vm_event ev);
+/* Parse an event name back; -1 when unknown. */
+int vm_event_parse(const char *name);
+
+/* --- address spaces ------------------------------------------------------ */
+
+/* New empty address space with its PML4 (one frame).  NULL: no frame. */
+struct vm_mm *vm_mm_new(struct vm *vm, int pid);
+/* Tear down every area, page table and frame reference of mm. */
+void vm_mm_free(struct vm_mm *mm);
+/* The child address space of fork: same areas; private writable pages are
+ * write-protected in both and shared by reference (copy-on-write); shared
+ * pages and swap entries are shared.  Flushes the parent's TLB once.
+ * Returns NULL (with nothing left behind) when frames for page tables run out. */
+struct vm_mm *vm_mm_fork(struct vm_mm *parent, int child_pid);
+void vm_mm_set_pid(struct vm_mm *mm, int pid);
+int vm_mm_pid(const struct vm_mm *mm);
+/* Physical address of the PML4: what CR3 holds. */
+uint64_t vm_mm_cr3(const struct vm_mm *mm);
+/* Opaque pointer for the port's own per-process state. */
+void vm_mm_set_port_data(struct vm_mm *mm, void *data);
+void *vm_mm_port_data(const struct vm_mm *mm);
+/* Resident and swapped pages of mm. */
+uint64_t vm_mm_rss(const struct vm_mm *mm);
+
+/* --- objects ------------------------------------------------------------- */
+
+/* The file object of an open host fd, found by device+inode so every
+ * mapping of one file shares its page cache.  The object keeps its own
+ * dup of fd.  name is what traces call it (e.g. "libc.so.6").  writable:
+ * the caller will map it MAP_SHARED with PROT_WRITE (the object then needs
+ * a writable fd; -EACCES if fd is not).  Returns a new reference or an
+ * errno through *err. */
+struct vm_object *vm_object_file(struct vm *vm, int fd, const char *name,
+                                 bool writable, int *err);
+/* A new anonymous shared object (MAP_SHARED|MAP_ANONYMOUS) of size bytes. */
+struct vm_object *vm_object_anon_shared(struct vm *vm, uint64_t size);
+void vm_object_put(struct vm_object *obj);
+/* Size in bytes of the file behind obj, as last seen. */
+uint64_t vm_object_size(const struct vm_object *obj);
+/* Write every dirty cached page of obj back to its file. */
+int vm_object_sync(struct vm_object *obj);
+/* The file changed size (ftruncate, write past end): forget cached pages
+ * past the new end. */
+void vm_object_resized(struct vm *vm, int fd);
+
+/* --- areas ---------------------------------------------------------------- */
+
+struct vm_area_info {
+    uint64_t start, end;
+    unsigned prot, flags;
+    const char *name;
+    uint64_t offset;        /* byte offset in the object */
+    uint64_t dev, ino;      /* 0 for anonymous */
+    bool file;              /* backed by a file */
+    uint64_t resident, swapped, shared; /* pages */
+};
+
+/* Create an area [start, start + len) with prot and flags, backed by obj
+ * at byte offset off (obj NULL: anonymous private, demand-zero).  The
+ * range must be page-aligned, inside the user half, outside the reserve,
+ * and free (unmap it first for MAP_FIXED).  name is copied.  The area
+ * takes its own reference on obj. */
+int vm_map(struct vm_mm *mm, uint64_t start, uint64_t len, unsigned prot,
+           unsigned flags, struct vm_object *obj, uint64_t off, const char *name);
+/* Remove every page of [start, start + len) from mm: areas are split or
+ * dropped, frames released, swap slots freed, dirty shared pages written
+ * back; one TLB flush.  Unmapping a hole is not an error. */
+int vm_unmap(struct vm_mm *mm, uint64_t start, uint64_t len);
+/* Change protection of [start, start + len), which must be fully mapped
+ * (-ENOMEM otherwise, nothing changed). */
+int vm_protect(struct vm_mm *mm, uint64_t start, uint64_t len, unsigned prot);
+/* A free range of len bytes for mmap without MAP_FIXED: the highest one
+ * below hint (or VM_MMAP_BASE), as Linux's top-down allocator does; a hint
+ * that is itself free is taken as it is.  0 when none. */
+uint64_t vm_find_free(const struct vm_mm *mm, uint64_t len, uint64_t hint);
+/* Is [start, start + len) free of areas? */
+bool vm_range_free(const struct vm_mm *mm, uint64_t start, uint64_t len);
+/* Grow or shrink the area that starts at start to end at new_end (mremap
+ * in place, brk).  Growing needs free space after it. */
+int vm_resize(struct vm_mm *mm, uint64_t start, uint64_t new_end);
+/* Move the pages of [old, old + len), one whole area, to new (free), keeping
+ * frames and swap entries (mremap MREMAP_MAYMOVE). */
+int vm_move(struct vm_mm *mm, uint64_t old, uint64_t len, uint64_t new_start);
+/* Drop the pages of [start, start + len) (madvise DONTNEED): the next touch
+ * faults again as if new (anonymous: zero; file: the file's bytes). */
+int vm_discard(struct vm_mm *mm, uint64_t start, uint64_t len);
+/* Write back dirty shared pages of [start, start + len) (msync). */
+int vm_sync(struct vm_mm *mm, uint64_t start, uint64_t len);
+
+/* brk: the heap starts at start (page-aligned, after the image). */
+void vm_brk_init(struct vm_mm *mm, uint64_t start);
+/* Move the break to new_brk (0: query).  Returns the new break; on
+ * failure the old one, as Linux does. */
+uint64_t vm_brk(struct vm_mm *mm, uint64_t new_brk);
+/* Stack growth limit for the grows-down area (default 8 MiB). */
+void vm_set_stack_limit(struct vm_mm *mm, uint64_t limit);
+
+/* Areas in address order: fills at most max entries, returns the count. */
+size_t vm_areas(const struct vm_mm *mm, struct vm_area_info *out, size_t max);
+size_t vm_area_count(const struct vm_mm *mm);
+/* The area containing addr, or false. */
+bool vm_area_at(const struct vm_mm *mm, uint64_t addr, struct vm_area_info *out);
+
+/* --- faults and guest memory ------------------------------------------------ */
+
+/* The single fault entry: an access of kind access (one VM_PROT_* bit) at
+ * addr by mode faulted.  On success the page is present and allows the
+ * access; the caller retries.  Every outcome is traced. */
+enum vm_fault_result vm_fault(struct vm_mm *mm, uint64_t addr, vm_access_t access,
+                              enum vm_mode mode);
+
+/* Copy between the host and guest memory the way the CPU would access it:
+ * walk the tables, fault in (mode VM_KERNEL, traced), set A and D bits.
+ * Return 0 or -EFAULT (no area, wrong protection, or out of memory). */
+int vm_copy_in(struct vm_mm *mm, void *dst, uint64_t src, size_t len);
+int vm_copy_out(struct vm_mm *mm, uint64_t dst, const void *src, size_t len);
+int vm_zero_out(struct vm_mm *mm, uint64_t dst, size_t len);
+/* Copy a NUL-terminated string of at most max bytes (NUL included).
+ * Returns its length, -EFAULT, or -ENAMETOOLONG. */
+long vm_copy_str_in(struct vm_mm *mm, char *dst, uint64_t src, size_t max);
+/* The software MMU: perform one access at addr by mode (fault and retry as
+ * needed).  Returns 0 or the failing fault result's errno (-EFAULT). */
+int vm_touch(struct vm_mm *mm, uint64_t addr, vm_access_t access, enum vm_mode mode);
+/* Read the PTE for addr without side effects (0 when no table). */
+pte_t vm_pte(const struct vm_mm *mm, uint64_t addr);
+
+/* --- reclaim ------------------------------------------------------------- */
+
+/* Evict up to n pages now (normally it happens on its own when free frames
+ * run low).  Returns the number evicted. */
+uint32_t vm_reclaim(struct vm *vm, uint32_t n);
+/* Frames free right now. */
+uint32_t vm_frames_free(const struct vm *vm);
+
+/* --- checking -------------------------------------------------------------- */
+
+/* Check every invariant of the machine: refcounts equal mapping PTEs plus
+ * cache references, rmap agrees with the page tables, no frame both free
+ * and used, areas sorted and disjoint, swap slots agree with swap entries.
+ * Aborts with "vm_check: reason" on the first violation. */
+void vm_check(const struct vm *vm);
+
+#endif
