@@ -28,8 +28,8 @@ TestSuite(fork, .init = setup, .fini = teardown);
 
 Test(fork, child_shares_frames_read_only)
 {
-    rec.flushes = 0;
-    struct vm_mm *child = vm_mm_fork(parent, 2);
+    rec.flushes = rec.maps = rec.map_calls = 0;
+    struct vm_mm *child = vm_mm_fork(parent, 2, NULL);
     cr_assert_not_null(child);
     cr_assert_eq(rec.flushes, 1, "one TLB flush for the parent");
     cr_assert_eq(rec.last_flush, parent);
@@ -43,12 +43,14 @@ Test(fork, child_shares_frames_read_only)
         cr_assert_eq(vm->dram.frames[pte_frame(p)].refs, 2);
     }
     cr_assert_eq(vm_mm_rss(child), 5);
+    cr_assert_eq(rec.maps, 5, "every present page aliased in the child");
+    cr_assert_leq(rec.map_calls, 2, "neighbouring frames aliased in one call per area");
     vm_mm_free(child);
 }
 
 Test(fork, both_write_gives_cow_in_each)
 {
-    struct vm_mm *child = vm_mm_fork(parent, 2);
+    struct vm_mm *child = vm_mm_fork(parent, 2, NULL);
     rec.n = 0;
     poke8(child, 0x10000, 99);
     expect_event(VM_EV_COW, 0x10000);
@@ -68,7 +70,7 @@ Test(fork, both_write_gives_cow_in_each)
 
 Test(fork, child_exit_before_parent_write_gives_reuse)
 {
-    struct vm_mm *child = vm_mm_fork(parent, 2);
+    struct vm_mm *child = vm_mm_fork(parent, 2, NULL);
     vm_mm_free(child);
     rec.n = 0;
     poke8(parent, 0x12000, 1);
@@ -78,7 +80,7 @@ Test(fork, child_exit_before_parent_write_gives_reuse)
 
 Test(fork, read_only_pages_stay_shared_without_faults)
 {
-    struct vm_mm *child = vm_mm_fork(parent, 2);
+    struct vm_mm *child = vm_mm_fork(parent, 2, NULL);
     rec.n = 0;
     cr_assert_eq(peek8(child, 0x20000), 0);
     cr_assert_eq(rec.n, 0, "already present in the child");
@@ -87,8 +89,8 @@ Test(fork, read_only_pages_stay_shared_without_faults)
 
 Test(fork, grandchild_chain_counts_references)
 {
-    struct vm_mm *child = vm_mm_fork(parent, 2);
-    struct vm_mm *grand = vm_mm_fork(child, 3);
+    struct vm_mm *child = vm_mm_fork(parent, 2, NULL);
+    struct vm_mm *grand = vm_mm_fork(child, 3, NULL);
     uint32_t f = pte_frame(vm_pte(parent, 0x10000));
     cr_assert_eq(vm->dram.frames[f].refs, 3);
     cr_assert_eq(vm->dram.frames[f].nrmap, 3);
@@ -103,7 +105,7 @@ Test(fork, fork_charges_commit_and_fails_cleanly_when_over)
 {
     vm->commit_limit = vm->committed + 2; /* less than the parent's 4 writable pages */
     size_t before = vm_frames_free(vm);
-    cr_assert_null(vm_mm_fork(parent, 2));
+    cr_assert_null(vm_mm_fork(parent, 2, NULL));
     cr_assert_eq(vm_frames_free(vm), before, "nothing left behind");
     vm_check(vm);
 }

@@ -78,7 +78,7 @@ Test(swap, shared_victim_is_unmapped_from_every_process)
     struct vm_mm *p = vm_mm_new(vm, 1);
     cr_assert_eq(vm_map(p, 0x10000, PG, RW, 0, NULL, 0, "[anon]"), 0);
     poke8(p, 0x10000, 42);
-    struct vm_mm *c = vm_mm_fork(p, 2);
+    struct vm_mm *c = vm_mm_fork(p, 2, NULL);
     rec.flushes = 0;
     cr_assert_eq(vm_reclaim(vm, 1), 1);
     cr_assert(pte_is_swap(vm_pte(p, 0x10000)) && pte_is_swap(vm_pte(c, 0x10000)));
@@ -190,7 +190,7 @@ Test(swap, shared_anonymous_pages_go_to_swap_and_come_back)
     struct vm_object *o = vm_object_anon_shared(vm, 2 * PG);
     cr_assert_eq(vm_map(p, 0x10000, 2 * PG, RW, VM_AREA_SHARED, o, 0, "[shared]"), 0);
     vm_object_put(o);
-    struct vm_mm *c = vm_mm_fork(p, 2);
+    struct vm_mm *c = vm_mm_fork(p, 2, NULL);
     poke8(c, 0x10000, 3);
     cr_assert_eq(peek8(p, 0x10000), 3, "shared memory is shared");
     cr_assert_eq(vm_reclaim(vm, 1), 1);

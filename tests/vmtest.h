@@ -21,7 +21,7 @@ struct recorder {
     struct vm_event_rec ev[MAX_EVENTS];
     char area[MAX_EVENTS][32];
     size_t n;
-    unsigned maps, unmaps, flushes, covers, code_changes;
+    unsigned maps, map_calls, unmaps, flushes, covers, code_changes;
     struct vm_mm *last_flush;
 };
 
@@ -38,10 +38,12 @@ static inline void rec_trace(void *ctx, const struct vm_event_rec *r)
     }
 }
 
-static inline int rec_map(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t f, bool exec)
+static inline int rec_map(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t f, uint64_t n,
+                          bool exec)
 {
     (void)ctx, (void)mm, (void)va, (void)f, (void)exec;
-    rec.maps++;
+    rec.maps += (unsigned)n;
+    rec.map_calls++;
     return 0;
 }
 static inline void rec_unmap(void *ctx, struct vm_mm *mm, uint64_t va, uint64_t n)

@@ -55,7 +55,7 @@ static enum vm_fault_result install(struct fault *ft, pte_t *pte, uint32_t f, bo
     *pte = e;
     rmap_add(mm->vm, f, mm, ft->va);
     mm->rss++;
-    if (port_map(mm, ft->va, f, ft->area->prot & VM_PROT_EXEC) < 0) {
+    if (port_map(mm, ft->va, f, 1, ft->area->prot & VM_PROT_EXEC) < 0) {
         /* The host refused the alias: undo, the guest gets no page. */
         *pte = 0;
         rmap_remove(mm->vm, f, mm, ft->va);

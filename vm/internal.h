@@ -261,7 +261,7 @@ static inline uint8_t *frame_bytes(const struct vm *vm, uint32_t f)
 }
 
 /* Port calls (no-ops when the port leaves them NULL). */
-int port_map(struct vm_mm *mm, uint64_t va, uint32_t f, bool exec);
+int port_map(struct vm_mm *mm, uint64_t va, uint32_t f, uint64_t npages, bool exec);
 void port_unmap(struct vm_mm *mm, uint64_t va, uint64_t npages);
 int port_cover(struct vm_mm *mm, uint64_t start, uint64_t end);
 /* Tell the port once that mm's TLB is stale, if it is. */

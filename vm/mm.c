@@ -119,10 +119,10 @@ void trace_event(struct vm *vm, struct vm_mm *mm, enum vm_event ev, uint64_t va,
 
 /* --- the port ------------------------------------------------------------------ */
 
-int port_map(struct vm_mm *mm, uint64_t va, uint32_t f, bool exec)
+int port_map(struct vm_mm *mm, uint64_t va, uint32_t f, uint64_t npages, bool exec)
 {
     struct vm_port *p = &mm->vm->port;
-    return p->map ? p->map(p->ctx, mm, va, f, exec) : 0;
+    return p->map && npages ? p->map(p->ctx, mm, va, f, npages, exec) : 0;
 }
 
 void port_unmap(struct vm_mm *mm, uint64_t va, uint64_t npages)
@@ -345,8 +345,18 @@ void vm_mm_free(struct vm_mm *mm)
 struct fork_ctx {
     struct vm_mm *child;
     const struct vm_area *area;
+    uint64_t run_va, run_pages; /* frames to alias in the child, in one call */
+    uint32_t run_frame;
     bool failed;
 };
+
+static void fork_flush_run(struct fork_ctx *fc)
+{
+    if (fc->run_pages && port_map(fc->child, fc->run_va, fc->run_frame, fc->run_pages,
+                                  fc->area->prot & VM_PROT_EXEC) < 0)
+        fc->failed = true;
+    fc->run_pages = 0;
+}
 
 static void fork_one(struct vm_mm *parent, uint64_t va, pte_t *pte, void *arg)
 {
@@ -374,6 +384,14 @@ static void fork_one(struct vm_mm *parent, uint64_t va, pte_t *pte, void *arg)
         fc->child->rss++;
         /* The child starts with clean, old entries, as Linux gives it. */
         *cpte = e & ~(PTE_A | PTE_D);
+        if (fc->run_pages && (fc->run_va + fc->run_pages * VM_PAGE_SIZE != va ||
+                              fc->run_frame + fc->run_pages != f))
+            fork_flush_run(fc);
+        if (!fc->run_pages) {
+            fc->run_va = va;
+            fc->run_frame = f;
+        }
+        fc->run_pages++;
     } else if (pte_is_swap(e)) {
         swap_slot_get(vm, pte_swap_slot(e));
         fc->child->swapped++;
@@ -381,7 +399,7 @@ static void fork_one(struct vm_mm *parent, uint64_t va, pte_t *pte, void *arg)
     }
 }
 
-struct vm_mm *vm_mm_fork(struct vm_mm *parent, int child_pid)
+struct vm_mm *vm_mm_fork(struct vm_mm *parent, int child_pid, void *child_port_data)
 {
     struct vm *vm = parent->vm;
     /* Page tables for the child must not come from reclaim in the middle
@@ -402,6 +420,7 @@ struct vm_mm *vm_mm_fork(struct vm_mm *parent, int child_pid)
         commit_uncharge(vm, charge);
         return NULL;
     }
+    child->port_data = child_port_data;
     child->brk_start = parent->brk_start;
     child->brk = parent->brk;
     child->stack_limit = parent->stack_limit;
@@ -422,6 +441,7 @@ struct vm_mm *vm_mm_fork(struct vm_mm *parent, int child_pid)
         if (port_cover(child, a->start, a->end) < 0)
             goto fail;
         pt_for_each(parent, a->start, a->end, fork_one, &fc);
+        fork_flush_run(&fc);
         if (fc.failed)
             goto fail;
     }
@@ -703,7 +723,7 @@ static void move_one(struct vm_mm *mm, uint64_t va, pte_t *pte, void *arg)
         rmap_remove(vm, f, mm, va);
         rmap_add(vm, f, mm, nva);
         port_unmap(mm, va, 1);
-        if (port_map(mm, nva, f, !(e & PTE_NX)) < 0)
+        if (port_map(mm, nva, f, 1, !(e & PTE_NX)) < 0)
             mc->failed = true;
         mm->tlb_stale = true;
     }

@@ -283,3 +283,38 @@ void vm_object_resized(struct vm *vm, int fd)
         if (o->kind == OBJ_FILE && o->dev == (uint64_t)st.st_dev && o->ino == (uint64_t)st.st_ino)
             o->size = (uint64_t)st.st_size;
 }
+
+static struct vm_object *file_object(struct vm *vm, uint64_t dev, uint64_t ino)
+{
+    for (struct vm_object *o = vm->objects; o; o = o->next)
+        if (o->kind == OBJ_FILE && o->dev == dev && o->ino == ino)
+            return o;
+    return NULL;
+}
+
+void vm_file_written(struct vm *vm, uint64_t dev, uint64_t ino, uint64_t off, const void *buf,
+                     size_t len)
+{
+    struct vm_object *o = file_object(vm, dev, ino);
+    if (!o || !len)
+        return;
+    if (off + len > o->size)
+        o->size = off + len;
+    const uint8_t *src = buf;
+    for (uint64_t at = off; at < off + len;) {
+        uint64_t index = at / VM_PAGE_SIZE, in = at % VM_PAGE_SIZE;
+        size_t n = VM_PAGE_SIZE - in < off + len - at ? (size_t)(VM_PAGE_SIZE - in)
+                                                      : (size_t)(off + len - at);
+        struct cache_entry *e = cache_lookup(o, index);
+        if (e && e->frame != NO_FRAME)
+            memcpy(frame_bytes(vm, e->frame) + in, src + (at - off), n);
+        at += n;
+    }
+}
+
+void vm_file_sync(struct vm *vm, uint64_t dev, uint64_t ino)
+{
+    struct vm_object *o = file_object(vm, dev, ino);
+    if (o)
+        vm_object_sync(o);
+}

@@ -143,10 +143,12 @@ struct vm_object;
 /* The port: what vm/ needs from whatever runs the guest.  Every callback
  * may be NULL (then it does nothing).  ctx is the port's own pointer. */
 struct vm_port {
-    /* Frame now backs va in mm: make the CPU see its bytes there.  exec:
-     * the area is executable, so code translated earlier at va is stale.
-     * Returns 0 or -ENOMEM when the host refuses another mapping. */
-    int (*map)(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t frame, bool exec);
+    /* Frames frame .. frame + npages - 1 now back the pages from va on in
+     * mm: make the CPU see their bytes there.  exec: the area is
+     * executable, so code translated earlier at va is stale.  Returns 0 or
+     * -ENOMEM when the host refuses another mapping. */
+    int (*map)(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t frame, uint64_t npages,
+               bool exec);
     /* [va, va + npages pages) no longer show frames in mm. */
     void (*unmap)(void *ctx, struct vm_mm *mm, uint64_t va, uint64_t npages);
     /* An area now covers [start, end) in mm: make it reachable. */
@@ -215,8 +217,10 @@ void vm_mm_free(struct vm_mm *mm);
 /* The child address space of fork: same areas; private writable pages are
  * write-protected in both and shared by reference (copy-on-write); shared
  * pages and swap entries are shared.  Flushes the parent's TLB once.
- * Returns NULL (with nothing left behind) when frames for page tables run out. */
-struct vm_mm *vm_mm_fork(struct vm_mm *parent, int child_pid);
+ * child_port_data is set before the port first sees the child.  Returns
+ * NULL (with nothing left behind) when page tables or the commit limit
+ * run out. */
+struct vm_mm *vm_mm_fork(struct vm_mm *parent, int child_pid, void *child_port_data);
 void vm_mm_set_pid(struct vm_mm *mm, int pid);
 int vm_mm_pid(const struct vm_mm *mm);
 /* Physical address of the PML4: what CR3 holds. */
@@ -244,9 +248,14 @@ void vm_object_put(struct vm_object *obj);
 uint64_t vm_object_size(const struct vm_object *obj);
 /* Write every dirty cached page of obj back to its file. */
 int vm_object_sync(struct vm_object *obj);
-/* The file changed size (ftruncate, write past end): forget cached pages
- * past the new end. */
+/* The file changed size (ftruncate, write past end): note its new size. */
 void vm_object_resized(struct vm *vm, int fd);
+/* write() put len bytes at off into the file dev+ino: keep its cached
+ * pages equal to the file (mappings see the new bytes). */
+void vm_file_written(struct vm *vm, uint64_t dev, uint64_t ino, uint64_t off, const void *buf,
+                     size_t len);
+/* Before read() of the file dev+ino: its dirty cached pages reach it. */
+void vm_file_sync(struct vm *vm, uint64_t dev, uint64_t ino);
 
 /* --- areas ---------------------------------------------------------------- */
 

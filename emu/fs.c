@@ -1,0 +1,302 @@
+/*
+ * fs.c - the guest's file namespace.  Every path a guest names resolves
+ * inside --root: the host kernel does the walk with openat2() and
+ * RESOLVE_IN_ROOT (".." and absolute symlinks stop at the root) and
+ * RESOLVE_NO_MAGICLINKS (no /proc/<pid>/fd tricks), so there is no
+ * userspace race between checking a path and using it.
+ *
+ * /proc/self (and /proc/<guest pid>) is the guest's own: maps, exe, cwd,
+ * fd/N are made from the emulator's state.  Other /proc entries that name
+ * a process fail; the rest (cpuinfo, meminfo, ...) are read from the host.
+ */
+#include "proc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static int host_openat2(int dirfd, const char *path, int flags, unsigned mode, uint64_t resolve)
+{
+    struct open_how how = {.flags = (uint64_t)flags, .mode = mode, .resolve = resolve};
+    long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+    return fd < 0 ? -errno : (int)fd;
+}
+
+int fs_guest_path(struct proc *p, int dirfd, const char *path, char *out, size_t outlen)
+{
+    if (path[0] == '/') {
+        if (strlen(path) >= outlen)
+            return -ENAMETOOLONG;
+        strcpy(out, path);
+        return 0;
+    }
+    const char *base;
+    if (dirfd == AT_FDCWD) {
+        base = p->cwd;
+    } else {
+        struct file *f = fd_file(p, dirfd);
+        if (!f)
+            return -EBADF;
+        if (!f->is_dir)
+            return -ENOTDIR;
+        base = f->path;
+    }
+    int n = snprintf(out, outlen, "%s%s%s", base, base[strlen(base) - 1] == '/' ? "" : "/",
+                     path);
+    return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
+}
+
+/* The guest path of a host fd opened inside the root (symlinks resolved). */
+static void canonical_path(struct emu *emu, int hostfd, char *out, size_t outlen)
+{
+    char link[64], host[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", hostfd);
+    ssize_t n = readlink(link, host, sizeof host - 1);
+    if (n <= 0)
+        return;
+    host[n] = '\0';
+    char root[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", emu->rootfd);
+    ssize_t r = readlink(link, root, sizeof root - 1);
+    if (r <= 0)
+        return;
+    root[r] = '\0';
+    const char *g = host;
+    if (strcmp(root, "/") != 0) {
+        size_t rl = (size_t)r;
+        if (strncmp(host, root, rl) != 0 || (host[rl] != '/' && host[rl] != '\0'))
+            return;
+        g = host[rl] ? host + rl : "/";
+    }
+    if (strlen(g) < outlen)
+        strcpy(out, g);
+}
+
+int fs_open(struct emu *emu, struct proc *p, int dirfd, const char *path, int flags,
+            unsigned mode)
+{
+    char abs[PATH_MAX];
+    int err = fs_guest_path(p, dirfd, path, abs, sizeof abs);
+    if (err)
+        return err;
+    return host_openat2(emu->rootfd, abs, flags | O_CLOEXEC, mode,
+                        RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+}
+
+/* A path with trailing slashes removed (but "/" stays). */
+static void trim_slashes(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 1 && s[n - 1] == '/')
+        s[--n] = '\0';
+}
+
+int fs_parent(struct emu *emu, struct proc *p, int dirfd, const char *path, char *base,
+              size_t baselen)
+{
+    if (!path[0])
+        return -ENOENT;
+    char abs[PATH_MAX];
+    int err = fs_guest_path(p, dirfd, path, abs, sizeof abs);
+    if (err)
+        return err;
+    trim_slashes(abs);
+    char *slash = strrchr(abs, '/');
+    const char *last = slash + 1;
+    if (!*last)
+        last = ".";
+    if (strlen(last) >= baselen)
+        return -ENAMETOOLONG;
+    strcpy(base, last);
+    if (slash == abs)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    return host_openat2(emu->rootfd, abs, O_PATH | O_DIRECTORY | O_CLOEXEC, 0,
+                        RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+}
+
+static int loader_open(void *ctx, const char *path)
+{
+    struct emu *emu = ctx;
+    return fs_open(emu, emu->current, AT_FDCWD, path, O_RDONLY, 0);
+}
+
+struct loader_fs fs_loader(struct emu *emu, struct proc *p)
+{
+    emu->current = p;
+    return (struct loader_fs){loader_open, emu};
+}
+
+long fs_path_in(struct sys *s, uint64_t addr, char *buf)
+{
+    long n = vm_copy_str_in(s->p->mm, buf, addr, PATH_MAX);
+    return n == -ENAMETOOLONG ? -ENAMETOOLONG : n < 0 ? -EFAULT : n;
+}
+
+/* --- /proc/self --------------------------------------------------------------------------- */
+
+/* If abs names a guest process's /proc entry, return the process and the
+ * rest of the path ("" for the directory itself). */
+static struct proc *proc_path(struct emu *emu, struct proc *p, const char *abs, const char **rest,
+                              bool *host_pid)
+{
+    *host_pid = false;
+    if (strncmp(abs, "/proc/", 6) != 0)
+        return NULL;
+    const char *q = abs + 6;
+    struct proc *who = NULL;
+    size_t len;
+    if (strncmp(q, "self", 4) == 0 && (q[4] == '/' || !q[4])) {
+        who = p;
+        len = 4;
+    } else if (strncmp(q, "thread-self", 11) == 0 && (q[11] == '/' || !q[11])) {
+        who = p;
+        len = 11;
+    } else if (isdigit((unsigned char)*q)) {
+        char *end;
+        long pid = strtol(q, &end, 10);
+        if (*end != '/' && *end)
+            return NULL;
+        len = (size_t)(end - q);
+        who = proc_by_pid(emu, (int)pid);
+        if (!who || who->state == PROC_ZOMBIE) {
+            *host_pid = true; /* not a guest process: never the host's */
+            return NULL;
+        }
+    } else {
+        return NULL;
+    }
+    q += len;
+    while (*q == '/')
+        q++;
+    *rest = q;
+    return who;
+}
+
+long fs_proc_readlink(struct emu *emu, struct proc *p, const char *abs, char *buf, size_t len)
+{
+    const char *rest;
+    bool host_pid;
+    char tmp[PATH_MAX];
+    if (strcmp(abs, "/proc/self") == 0 || strcmp(abs, "/proc/thread-self") == 0) {
+        snprintf(tmp, sizeof tmp, "%d", p->pid);
+    } else {
+        struct proc *who = proc_path(emu, p, abs, &rest, &host_pid);
+        if (!who)
+            return host_pid ? -ENOENT : -ENOSYS; /* -ENOSYS: not ours */
+        if (strcmp(rest, "exe") == 0)
+            snprintf(tmp, sizeof tmp, "%s", who->exe);
+        else if (strcmp(rest, "cwd") == 0)
+            snprintf(tmp, sizeof tmp, "%s", who->cwd);
+        else if (strcmp(rest, "root") == 0)
+            strcpy(tmp, "/");
+        else if (strncmp(rest, "fd/", 3) == 0) {
+            struct file *f = who->fds ? fd_file(who, atoi(rest + 3)) : NULL;
+            if (!f)
+                return -ENOENT;
+            if (f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE)
+                snprintf(tmp, sizeof tmp, "pipe:[%lu]", (unsigned long)(uintptr_t)f->pipe % 100000);
+            else
+                snprintf(tmp, sizeof tmp, "%s", f->path);
+        } else
+            return -EINVAL;
+    }
+    size_t n = strlen(tmp);
+    if (n > len)
+        n = len;
+    memcpy(buf, tmp, n);
+    return (long)n;
+}
+
+static struct file *mem_file(char *text, size_t len, const char *path)
+{
+    struct file *f = file_new(FILE_MEM);
+    if (!f) {
+        free(text);
+        return NULL;
+    }
+    f->mem = text;
+    f->memlen = len;
+    f->status = O_RDONLY;
+    snprintf(f->path, sizeof f->path, "%s", path);
+    return f;
+}
+
+struct file *fs_proc_file(struct emu *emu, struct proc *p, const char *abs, int *err)
+{
+    *err = 0;
+    int fdn = -1;
+    if (strncmp(abs, "/dev/fd/", 8) == 0)
+        fdn = atoi(abs + 8);
+    else if (strcmp(abs, "/dev/stdin") == 0)
+        fdn = 0;
+    else if (strcmp(abs, "/dev/stdout") == 0)
+        fdn = 1;
+    else if (strcmp(abs, "/dev/stderr") == 0)
+        fdn = 2;
+    const char *rest = NULL;
+    bool host_pid;
+    struct proc *who = fdn < 0 ? proc_path(emu, p, abs, &rest, &host_pid) : p;
+    if (fdn < 0 && !who) {
+        if (host_pid)
+            *err = -ENOENT;
+        return NULL;
+    }
+    if (fdn < 0 && strncmp(rest, "fd/", 3) == 0)
+        fdn = atoi(rest + 3);
+    if (fdn >= 0) {
+        struct file *f = who->fds ? fd_file(who, fdn) : NULL;
+        if (!f)
+            *err = -ENOENT;
+        return f ? file_get(f) : NULL;
+    }
+    if (strcmp(rest, "maps") == 0) {
+        size_t len = 0;
+        char *text = who->mm ? maps_proc_text(who->mm, &len) : calloc(1, 1);
+        struct file *f = text ? mem_file(text, len, abs) : NULL;
+        if (!f)
+            *err = -ENOMEM;
+        return f;
+    }
+    if (strcmp(rest, "exe") == 0) {
+        int h = fs_open(emu, p, AT_FDCWD, who->exe, O_RDONLY, 0);
+        if (h < 0) {
+            *err = h;
+            return NULL;
+        }
+        struct file *f = file_new(FILE_HOST);
+        if (!f) {
+            close(h);
+            *err = -ENOMEM;
+            return NULL;
+        }
+        f->hostfd = h;
+        f->status = O_RDONLY;
+        snprintf(f->path, sizeof f->path, "%s", who->exe);
+        return f;
+    }
+    if (strcmp(rest, "comm") == 0) {
+        char *text = malloc(20);
+        if (!text) {
+            *err = -ENOMEM;
+            return NULL;
+        }
+        int n = snprintf(text, 20, "%s\n", who->name);
+        return mem_file(text, (size_t)n, abs);
+    }
+    *err = -ENOENT; /* the rest of /proc/self is not modelled */
+    return NULL;
+}
+
+/* Fill f->path with the canonical guest path of its host fd. */
+void fs_note_path(struct emu *emu, struct file *f, const char *fallback)
+{
+    snprintf(f->path, sizeof f->path, "%s", fallback);
+    canonical_path(emu, f->hostfd, f->path, sizeof f->path);
+}

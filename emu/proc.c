@@ -1,0 +1,476 @@
+/*
+ * proc.c - guest processes: the table (pids from 1), pid 1's creation,
+ * exit and reaping, file-descriptor tables, and the scheduler.
+ *
+ * The scheduler is deterministic: a process runs until it blocks, exits,
+ * or (with --quantum) has executed its quantum of instructions; then the
+ * next runnable process in pid order runs.  A blocked system call is
+ * re-executed when its process is woken.  When every process is blocked,
+ * nothing can ever wake them: that is reported as a deadlock.
+ */
+#include "proc.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+/* --- files ------------------------------------------------------------------------ */
+
+struct file *file_new(enum file_kind kind)
+{
+    struct file *f = calloc(1, sizeof *f);
+    if (f) {
+        f->refs = 1;
+        f->kind = kind;
+        f->hostfd = -1;
+    }
+    return f;
+}
+
+struct file *file_get(struct file *f)
+{
+    f->refs++;
+    return f;
+}
+
+void file_put(struct file *f)
+{
+    if (!f || --f->refs > 0)
+        return;
+    switch (f->kind) {
+    case FILE_HOST:
+        if (f->hostfd >= 0)
+            close(f->hostfd);
+        break;
+    case FILE_PIPE_READ:
+    case FILE_PIPE_WRITE:
+        if (f->kind == FILE_PIPE_READ)
+            f->pipe->readers--;
+        else
+            f->pipe->writers--;
+        if (f->pipe->readers == 0 && f->pipe->writers == 0) {
+            free(f->pipe->buf);
+            free(f->pipe);
+        }
+        break;
+    case FILE_MEM:
+        free(f->mem);
+        break;
+    }
+    free(f);
+}
+
+struct fdtable *fdtable_clone(const struct fdtable *t)
+{
+    struct fdtable *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    for (int i = 0; i < MAX_FDS; i++) {
+        if (t && t->file[i]) {
+            n->file[i] = file_get(t->file[i]);
+            n->cloexec[i] = t->cloexec[i];
+        }
+    }
+    return n;
+}
+
+void fdtable_free(struct fdtable *t)
+{
+    if (!t)
+        return;
+    for (int i = 0; i < MAX_FDS; i++)
+        file_put(t->file[i]);
+    free(t);
+}
+
+int fd_alloc(struct proc *p, int min)
+{
+    for (int fd = min < 0 ? 0 : min; fd < MAX_FDS; fd++)
+        if (!p->fds->file[fd])
+            return fd;
+    return -EMFILE;
+}
+
+struct file *fd_file(struct proc *p, int fd)
+{
+    return fd >= 0 && fd < MAX_FDS ? p->fds->file[fd] : NULL;
+}
+
+/* --- the table ----------------------------------------------------------------------- */
+
+struct proc *proc_by_pid(struct emu *emu, int pid)
+{
+    for (int i = 0; i < emu->nprocs; i++)
+        if (emu->procs[i] && emu->procs[i]->pid == pid)
+            return emu->procs[i];
+    return NULL;
+}
+
+struct proc *proc_alloc(struct emu *emu)
+{
+    if (emu->live >= emu->opt.max_procs)
+        return NULL;
+    struct proc *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    int slot = -1;
+    for (int i = 0; i < emu->nprocs; i++)
+        if (!emu->procs[i]) {
+            slot = i;
+            break;
+        }
+    if (slot < 0) {
+        if (emu->nprocs == emu->proccap) {
+            int cap = emu->proccap ? emu->proccap * 2 : 16;
+            struct proc **v = realloc(emu->procs, (size_t)cap * sizeof *v);
+            if (!v) {
+                free(p);
+                return NULL;
+            }
+            emu->procs = v;
+            emu->proccap = cap;
+        }
+        slot = emu->nprocs++;
+    }
+    emu->procs[slot] = p;
+    p->pid = ++emu->next_pid;
+    p->umask = 022;
+    emu->live++;
+    emu->procs_created++;
+    return p;
+}
+
+/* Forget a reaped (or never started) process. */
+void proc_release(struct emu *emu, struct proc *p)
+{
+    for (int i = 0; i < emu->nprocs; i++)
+        if (emu->procs[i] == p)
+            emu->procs[i] = NULL;
+    if (p->mm)
+        vm_mm_free(p->mm);
+    proc_free_engine(p);
+    cpu_free(p->cpu);
+    fdtable_free(p->fds);
+    emu->live--;
+    free(p);
+}
+
+void proc_free_engine(struct proc *p)
+{
+    cpu_free(p->dead_cpu);
+    p->dead_cpu = NULL;
+}
+
+void proc_block(struct proc *p)
+{
+    p->state = PROC_BLOCKED;
+}
+
+void sys_wait_and_retry(struct sys *s, bool eintr)
+{
+    s->p->restart = true;
+    s->p->restart_eintr = eintr;
+    s->p->restart_rip = s->rip;
+    proc_block(s->p);
+    s->no_return = true;
+    s->stop = true;
+}
+
+void proc_wake_all(struct emu *emu)
+{
+    for (int i = 0; i < emu->nprocs; i++) {
+        struct proc *p = emu->procs[i];
+        if (p && p->state == PROC_BLOCKED && !p->vfork_child)
+            p->state = PROC_RUNNABLE;
+    }
+}
+
+/* --- pid 1 ------------------------------------------------------------------------------ */
+
+/* Set the registers a new image starts with: rsp at argc, rip at the entry. */
+void proc_start_regs(struct cpu *cpu, const struct loader_image *img)
+{
+    cpu_set_reg(cpu, UC_X86_REG_RSP, img->sp);
+    cpu_set_reg(cpu, UC_X86_REG_RIP, img->entry);
+    cpu_set_reg(cpu, UC_X86_REG_RDX, 0);
+}
+
+int proc_spawn_init(struct emu *emu, const char *path, char **argv)
+{
+    struct proc *p = proc_alloc(emu);
+    if (!p) {
+        fprintf(stderr, "faultline: out of memory\n");
+        return EXIT_FAULTLINE;
+    }
+    p->ppid = 0;
+    p->pgid = p->sid = p->pid;
+    emu->current = p;
+    if (strcmp(emu->opt.root, "/") == 0) {
+        if (!getcwd(p->cwd, sizeof p->cwd))
+            strcpy(p->cwd, "/");
+    } else {
+        strcpy(p->cwd, "/");
+    }
+    p->fds = fdtable_clone(NULL);
+    p->cpu = cpu_new(emu, p);
+    p->mm = vm_mm_new(emu->vm, p->pid);
+    if (!p->fds || !p->cpu || !p->mm) {
+        fprintf(stderr, "faultline: cannot create the first process (out of memory)\n");
+        return EXIT_FAULTLINE;
+    }
+    vm_mm_set_port_data(p->mm, p->cpu);
+    cpu_set_cr3(p->cpu, vm_mm_cr3(p->mm));
+    for (int fd = 0; fd < 3; fd++) {
+        int h = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (h < 0)
+            continue;
+        struct file *f = file_new(FILE_HOST);
+        if (!f) {
+            close(h);
+            continue;
+        }
+        f->hostfd = h;
+        f->status = fcntl(fd, F_GETFL) & (O_ACCMODE | O_APPEND | O_NONBLOCK);
+        snprintf(f->path, sizeof f->path, "/dev/fd/%d", fd);
+        p->fds->file[fd] = f;
+    }
+    struct loader_fs fs = fs_loader(emu, p);
+    struct loader_args args = {
+        .path = path,
+        .argv = argv,
+        .envp = emu->envp,
+        .seed = emu->opt.seed,
+        .hwcap = emu->hwcap,
+        .uid = (uint32_t)getuid(),
+        .gid = (uint32_t)getgid(),
+        .euid = (uint32_t)geteuid(),
+        .egid = (uint32_t)getegid(),
+        .fs = &fs,
+    };
+    struct loader_image img;
+    struct loader_error e;
+    if (loader_load(emu->vm, p->mm, &args, true, &img, &e) < 0) {
+        fprintf(stderr, "faultline: %s\n", e.msg);
+        return e.status;
+    }
+    proc_start_regs(p->cpu, &img);
+    snprintf(p->name, sizeof p->name, "%.15s", img.name);
+    fs_guest_path(p, AT_FDCWD, img.exe, p->exe, sizeof p->exe);
+    return -1;
+}
+
+/* --- exit and reaping ------------------------------------------------------------------ */
+
+static void print_death(struct emu *emu, struct proc *p, int sig)
+{
+    const struct siginfo_k *si = &p->sig.info[sig];
+    if (sig == SIGSEGV || sig == SIGBUS) {
+        const char *code = sig == SIGBUS ? "BUS_ADRERR"
+                           : si->code == 1 ? "SEGV_MAPERR"
+                           : si->code == 2 ? "SEGV_ACCERR"
+                                           : "SI_KERNEL";
+        fprintf(stderr, "faultline: pid %d killed by %s (%s at %#llx)\n", p->pid,
+                signal_name(sig), code, (unsigned long long)si->addr);
+    } else if (si->code == 0x80 && sig == SIGKILL) {
+        fprintf(stderr, "faultline: out of memory: killed pid %d (%s)\n", p->pid, p->name);
+    } else {
+        fprintf(stderr, "faultline: pid %d killed by %s\n", p->pid, signal_name(sig));
+    }
+    (void)emu;
+}
+
+void proc_exit(struct emu *emu, struct proc *p, int wait_status)
+{
+    if (p->state == PROC_ZOMBIE)
+        return;
+    int sig = wait_status & 0x7f;
+    if (sig && (p->pid == 1 || signal_default(sig) == 2 || sig == SIGKILL))
+        print_death(emu, p, sig);
+    p->state = PROC_ZOMBIE;
+    p->wait_status = wait_status;
+    if (p->cpu) {
+        cpu_request_stop(p->cpu);
+        /* The engine may be the one running this code: free it later. */
+        p->dead_cpu = p->cpu;
+        p->cpu = NULL;
+    }
+    if (p->mm) {
+        vm_mm_free(p->mm);
+        p->mm = NULL;
+    }
+    fdtable_free(p->fds);
+    p->fds = NULL;
+    if (p->vfork_parent) {
+        struct proc *vp = proc_by_pid(emu, p->vfork_parent);
+        if (vp && vp->vfork_child == p->pid) {
+            vp->vfork_child = 0;
+            if (vp->state == PROC_BLOCKED)
+                vp->state = PROC_RUNNABLE;
+        }
+        p->vfork_parent = 0;
+    }
+    /* Orphans go to pid 1, as in a PID namespace. */
+    for (int i = 0; i < emu->nprocs; i++) {
+        struct proc *c = emu->procs[i];
+        if (c && c->ppid == p->pid)
+            c->ppid = 1;
+    }
+    if (p->pid == 1) {
+        emu->init_exited = true;
+        emu->init_status = wait_status;
+        /* Everything else dies with it. */
+        for (int i = 0; i < emu->nprocs; i++) {
+            struct proc *c = emu->procs[i];
+            if (c && c != p && c->state != PROC_ZOMBIE) {
+                c->sig.info[SIGKILL] = (struct siginfo_k){.signo = SIGKILL};
+                proc_exit(emu, c, SIGKILL);
+            }
+        }
+        return;
+    }
+    struct proc *parent = proc_by_pid(emu, p->ppid);
+    if (parent && parent->state != PROC_ZOMBIE) {
+        const struct k_sigaction *act = &parent->sig.act[SIGCHLD];
+        if (act->handler == 1 /* SIG_IGN */ || (act->flags & 2 /* SA_NOCLDWAIT */)) {
+            proc_release(emu, p); /* auto-reaped: no zombie */
+        } else {
+            struct siginfo_k si = {.signo = SIGCHLD, .pid = p->pid, .status = wait_status};
+            si.code = (wait_status & 0x7f) ? 2 /* CLD_KILLED */ : 1 /* CLD_EXITED */;
+            proc_signal(emu, parent, &si);
+        }
+    }
+    proc_wake_all(emu);
+}
+
+/* --- the scheduler ------------------------------------------------------------------- */
+
+static struct emu *timer_emu; /* for the SIGALRM handler of --timeout only */
+
+static void on_timeout(int sig)
+{
+    (void)sig;
+    struct emu *emu = timer_emu;
+    emu->timed_out = true;
+    if (emu->current && emu->current->cpu)
+        cpu_request_stop(emu->current->cpu);
+}
+
+static void start_timer(struct emu *emu)
+{
+    if (emu->opt.timeout <= 0)
+        return;
+    timer_emu = emu;
+    struct sigaction sa = {.sa_handler = on_timeout};
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval it = {0};
+    it.it_value.tv_sec = (time_t)emu->opt.timeout;
+    it.it_value.tv_usec = (suseconds_t)((emu->opt.timeout - (double)it.it_value.tv_sec) * 1e6);
+    if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
+        it.it_value.tv_usec = 1;
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static struct proc *next_runnable(struct emu *emu, struct proc *last, bool stay)
+{
+    if (stay && last && last->state == PROC_RUNNABLE)
+        return last;
+    /* Round robin in pid order after last. */
+    struct proc *best = NULL, *first = NULL;
+    int after = last ? last->pid : 0;
+    for (int i = 0; i < emu->nprocs; i++) {
+        struct proc *p = emu->procs[i];
+        if (!p || p->state != PROC_RUNNABLE)
+            continue;
+        if (!first || p->pid < first->pid)
+            first = p;
+        if (p->pid > after && (!best || p->pid < best->pid))
+            best = p;
+    }
+    return best ? best : first;
+}
+
+static void run_error(struct emu *emu, struct proc *p, uc_err err)
+{
+    if (p->state != PROC_RUNNABLE || p->sig.pending || err == UC_ERR_OK)
+        return;
+    struct siginfo_k si = {.signo = SIGSEGV, .code = 0x80};
+    switch (err) {
+    case UC_ERR_INSN_INVALID:
+        si.signo = SIGILL;
+        si.code = 2; /* ILL_ILLOPN */
+        si.addr = cpu_reg(p->cpu, UC_X86_REG_RIP);
+        break;
+    case UC_ERR_READ_UNMAPPED:
+    case UC_ERR_WRITE_UNMAPPED:
+    case UC_ERR_FETCH_UNMAPPED:
+        si.code = 1;
+        break;
+    default:
+        break;
+    }
+    proc_signal(emu, p, &si);
+}
+
+int proc_schedule(struct emu *emu)
+{
+    start_timer(emu);
+    struct proc *last = NULL;
+    bool stay = true;
+    while (!emu->init_exited && !emu->timed_out) {
+        struct proc *p = next_runnable(emu, last, stay);
+        if (!p) {
+            emu->deadlock = true;
+            break;
+        }
+        last = p;
+        emu->current = p;
+        /* Signals first: a handler may end a blocked call with EINTR. */
+        signal_deliver(emu, p);
+        if (p->state != PROC_RUNNABLE) {
+            stay = false;
+            continue;
+        }
+        if (p->restart) {
+            p->restart = false;
+            cpu_set_reg(p->cpu, UC_X86_REG_RIP, p->restart_rip);
+        }
+        uc_err err = cpu_run(p->cpu, emu->opt.quantum);
+        proc_free_engine(p);
+        run_error(emu, p, err);
+        /* With a quantum, a stop that used it up passes the turn on. */
+        stay = !(emu->opt.quantum && err == UC_ERR_OK && p->state == PROC_RUNNABLE &&
+                 !p->sig.pending && !p->cpu->need_flush && !p->cpu->need_zones);
+        if (p->yielded) {
+            p->yielded = false;
+            stay = false;
+        }
+        if (p->state == PROC_RUNNABLE && p->sig.pending)
+            signal_deliver(emu, p);
+    }
+    if (emu->opt.timeout > 0) {
+        struct itimerval off = {0};
+        setitimer(ITIMER_REAL, &off, NULL);
+    }
+    if (emu->timed_out) {
+        fprintf(stderr, "faultline: timed out after %g s\n", emu->opt.timeout);
+        return EXIT_TIMEOUT;
+    }
+    if (emu->deadlock) {
+        fprintf(stderr, "faultline: deadlock: every process is blocked (");
+        int n = 0;
+        for (int i = 0; i < emu->nprocs; i++) {
+            struct proc *q = emu->procs[i];
+            if (q && q->state == PROC_BLOCKED)
+                fprintf(stderr, "%spid %d %s", n++ ? ", " : "", q->pid, q->name);
+        }
+        fprintf(stderr, ")\n");
+        return EXIT_FAULTLINE;
+    }
+    int st = emu->init_status;
+    if (st & 0x7f)
+        return 128 + (st & 0x7f);
+    return (st >> 8) & 0xff;
+}
