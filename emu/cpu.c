@@ -484,6 +484,8 @@ struct cpu *cpu_new(struct emu *emu, struct proc *proc)
     for (size_t i = 0; i < sizeof gprs / sizeof gprs[0]; i++)
         cpu_set_reg(cpu, gprs[i], 0);
     cpu_set_reg(cpu, UC_X86_REG_EFLAGS, 0x202);
+    /* CR4.TSD: rdtsc traps at CPL 3, so time stays deterministic. */
+    cpu_set_reg(cpu, UC_X86_REG_CR4, cpu_reg(cpu, UC_X86_REG_CR4) | (1u << 2));
     hooks_install(cpu);
     return cpu;
 fail:

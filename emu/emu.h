@@ -111,6 +111,10 @@ extern const struct vm_port cpu_port_template;
 /* Host mappings made for aliases (for the host-limit message). */
 uint64_t cpu_host_mappings(void);
 
+/* cpuid.c: the fixed CPU model the guest sees. */
+void cpuid_answer(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
+uint64_t cpuid_hwcap(void);
+
 /* --- the trace (trace.c) --------------------------------------------------------- */
 
 struct tracer;

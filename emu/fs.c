@@ -77,6 +77,9 @@ static void canonical_path(struct emu *emu, int hostfd, char *out, size_t outlen
         strcpy(out, g);
 }
 
+static struct proc *proc_path(struct emu *emu, struct proc *p, const char *abs, const char **rest,
+                              bool *host_pid);
+
 int fs_open(struct emu *emu, struct proc *p, int dirfd, const char *path, int flags,
             unsigned mode)
 {
@@ -84,6 +87,12 @@ int fs_open(struct emu *emu, struct proc *p, int dirfd, const char *path, int fl
     int err = fs_guest_path(p, dirfd, path, abs, sizeof abs);
     if (err)
         return err;
+    /* /proc/<pid>/exe is the only magic link followed: to the program. */
+    const char *rest;
+    bool host_pid;
+    struct proc *who = proc_path(emu, p, abs, &rest, &host_pid);
+    if (who && strcmp(rest, "exe") == 0 && strcmp(who->exe, abs) != 0)
+        return fs_open(emu, p, AT_FDCWD, who->exe, flags, mode);
     return host_openat2(emu->rootfd, abs, flags | O_CLOEXEC, mode,
                         RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }

@@ -60,6 +60,28 @@ static void page_fault(struct cpu *cpu)
     }
 }
 
+/* rdtsc and rdtscp trap at CPL 3 (CR4.TSD): answer from the fixed clock. */
+static bool emulate_rdtsc(struct cpu *cpu)
+{
+    uint64_t rip = cpu_reg(cpu, UC_X86_REG_RIP);
+    uint8_t insn[3];
+    struct proc *p = cpu->proc;
+    if (!p->mm || vm_copy_in(p->mm, insn, rip, 3) < 0 || insn[0] != 0x0f)
+        return false;
+    size_t len = insn[1] == 0x31 ? 2 : (insn[1] == 0x01 && insn[2] == 0xf9) ? 3 : 0;
+    if (!len)
+        return false;
+    struct emu *emu = cpu->emu;
+    emu->clock_ns += 1000;
+    uint64_t tsc = emu->clock_ns * 3; /* a 3 GHz counter */
+    cpu_set_reg(cpu, UC_X86_REG_RAX, tsc & 0xffffffffu);
+    cpu_set_reg(cpu, UC_X86_REG_RDX, tsc >> 32);
+    if (len == 3)
+        cpu_set_reg(cpu, UC_X86_REG_RCX, 0);
+    cpu_set_reg(cpu, UC_X86_REG_RIP, rip + len);
+    return true;
+}
+
 static void on_interrupt(uc_engine *uc, uint32_t vector, void *user)
 {
     struct cpu *cpu = user;
@@ -87,7 +109,12 @@ static void on_interrupt(uc_engine *uc, uint32_t vector, void *user)
     case 17: /* #AC */
         post(cpu, SIGBUS, 1, 0);
         break;
-    default: /* #GP, #SS, #NP, int n, ...: what Linux reports as SI_KERNEL */
+    case 13: /* #GP */
+        if (emulate_rdtsc(cpu))
+            break;
+        post(cpu, SIGSEGV, SI_KERNEL_K, 0);
+        break;
+    default: /* #SS, #NP, int n, ...: what Linux reports as SI_KERNEL */
         post(cpu, SIGSEGV, SI_KERNEL_K, 0);
         break;
     }
@@ -113,10 +140,25 @@ static void on_syscall(uc_engine *uc, void *user)
     syscall_dispatch(user);
 }
 
+static int on_cpuid(uc_engine *uc, void *user)
+{
+    (void)uc;
+    struct cpu *cpu = user;
+    uint32_t r[4];
+    cpuid_answer((uint32_t)cpu_reg(cpu, UC_X86_REG_RAX), (uint32_t)cpu_reg(cpu, UC_X86_REG_RCX),
+                 r);
+    cpu_set_reg(cpu, UC_X86_REG_RAX, r[0]);
+    cpu_set_reg(cpu, UC_X86_REG_RBX, r[1]);
+    cpu_set_reg(cpu, UC_X86_REG_RCX, r[2]);
+    cpu_set_reg(cpu, UC_X86_REG_RDX, r[3]);
+    return 1; /* the instruction is done */
+}
+
 void hooks_install(struct cpu *cpu)
 {
     uc_hook h;
     uc_hook_add(cpu->uc, &h, UC_HOOK_INTR, on_interrupt, cpu, 1, 0);
     uc_hook_add(cpu->uc, &h, UC_HOOK_INSN, on_syscall, cpu, 1, 0, UC_X86_INS_SYSCALL);
     uc_hook_add(cpu->uc, &h, UC_HOOK_MEM_UNMAPPED, on_unmapped, cpu, 1, 0);
+    uc_hook_add(cpu->uc, &h, UC_HOOK_INSN, on_cpuid, cpu, 1, 0, UC_X86_INS_CPUID);
 }

@@ -328,7 +328,7 @@ static int cmd_run(int argc, char **argv)
     port.ctx = &emu;
     vm_set_port(emu.vm, &port);
     emu.rng = emu.opt.seed ^ 0x5eed5eed5eed5eedULL;
-    emu.hwcap = 0x178bfbff; /* CPUID.1:EDX of the emulated qemu64 CPU */
+    emu.hwcap = cpuid_hwcap();
     status = proc_spawn_init(&emu, argv[at], argv + at);
     if (status < 0)
         status = proc_schedule(&emu);

@@ -427,18 +427,31 @@ int proc_schedule(struct emu *emu)
         }
         last = p;
         emu->current = p;
-        /* Signals first: a handler may end a blocked call with EINTR. */
+        /* A woken call runs again first: it may complete (a child's exit
+         * completes wait4 even though SIGCHLD woke it). */
+        if (p->restart) {
+            syscall_retry(p);
+            if (p->state == PROC_BLOCKED) {
+                if (!(p->sig.pending & ~p->sig.blocked)) {
+                    stay = false;
+                    continue; /* still nothing: keep waiting */
+                }
+                p->state = PROC_RUNNABLE; /* a signal interrupts the wait */
+            }
+        }
         signal_deliver(emu, p);
+        if (p->state == PROC_RUNNABLE && p->restart)
+            p->state = PROC_BLOCKED; /* the signal did not end the wait */
         if (p->state != PROC_RUNNABLE) {
             stay = false;
             continue;
         }
-        if (p->restart) {
-            p->restart = false;
-            cpu_set_reg(p->cpu, UC_X86_REG_RIP, p->restart_rip);
-        }
         uc_err err = cpu_run(p->cpu, emu->opt.quantum);
         proc_free_engine(p);
+        if (p->sigreturn && p->state != PROC_ZOMBIE) {
+            p->sigreturn = false;
+            signal_sigreturn(emu, p);
+        }
         run_error(emu, p, err);
         /* With a quantum, a stop that used it up passes the turn on. */
         stay = !(emu->opt.quantum && err == UC_ERR_OK && p->state == PROC_RUNNABLE &&

@@ -90,6 +90,7 @@ struct proc {
     int vfork_parent;        /* pid blocked until this child execs or exits; 0 none */
     int vfork_child;         /* blocked until this child execs or exits; 0 none */
     bool yielded;            /* sched_yield: pass the turn on */
+    bool sigreturn;          /* rt_sigreturn: restore the frame once the CPU stopped */
     uint64_t clear_child_tid;
     bool restart;            /* re-execute the syscall at restart_rip when woken */
     bool restart_eintr;      /* a handler ends the wait with EINTR even with SA_RESTART */
@@ -192,6 +193,9 @@ struct syscall_def {
 
 extern const struct syscall_def syscall_table[SYSCALL_MAX];
 void syscall_dispatch(struct cpu *cpu);
+/* Run p's blocked call again, outside the CPU: it completes (rax set, rip
+ * past it) or blocks again. */
+void syscall_retry(struct proc *p);
 const char *syscall_name(uint64_t nr);
 
 /* The families, each in its own file. */

@@ -77,19 +77,21 @@ const char *syscall_name(uint64_t nr)
 
 static const int arg_regs[] = {
     UC_X86_REG_RAX, UC_X86_REG_RDI, UC_X86_REG_RSI, UC_X86_REG_RDX,
-    UC_X86_REG_R10, UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_RIP,
+    UC_X86_REG_R10, UC_X86_REG_R8,  UC_X86_REG_R9,
 };
 
-void syscall_dispatch(struct cpu *cpu)
+/* Run the call the registers of cpu describe, at rip (its syscall
+ * instruction).  Returns what the call left to do. */
+static struct sys invoke(struct cpu *cpu, uint64_t rip)
 {
     struct emu *emu = cpu->emu;
     struct proc *p = cpu->proc;
-    uint64_t v[8];
-    void *ptrs[8];
-    for (int i = 0; i < 8; i++)
+    uint64_t v[7];
+    void *ptrs[7];
+    for (int i = 0; i < 7; i++)
         ptrs[i] = &v[i];
-    uc_reg_read_batch(cpu->uc, (int *)arg_regs, ptrs, 8);
-    struct sys s = {.emu = emu, .p = p, .nr = v[0], .rip = v[7]};
+    uc_reg_read_batch(cpu->uc, (int *)arg_regs, ptrs, 7);
+    struct sys s = {.emu = emu, .p = p, .nr = v[0], .rip = rip};
     for (int i = 0; i < 6; i++)
         s.a[i] = v[i + 1];
     emu->current = p;
@@ -110,7 +112,27 @@ void syscall_dispatch(struct cpu *cpu)
     }
     if (!s.no_return)
         cpu_set_reg(cpu, UC_X86_REG_RAX, (uint64_t)ret);
+    return s;
+}
+
+void syscall_dispatch(struct cpu *cpu)
+{
+    struct proc *p = cpu->proc;
+    struct sys s = invoke(cpu, cpu_reg(cpu, UC_X86_REG_RIP));
     if (s.stop || p->state != PROC_RUNNABLE || p->cpu != cpu ||
         (p->sig.pending & ~p->sig.blocked))
         uc_emu_stop(cpu->uc);
+}
+
+void syscall_retry(struct proc *p)
+{
+    struct cpu *cpu = p->cpu;
+    uint64_t rip = p->restart_rip;
+    p->restart = false;
+    cpu_set_reg(cpu, UC_X86_REG_RIP, rip);
+    struct sys s = invoke(cpu, rip);
+    /* Done (not blocked again, not a call that set its own registers):
+     * continue after the instruction. */
+    if (!s.no_return && p->cpu == cpu && p->state != PROC_ZOMBIE)
+        cpu_set_reg(cpu, UC_X86_REG_RIP, rip + 2);
 }
