@@ -56,6 +56,7 @@ struct emu_options {
     double timeout;        /* seconds; 0 = none */
     bool real_time;
     bool verbose;
+    bool check;            /* run vm/'s invariant checker after every system call */
 };
 
 struct emu;

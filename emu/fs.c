@@ -136,10 +136,15 @@ static int loader_open(void *ctx, const char *path)
     return fs_open(emu, emu->current, AT_FDCWD, path, O_RDONLY, 0);
 }
 
+static void loader_canonical(void *ctx, int fd, char *out, size_t outlen)
+{
+    canonical_path(ctx, fd, out, outlen);
+}
+
 struct loader_fs fs_loader(struct emu *emu, struct proc *p)
 {
     emu->current = p;
-    return (struct loader_fs){loader_open, emu};
+    return (struct loader_fs){loader_open, loader_canonical, emu};
 }
 
 long fs_path_in(struct sys *s, uint64_t addr, char *buf)

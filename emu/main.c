@@ -54,6 +54,8 @@ static const char usage_text[] =
     "      --real-time         use the host clock (default: a fixed clock that moves\n"
     "                          only when read or slept on)\n"
     "  -v, --verbose           report unsupported system calls and failed execs\n"
+    "      --check             check the memory system's invariants after every\n"
+    "                          system call (slow; aborts on a violation)\n"
     "\n"
     "Processes: pids start at 1.  When pid 1 exits the others are killed, as in a\n"
     "PID namespace, and faultline exits with pid 1's status.  Threads are not\n"
@@ -93,7 +95,7 @@ static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 enum {
     OPT_FORMAT = 256, OPT_FILTER, OPT_EXPECT, OPT_SUMMARY, OPT_MAPS, OPT_FRAMES, OPT_SWAP_PAGES,
     OPT_SWAP_FILE, OPT_POLICY, OPT_COMMIT, OPT_SEED, OPT_ROOT, OPT_ENV_CLEAR, OPT_MAX_PROCS,
-    OPT_QUANTUM, OPT_TIMEOUT, OPT_REAL_TIME, OPT_HELP, OPT_VERSION,
+    OPT_QUANTUM, OPT_TIMEOUT, OPT_REAL_TIME, OPT_HELP, OPT_VERSION, OPT_CHECK,
 };
 
 static const struct option run_options[] = {
@@ -117,6 +119,7 @@ static const struct option run_options[] = {
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"real-time", no_argument, NULL, OPT_REAL_TIME},
     {"verbose", no_argument, NULL, 'v'},
+    {"check", no_argument, NULL, OPT_CHECK},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -218,6 +221,7 @@ static int parse_run(int argc, char **argv, struct emu_options *o, char ***env_s
         }
         case OPT_REAL_TIME: o->real_time = true; break;
         case 'v': o->verbose = true; break;
+        case OPT_CHECK: o->check = true; break;
         case OPT_HELP:
             usage(stdout);
             return -0x100;

@@ -112,6 +112,8 @@ static struct sys invoke(struct cpu *cpu, uint64_t rip)
     }
     if (!s.no_return)
         cpu_set_reg(cpu, UC_X86_REG_RAX, (uint64_t)ret);
+    if (emu->opt.check)
+        vm_check(emu->vm);
     return s;
 }
 

@@ -296,6 +296,8 @@ int loader_load(struct vm *vm, struct vm_mm *mm, const struct loader_args *args,
         goto out;
     snprintf(img->name, sizeof img->name, "%.*s", (int)sizeof img->name - 1, base_name(path));
     snprintf(img->exe, sizeof img->exe, "%s", path);
+    if (args->fs->canonical)
+        args->fs->canonical(args->fs->ctx, fd, img->exe, sizeof img->exe);
     uint64_t bias = 0;
     if (info->dyn) {
         if (info->interp[0]) {

@@ -63,6 +63,9 @@ int elf_read(int fd, const char *name, struct elf_info *info, struct loader_erro
  * interpreter): inside the guest's root.  Returns an fd or -errno. */
 struct loader_fs {
     int (*open)(void *ctx, const char *path);
+    /* The file's canonical path as the guest names it (for img->exe);
+     * may be NULL, then the path used to open it is kept. */
+    void (*canonical)(void *ctx, int fd, char *out, size_t outlen);
     void *ctx;
 };
 
