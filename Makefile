@@ -14,7 +14,7 @@ BUILD := build
 CFLAGS_SAN :=
 endif
 CFLAGS := $(CFLAGS_BASE) $(CFLAGS_SAN) $(EXTRA_CFLAGS)
-LDFLAGS += $(CFLAGS_SAN)
+LDFLAGS += $(CFLAGS_SAN) -Wl,--export-dynamic-symbol=tlb_set_page_with_attrs_x86_64
 
 VM_SRCS := $(wildcard vm/*.c)
 LOADER_SRCS := $(wildcard loader/*.c)

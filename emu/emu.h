@@ -112,6 +112,10 @@ extern const struct vm_port cpu_port_template;
 /* Host mappings made for aliases (for the host-limit message). */
 uint64_t cpu_host_mappings(void);
 
+/* faststore.c: stores at full speed despite libunicorn 2.0.1 (how many
+ * TLB fills took the fast path; 0 means the workaround is not active). */
+uint64_t fast_store_fills(void);
+
 /* cpuid.c: the fixed CPU model the guest sees. */
 void cpuid_answer(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
 uint64_t cpuid_hwcap(void);

@@ -24,6 +24,8 @@ void summary_print(struct emu *emu, FILE *o)
     fprintf(o, "  COW copies:                 %llu\n", (unsigned long long)st->events[VM_EV_COW]);
     fprintf(o, "  pages read from files:      %llu\n",
             (unsigned long long)st->events[VM_EV_FILE_READ]);
+    fprintf(o, "  store fast path:            %s\n",
+            fast_store_fills() ? "on" : "off (libunicorn's slow stores)");
     fprintf(o, "  DRAM frames:                %u (peak in use %u, page tables peak %u)\n",
             vm_dram_frames(emu->vm), st->peak_frames, st->peak_pt_frames);
     if (emu->opt.swap_pages) {

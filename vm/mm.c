@@ -536,15 +536,32 @@ int vm_unmap(struct vm_mm *mm, uint64_t start, uint64_t len)
 
 struct protect_ctx {
     const struct vm_area *area;
+    bool gains_exec;            /* bytes written while not executable may be stale code */
+    uint64_t code_va, code_len; /* a run of present pages to retranslate */
 };
+
+static void protect_flush_code(struct vm_mm *mm, struct protect_ctx *pc)
+{
+    struct vm_port *port = &mm->vm->port;
+    if (pc->code_len && port->code_changed)
+        port->code_changed(port->ctx, mm, pc->code_va, pc->code_len);
+    pc->code_len = 0;
+}
 
 static void protect_one(struct vm_mm *mm, uint64_t va, pte_t *pte, void *arg)
 {
-    const struct vm_area *a = ((struct protect_ctx *)arg)->area;
-    (void)va;
+    struct protect_ctx *pc = arg;
+    const struct vm_area *a = pc->area;
     pte_t e = *pte;
     if (!(e & PTE_P))
         return;
+    if (pc->gains_exec) {
+        if (pc->code_len && pc->code_va + pc->code_len != va)
+            protect_flush_code(mm, pc);
+        if (!pc->code_len)
+            pc->code_va = va;
+        pc->code_len += VM_PAGE_SIZE;
+    }
     pte_t n = e;
     if (a->prot & VM_PROT_EXEC)
         n &= ~PTE_NX;
@@ -610,6 +627,7 @@ int vm_protect(struct vm_mm *mm, uint64_t start, uint64_t len, unsigned prot)
     size_t i = area_index(mm, start);
     for (; i < mm->nareas && mm->areas[i]->start < end; i++) {
         struct vm_area *a = mm->areas[i];
+        bool gains_exec = (prot & VM_PROT_EXEC) && !(a->prot & VM_PROT_EXEC);
         bool charge = area_needs_charge(mm->vm, prot, a->flags) && !a->charged;
         if (charge && commit_charge(mm->vm, area_pages(a)) < 0) {
             err = -ENOMEM;
@@ -618,8 +636,9 @@ int vm_protect(struct vm_mm *mm, uint64_t start, uint64_t len, unsigned prot)
         if (charge)
             a->charged = true;
         a->prot = prot;
-        struct protect_ctx pc = {.area = a};
+        struct protect_ctx pc = {.area = a, .gains_exec = gains_exec};
         pt_for_each(mm, a->start, a->end, protect_one, &pc);
+        protect_flush_code(mm, &pc);
     }
     /* Merge back what the splits left compatible, from the top down (a
      * merge only removes the area at k or k + 1). */
