@@ -289,6 +289,11 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
     int sig = wait_status & 0x7f;
     if (sig && (p->pid == 1 || signal_default(sig) == 2 || sig == SIGKILL))
         print_death(emu, p, sig);
+    if (p->mm && emu->opt.maps && (p->pid == 1 || sig)) {
+        fprintf(stderr, "faultline: address space of pid %d (%s) at %s:\n", p->pid, p->name,
+                sig ? "its fatal signal" : "exit");
+        maps_print(stderr, p->mm, true);
+    }
     p->state = PROC_ZOMBIE;
     p->wait_status = wait_status;
     if (p->cpu) {

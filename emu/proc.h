@@ -214,7 +214,8 @@ SYS(dup2); SYS(dup3); SYS(fcntl); SYS(pipe); SYS(pipe2); SYS(umask); SYS(utimens
 SYS(sendfile); SYS(copy_file_range); SYS(poll); SYS(ppoll); SYS(fchmod); SYS(chmod);
 SYS(fchmodat); SYS(fchown); SYS(chown); SYS(lchown); SYS(fchownat); SYS(symlink);
 SYS(symlinkat); SYS(link); SYS(linkat); SYS(statfs); SYS(fstatfs); SYS(flock);
-SYS(fadvise64); SYS(select); SYS(pselect6); SYS(creat);
+SYS(fadvise64); SYS(select); SYS(pselect6); SYS(creat); SYS(getxattr); SYS(lgetxattr);
+SYS(fgetxattr); SYS(listxattr); SYS(llistxattr); SYS(flistxattr);
 /* sys_proc.c */
 SYS(exit); SYS(exit_group); SYS(fork); SYS(vfork); SYS(clone); SYS(clone3); SYS(execve);
 SYS(execveat); SYS(wait4); SYS(waitid); SYS(getpid); SYS(getppid); SYS(gettid);

@@ -28,6 +28,8 @@ void summary_print(struct emu *emu, FILE *o)
             fast_store_fills() ? "on" : "off (libunicorn's slow stores)");
     fprintf(o, "  DRAM frames:                %u (peak in use %u, page tables peak %u)\n",
             vm_dram_frames(emu->vm), st->peak_frames, st->peak_pt_frames);
+    fprintf(o, "  shared frames (peak):       %u  (mapped by two or more processes or places)\n",
+            st->peak_shared_frames);
     if (emu->opt.swap_pages) {
         fprintf(o, "  swap:                       %llu slots (peak in use %llu)\n",
                 (unsigned long long)emu->opt.swap_pages, (unsigned long long)st->peak_swap);

@@ -13,6 +13,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/xattr.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -444,4 +445,83 @@ SYS(flock)
 SYS(fadvise64)
 {
     return fd_file(s->p, (int)s->a[0]) ? 0 : -EBADF;
+}
+
+/* Extended attributes: read from the host file found inside the root
+ * (ls -l asks for ACLs and security labels). */
+static long xattr_get(struct sys *s, int hostfd, uint64_t uname, uint64_t value, uint64_t size)
+{
+    char name[256];
+    long n = vm_copy_str_in(s->p->mm, name, uname, sizeof name);
+    if (n < 0)
+        return n == -ENAMETOOLONG ? -ERANGE : -EFAULT;
+    size_t len = size > 65536 ? 65536 : (size_t)size;
+    char *buf = malloc(len ? len : 1);
+    if (!buf)
+        return -ENOMEM;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", hostfd);
+    ssize_t r = getxattr(path, name, len ? buf : NULL, len);
+    long ret = r < 0 ? -errno : (long)r;
+    if (r > 0 && len && copy_out(s, value, buf, (size_t)r) < 0)
+        ret = -EFAULT;
+    free(buf);
+    return ret;
+}
+
+static long xattr_list(struct sys *s, int hostfd, uint64_t list, uint64_t size)
+{
+    size_t len = size > 65536 ? 65536 : (size_t)size;
+    char *buf = malloc(len ? len : 1);
+    if (!buf)
+        return -ENOMEM;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", hostfd);
+    ssize_t r = listxattr(path, len ? buf : NULL, len);
+    long ret = r < 0 ? -errno : (long)r;
+    if (r > 0 && len && copy_out(s, list, buf, (size_t)r) < 0)
+        ret = -EFAULT;
+    free(buf);
+    return ret;
+}
+
+/* An O_PATH fd for the path at upath (following a final symlink unless
+ * nofollow), or -errno. */
+static int path_fd(struct sys *s, uint64_t upath, bool nofollow)
+{
+    char path[PATH_MAX];
+    long err = fs_path_in(s, upath, path);
+    if (err < 0)
+        return (int)err;
+    return fs_open(s->emu, s->p, AT_FDCWD, path, O_PATH | (nofollow ? O_NOFOLLOW : 0), 0);
+}
+
+static long xattr_on_path(struct sys *s, bool nofollow, bool list)
+{
+    int h = path_fd(s, s->a[0], nofollow);
+    if (h < 0)
+        return h;
+    long r = list ? xattr_list(s, h, s->a[1], s->a[2]) : xattr_get(s, h, s->a[1], s->a[2], s->a[3]);
+    close(h);
+    /* A symlink itself has no user-visible attributes to read through O_PATH. */
+    return r == -ELOOP ? -ENODATA : r;
+}
+
+SYS(getxattr) { return xattr_on_path(s, false, false); }
+SYS(lgetxattr) { return xattr_on_path(s, true, false); }
+SYS(listxattr) { return xattr_on_path(s, false, true); }
+SYS(llistxattr) { return xattr_on_path(s, true, true); }
+
+SYS(fgetxattr)
+{
+    long err;
+    struct file *f = host_file(s, (int)s->a[0], &err);
+    return f ? xattr_get(s, f->hostfd, s->a[1], s->a[2], s->a[3]) : err;
+}
+
+SYS(flistxattr)
+{
+    long err;
+    struct file *f = host_file(s, (int)s->a[0], &err);
+    return f ? xattr_list(s, f->hostfd, s->a[1], s->a[2]) : err;
 }

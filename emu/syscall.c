@@ -48,7 +48,9 @@ const struct syscall_def syscall_table[SYSCALL_MAX] = {
     E(set_robust_list, set_robust_list), E(utimensat, utimensat), E(dup3, dup3),
     E(pipe2, pipe2), E(prlimit64, prlimit64), E(renameat2, renameat2),
     E(getrandom, getrandom), E(execveat, execveat), E(statx, statx), E(rseq, rseq),
-    E(faccessat2, faccessat2),
+    E(faccessat2, faccessat2), E(getxattr, getxattr), E(lgetxattr, lgetxattr),
+    E(fgetxattr, fgetxattr), E(listxattr, listxattr), E(llistxattr, llistxattr),
+    E(flistxattr, flistxattr),
 };
 
 const char *syscall_name(uint64_t nr)

@@ -14,6 +14,9 @@ static void teardown(void)
 {
     vm_mm_free(mm);
     vm_check(vm);
+    /* What is left is the page cache of files nobody maps: reclaimable. */
+    vm_reclaim(vm, 256);
+    vm_check(vm);
     cr_assert_eq(vm_frames_free(vm), 256, "every frame came back");
     vm_free(vm);
 }
@@ -273,4 +276,44 @@ Test(fault, kernel_write_into_code_tells_the_port)
     cr_assert_eq(vm_map(mm, 0x10000, PG, RW | VM_PROT_EXEC, 0, NULL, 0, "jit"), 0);
     poke8(mm, 0x10000, 0xc3);
     cr_assert_eq(rec.code_changes, 1);
+}
+
+Test(fault, page_cache_outlives_the_last_mapping)
+{
+    int fd = temp_file(2), err = 0;
+    struct vm_object *obj = vm_object_file(vm, fd, "lib.so", false, &err);
+    cr_assert_eq(vm_map(mm, 0x10000, 2 * PG, VM_PROT_READ, 0, obj, 0, "lib.so"), 0);
+    vm_object_put(obj);
+    cr_assert_eq(peek8(mm, 0x10000), 1);
+    expect_event(VM_EV_FILE_READ, 0x10000);
+    cr_assert_eq(vm_unmap(mm, 0x10000, 2 * PG), 0);
+    /* A later program maps the same file: the page is still cached. */
+    obj = vm_object_file(vm, fd, "lib.so", false, &err);
+    cr_assert_eq(vm_map(mm, 0x20000, 2 * PG, VM_PROT_READ, 0, obj, 0, "lib.so"), 0);
+    vm_object_put(obj);
+    cr_assert_eq(peek8(mm, 0x20000), 1);
+    expect_event(VM_EV_CACHE_HIT, 0x20000);
+    vm_check(vm);
+    close(fd);
+}
+
+Test(fault, page_cache_of_a_changed_file_is_dropped)
+{
+    int fd = temp_file(1), err = 0;
+    struct vm_object *obj = vm_object_file(vm, fd, "f", false, &err);
+    cr_assert_eq(vm_map(mm, 0x10000, PG, VM_PROT_READ, 0, obj, 0, "f"), 0);
+    vm_object_put(obj);
+    cr_assert_eq(peek8(mm, 0x10000), 1);
+    cr_assert_eq(vm_unmap(mm, 0x10000, PG), 0);
+    /* Another program rewrites the file while nobody maps it. */
+    uint8_t page[PG];
+    memset(page, 9, sizeof page);
+    cr_assert_eq(pwrite(fd, page, PG, 0), (ssize_t)PG);
+    cr_assert_eq(pwrite(fd, page, 1, PG), 1, "and it grows, so its size changes");
+    obj = vm_object_file(vm, fd, "f", false, &err);
+    cr_assert_eq(vm_map(mm, 0x10000, PG, VM_PROT_READ, 0, obj, 0, "f"), 0);
+    vm_object_put(obj);
+    cr_assert_eq(peek8(mm, 0x10000), 9, "the new bytes, not the cached ones");
+    expect_event(VM_EV_FILE_READ, 0x10000);
+    close(fd);
 }

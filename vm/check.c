@@ -136,10 +136,12 @@ void vm_check(const struct vm *vm)
     for (const struct vm_object *o = vm->objects; o; o = o->next)
         check_cache(vm, o, slots ? slots : maps);
 
+    uint32_t shared = 0;
     for (uint32_t f = 0; f < d->nframes; f++) {
         const struct frame *fr = &d->frames[f];
         if (fr->kind != FRAME_ANON && fr->kind != FRAME_CACHE)
             continue;
+        shared += fr->nrmap > 1;
         CHECK(maps[f] == fr->nrmap, "reverse map disagrees with the page tables");
         uint32_t extra = (fr->kind == FRAME_CACHE) + !!(fr->flags & FRAME_SWAPCACHE);
         CHECK(fr->refs == fr->nrmap + extra, "reference count is not mappings plus caches");
@@ -148,6 +150,7 @@ void vm_check(const struct vm *vm)
             CHECK(vm->has_swap && vm->swap.cached[fr->index] == f + 1,
                   "swap-cache frame not in the swap cache");
     }
+    CHECK(shared == vm->stats.shared_frames, "shared frame count wrong");
     if (vm->has_swap) {
         uint64_t used = 0;
         for (uint64_t s = 0; s < vm->swap.nslots; s++) {

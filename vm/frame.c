@@ -194,6 +194,11 @@ struct rmap_ref *rmap_refs(struct frame *fr)
 void rmap_add(struct vm *vm, uint32_t f, struct vm_mm *mm, uint64_t va)
 {
     struct frame *fr = &vm->dram.frames[f];
+    if (fr->nrmap == 1) {
+        vm->stats.shared_frames++;
+        if (vm->stats.shared_frames > vm->stats.peak_shared_frames)
+            vm->stats.peak_shared_frames = vm->stats.shared_frames;
+    }
     if (fr->nrmap == 0 && !fr->rmapcap) {
         fr->rmap1 = (struct rmap_ref){mm, va};
         fr->nrmap = 1;
@@ -220,6 +225,8 @@ void rmap_remove(struct vm *vm, uint32_t f, struct vm_mm *mm, uint64_t va)
     for (uint32_t i = 0; i < fr->nrmap; i++) {
         if (r[i].mm == mm && r[i].va == va) {
             r[i] = r[--fr->nrmap];
+            if (fr->nrmap == 1)
+                vm->stats.shared_frames--;
             return;
         }
     }

@@ -184,6 +184,8 @@ struct vm_object {
     int fd;             /* OBJ_FILE: host fd for reads and writeback */
     bool fd_writable;
     uint64_t size;      /* bytes */
+    int64_t mtime_ns, ctime_ns; /* when cached pages were known to match the file */
+    uint64_t idle_since; /* no reference left, pages kept as cache: when (0 if in use) */
     char *name;
     struct cache_entry *cache; /* open addressing, index UINT64_MAX = empty */
     size_t cap, used;
@@ -201,6 +203,11 @@ int object_read_page(struct vm_object *obj, uint64_t index, uint32_t f);
 /* Write frame f back as page index of the file (up to the file's size). */
 int object_write_page(struct vm_object *obj, uint64_t index, uint32_t f);
 void object_get(struct vm_object *obj);
+/* Free an object and its cached pages (dirty ones written back first). */
+void object_destroy(struct vm_object *obj);
+
+/* Idle file objects kept for their page cache, at most this many. */
+#define VM_IDLE_OBJECTS_MAX 64
 
 /* --- swap ------------------------------------------------------------------- */
 
@@ -237,6 +244,8 @@ struct vm {
     struct vm_mm **mms;          /* every live mm, for the checker */
     size_t nmms, mmcap;
     uint64_t commit_limit, committed; /* pages */
+    uint64_t idle_clock;         /* orders idle file objects, oldest first */
+    uint32_t idle_objects;
     uint64_t rng;                /* random policy state */
     bool in_reclaim;
 };

@@ -45,14 +45,8 @@ void vm_free(struct vm *vm)
     if (!vm)
         return;
     VM_ASSERT(vm->nmms == 0, "freeing the machine with live address spaces");
-    while (vm->objects) {
-        /* Objects still referenced only by callers that leaked them. */
-        struct vm_object *o = vm->objects;
-        vm->objects = o->next;
-        o->next = NULL;
-        o->refs = 1;
-        vm_object_put(o);
-    }
+    while (vm->objects)
+        object_destroy(vm->objects); /* idle page cache (and leaked objects) */
     if (vm->has_swap)
         swap_free(&vm->swap);
     dram_free(&vm->dram);

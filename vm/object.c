@@ -33,6 +33,28 @@ static struct vm_object *object_new(struct vm *vm, enum object_kind kind, const 
     return obj;
 }
 
+static int64_t ns(struct timespec t)
+{
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* The file changed behind our back since its pages were cached (another
+ * program wrote it): those pages are stale. */
+static bool cache_stale(const struct vm_object *o, const struct stat *st)
+{
+    return o->size != (uint64_t)st->st_size || o->mtime_ns != ns(st->st_mtim) ||
+           o->ctime_ns != ns(st->st_ctim);
+}
+
+static void note_file_state(struct vm_object *o, const struct stat *st)
+{
+    o->size = (uint64_t)st->st_size;
+    o->mtime_ns = ns(st->st_mtim);
+    o->ctime_ns = ns(st->st_ctim);
+}
+
+static void cache_drop_all(struct vm_object *obj);
+
 struct vm_object *vm_object_file(struct vm *vm, int fd, const char *name, bool writable,
                                  int *err)
 {
@@ -64,7 +86,14 @@ struct vm_object *vm_object_file(struct vm *vm, int fd, const char *name, bool w
             o->fd = nfd;
             o->fd_writable = true;
         }
-        o->size = (uint64_t)st.st_size;
+        if (o->idle_since) {
+            /* Back in use: its pages are still good unless the file changed. */
+            if (cache_stale(o, &st))
+                cache_drop_all(o);
+            o->idle_since = 0;
+            vm->idle_objects--;
+        }
+        note_file_state(o, &st);
         object_get(o);
         return o;
     }
@@ -83,7 +112,7 @@ struct vm_object *vm_object_file(struct vm *vm, int fd, const char *name, bool w
     obj->fd_writable = fd_writable;
     obj->dev = (uint64_t)st.st_dev;
     obj->ino = (uint64_t)st.st_ino;
-    obj->size = (uint64_t)st.st_size;
+    note_file_state(obj, &st);
     obj->next = vm->objects;
     vm->objects = obj;
     return obj;
@@ -105,7 +134,7 @@ uint64_t vm_object_size(const struct vm_object *obj)
     return obj->size;
 }
 
-/* Drop every cached page: called when the last reference goes. */
+/* Drop every cached page (writing dirty ones back). */
 static void cache_drop_all(struct vm_object *obj)
 {
     struct vm *vm = obj->vm;
@@ -130,11 +159,8 @@ static void cache_drop_all(struct vm_object *obj)
     obj->cap = obj->used = 0;
 }
 
-void vm_object_put(struct vm_object *obj)
+void object_destroy(struct vm_object *obj)
 {
-    VM_ASSERT(obj->refs > 0, "object reference underflow");
-    if (--obj->refs > 0)
-        return;
     struct vm *vm = obj->vm;
     cache_drop_all(obj);
     for (struct vm_object **p = &vm->objects; *p; p = &(*p)->next) {
@@ -143,10 +169,44 @@ void vm_object_put(struct vm_object *obj)
             break;
         }
     }
+    if (obj->idle_since)
+        vm->idle_objects--;
     if (obj->fd >= 0)
         close(obj->fd);
     free(obj->name);
     free(obj);
+}
+
+/* Keep at most VM_IDLE_OBJECTS_MAX idle objects: forget the oldest. */
+static void trim_idle(struct vm *vm)
+{
+    while (vm->idle_objects > VM_IDLE_OBJECTS_MAX) {
+        struct vm_object *oldest = NULL;
+        for (struct vm_object *o = vm->objects; o; o = o->next)
+            if (o->idle_since && (!oldest || o->idle_since < oldest->idle_since))
+                oldest = o;
+        object_destroy(oldest);
+    }
+}
+
+void vm_object_put(struct vm_object *obj)
+{
+    VM_ASSERT(obj->refs > 0, "object reference underflow");
+    if (--obj->refs > 0)
+        return;
+    struct vm *vm = obj->vm;
+    if (obj->kind != OBJ_FILE || obj->used == 0) {
+        object_destroy(obj);
+        return;
+    }
+    /* A file's pages stay in the page cache after its last user, as in
+     * Linux: the next program to map it finds them (cache-hit). */
+    struct stat st;
+    if (fstat(obj->fd, &st) == 0)
+        note_file_state(obj, &st);
+    obj->idle_since = ++vm->idle_clock;
+    vm->idle_objects++;
+    trim_idle(vm);
 }
 
 /* --- the page cache: open addressing on the page index --------------------- */
@@ -281,7 +341,7 @@ void vm_object_resized(struct vm *vm, int fd)
         return;
     for (struct vm_object *o = vm->objects; o; o = o->next)
         if (o->kind == OBJ_FILE && o->dev == (uint64_t)st.st_dev && o->ino == (uint64_t)st.st_ino)
-            o->size = (uint64_t)st.st_size;
+            note_file_state(o, &st);
 }
 
 static struct vm_object *file_object(struct vm *vm, uint64_t dev, uint64_t ino)

@@ -183,6 +183,7 @@ struct vm_stats {
     uint64_t kernel_faults;      /* of which raised by copy-in/copy-out */
     uint32_t frames_in_use, peak_frames;
     uint32_t pt_frames, peak_pt_frames;
+    uint32_t shared_frames, peak_shared_frames; /* mapped by two entries or more */
     uint64_t swap_used, peak_swap;
     uint64_t reclaim_scans, reclaim_batches;
 };
