@@ -26,6 +26,7 @@ TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 .PHONY: all deps run test unit e2e golden testprogs fuzz bench clean
+.SECONDARY:
 
 all: $(BUILD)/faultline
 
@@ -63,9 +64,9 @@ run: deps
 
 test:
 	@sh scripts/deps.sh test
+	@$(MAKE) --no-print-directory testprogs
 	@$(MAKE) --no-print-directory SANITIZE=1 unit
 	@$(MAKE) --no-print-directory SANITIZE=1 all
-	@$(MAKE) --no-print-directory testprogs
 	@$(MAKE) --no-print-directory e2e FAULTLINE=build/san/faultline
 
 unit: $(TEST_BINS)

@@ -15,9 +15,14 @@
 
 extern char **environ;
 
+int cmd_stat(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+
 static const char usage_text[] =
     "usage: faultline run [options] PROG [ARGS...]   run PROG, tracing every page fault\n"
     "       faultline inspect [--root DIR] PROG       show the areas PROG would start with\n"
+    "       faultline stat [options] TRACE            summarise a saved fault log\n"
+    "       faultline plot TRACE -o FILE.svg          draw a fault log as a timeline\n"
     "       faultline --help | --version\n"
     "\n"
     "faultline loads an x86-64 Linux ELF program, runs it on an emulated CPU over a\n"
@@ -435,5 +440,9 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "inspect") == 0)
         return cmd_inspect(argc - 1, argv + 1);
-    return bad_usage("unknown command '%s' (run, inspect)", cmd);
+    if (strcmp(cmd, "stat") == 0)
+        return cmd_stat(argc - 1, argv + 1);
+    if (strcmp(cmd, "plot") == 0)
+        return cmd_plot(argc - 1, argv + 1);
+    return bad_usage("unknown command '%s' (run, inspect, stat, plot)", cmd);
 }

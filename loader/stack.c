@@ -12,8 +12,8 @@
  *                    argv pointers, NULL
  *   sp            -> argc
  *
- * The [stack] area reaches 128 KiB below the lowest byte written, as
- * Linux's setup_arg_pages leaves it, and grows down on faults.
+ * The [stack] area reaches 128 KiB below the page of the lowest string,
+ * as Linux's setup_arg_pages leaves it, and grows down on faults.
  */
 #include "loader.h"
 
@@ -24,6 +24,7 @@
 
 #define STACK_EXPAND (128ULL << 10)
 #define ARG_MAX_BYTES (2ULL << 20) /* a quarter of the 8 MiB stack limit, as Linux */
+#define ARG_STRLEN_MAX (128ULL << 10) /* Linux's MAX_ARG_STRLEN */
 
 static size_t count(char *const *v)
 {
@@ -46,14 +47,18 @@ int loader_stack(struct vm_mm *mm, const struct loader_args *args, struct loader
                  bool write, struct loader_error *e)
 {
     size_t argc = count(args->argv), envc = count(args->envp);
-    uint64_t strings = strlen(args->path) + 1;
-    for (size_t i = 0; i < argc; i++)
-        strings += strlen(args->argv[i]) + 1;
-    for (size_t i = 0; i < envc; i++)
-        strings += strlen(args->envp[i]) + 1;
-    if (strings > ARG_MAX_BYTES) {
+    uint64_t strings = strlen(args->path) + 1, longest = 0;
+    for (size_t i = 0; i < argc + envc; i++) {
+        uint64_t n = strlen(i < argc ? args->argv[i] : args->envp[i - argc]) + 1;
+        strings += n;
+        if (n > longest)
+            longest = n;
+    }
+    /* Linux's limits: each string, and strings plus pointers together. */
+    uint64_t pointers = ((argc ? argc : 1) + envc) * 8;
+    if (longest > ARG_STRLEN_MAX || strings + pointers > ARG_MAX_BYTES) {
         loader_fail(e, -E2BIG, args->path, "argument list too long (%llu bytes)",
-                    (unsigned long long)strings);
+                    (unsigned long long)(strings + pointers));
         return -1;
     }
     uint64_t top = VM_STACK_TOP;
@@ -90,7 +95,8 @@ int loader_stack(struct vm_mm *mm, const struct loader_args *args, struct loader
     img->sp = sp;
     img->stack_top = top;
 
-    uint64_t start = (sp & VM_PAGE_MASK) - STACK_EXPAND;
+    /* 128 KiB below the page of the lowest string, as setup_arg_pages. */
+    uint64_t start = (argp & VM_PAGE_MASK) - STACK_EXPAND;
     unsigned prot = VM_PROT_READ | VM_PROT_WRITE | (img->exec_stack ? VM_PROT_EXEC : 0);
     int err = vm_map(mm, start, top - start, prot, VM_AREA_GROWSDOWN, NULL, 0, "[stack]");
     if (err) {
