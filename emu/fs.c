@@ -193,6 +193,17 @@ static struct proc *proc_path(struct emu *emu, struct proc *p, const char *abs, 
     return who;
 }
 
+/* The descriptor number that s is exactly ("12"), or -1. */
+static int fd_number(const char *s)
+{
+    if (!isdigit((unsigned char)*s) || strlen(s) > 6)
+        return -1;
+    for (const char *c = s; *c; c++)
+        if (!isdigit((unsigned char)*c))
+            return -1;
+    return atoi(s);
+}
+
 long fs_proc_readlink(struct emu *emu, struct proc *p, const char *abs, char *buf, size_t len)
 {
     const char *rest;
@@ -211,7 +222,9 @@ long fs_proc_readlink(struct emu *emu, struct proc *p, const char *abs, char *bu
         else if (strcmp(rest, "root") == 0)
             strcpy(tmp, "/");
         else if (strncmp(rest, "fd/", 3) == 0) {
-            struct file *f = who->fds ? fd_file(who, atoi(rest + 3)) : NULL;
+            struct file *f = who->fds && fd_number(rest + 3) >= 0
+                                 ? fd_file(who, fd_number(rest + 3))
+                                 : NULL;
             if (!f)
                 return -ENOENT;
             if (f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE)
@@ -246,8 +259,10 @@ struct file *fs_proc_file(struct emu *emu, struct proc *p, const char *abs, int 
 {
     *err = 0;
     int fdn = -1;
-    if (strncmp(abs, "/dev/fd/", 8) == 0)
-        fdn = atoi(abs + 8);
+    if (strncmp(abs, "/dev/fd/", 8) == 0 && (fdn = fd_number(abs + 8)) < 0) {
+        *err = -ENOENT;
+        return NULL;
+    }
     else if (strcmp(abs, "/dev/stdin") == 0)
         fdn = 0;
     else if (strcmp(abs, "/dev/stdout") == 0)
@@ -262,8 +277,10 @@ struct file *fs_proc_file(struct emu *emu, struct proc *p, const char *abs, int 
             *err = -ENOENT;
         return NULL;
     }
-    if (fdn < 0 && strncmp(rest, "fd/", 3) == 0)
-        fdn = atoi(rest + 3);
+    if (fdn < 0 && strncmp(rest, "fd/", 3) == 0 && (fdn = fd_number(rest + 3)) < 0) {
+        *err = -ENOENT;
+        return NULL;
+    }
     if (fdn >= 0) {
         struct file *f = who->fds ? fd_file(who, fdn) : NULL;
         if (!f)

@@ -1,0 +1,64 @@
+#!/bin/sh
+# Debian's own dynamically linked programs give the same output and exit
+# status under faultline as natively; a second process finds the shared
+# libraries in the page cache; /proc/self is the guest's own.
+set -u
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+# same DESCRIPTION FILTER COMMAND...: native and emulated output equal
+# after FILTER (a sed script for lines that legitimately change).
+same() {
+    desc=$1 filter=$2
+    shift 2
+    "$@" >"$tmp/n.raw" 2>"$tmp/n.err" </dev/null
+    ns=$?
+    "$FL" run --real-time "$@" >"$tmp/f.raw" 2>"$tmp/f.err" </dev/null
+    fs=$?
+    sed "$filter" "$tmp/n.raw" >"$tmp/n.out"
+    sed "$filter" "$tmp/f.raw" >"$tmp/f.out"
+    if [ "$ns" != "$fs" ] || ! cmp -s "$tmp/n.out" "$tmp/f.out" || [ -s "$tmp/f.err" ]; then
+        echo "FAIL $desc: status $fs (native $ns)"
+        diff "$tmp/n.out" "$tmp/f.out" | head -10
+        head -5 "$tmp/f.err"
+        fail=1
+    fi
+}
+
+same "true" "" /bin/true
+same "false" "" /bin/false
+same "echo" "" /bin/echo hi
+same "ls -l /" "/ proc$/d; / tmp$/d" /bin/ls -l /
+same "sort" "" /usr/bin/sort tests/data/lines.txt
+same "sha256sum" "" /usr/bin/sha256sum tests/data/lines.txt
+same "dash pipeline" "" /bin/dash -c 'ls / | wc -l'
+same "dash status" "" /bin/dash -c 'exit 42'
+same "readlink /proc/self/exe" "" /bin/readlink /proc/self/exe
+
+# env: the guest inherits the environment faultline is given.
+env -i A=1 B=two /usr/bin/env >"$tmp/n.out"
+env -i A=1 B=two "$FL" run /usr/bin/env >"$tmp/f.out" 2>&1
+cmp -s "$tmp/n.out" "$tmp/f.out" || { echo "FAIL env"; diff "$tmp/n.out" "$tmp/f.out"; fail=1; }
+
+# Two cat processes at once: the second's libc pages are all cache-hits.
+"$FL" run --env-clear --summary -o "$tmp/spawn.log" build/testprogs/spawn2.glibc /bin/cat \
+    >"$tmp/spawn.out" 2>"$tmp/spawn.err" </dev/null || { echo "FAIL spawn2 status"; fail=1; }
+reads=$(awk '$2 == 3 && $7 == "libc.so.6" && $3 == "file-read"' "$tmp/spawn.log" | wc -l)
+hits=$(awk '$2 == 3 && $7 == "libc.so.6" && $3 == "cache-hit"' "$tmp/spawn.log" | wc -l)
+first=$(awk '$2 == 2 && $7 == "libc.so.6" && $3 == "file-read"' "$tmp/spawn.log" | wc -l)
+shared=$(sed -n 's/.*shared frames (peak): *\([0-9]*\).*/\1/p' "$tmp/spawn.err")
+if [ "$reads" -ne 0 ] || [ "$hits" -lt 10 ] || [ "$first" -lt 10 ] || [ "${shared:-0}" -lt 10 ]; then
+    echo "FAIL page cache: pid 3 libc file-read $reads cache-hit $hits; pid 2 file-read $first; shared $shared"
+    fail=1
+fi
+
+# /proc/self/maps is made from the guest's own areas.
+"$FL" run /bin/cat /proc/self/maps >"$tmp/maps" 2>&1 </dev/null
+grep -q '^555555554000-.* r--p .*cat:' "$tmp/maps" &&
+    grep -q ' libc.so.6$' "$tmp/maps" && grep -q ' \[stack\]$' "$tmp/maps" &&
+    grep -q '^7ffff7.* ld-linux-x86-64.so.2:' "$tmp/maps" ||
+    { echo "FAIL /proc/self/maps:"; head -20 "$tmp/maps"; fail=1; }
+
+[ $fail = 0 ] && echo "dynamic: ok"
+exit $fail

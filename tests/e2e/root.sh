@@ -1,0 +1,54 @@
+#!/bin/sh
+# --root: every path the guest names stays inside the root, whatever ".."
+# or symlinks (absolute, relative, looping) or /proc it uses.
+set -u
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+R=$tmp/root
+mkdir -p "$R/bin" "$R/etc" "$R/sub/deeper"
+cp /bin/busybox "$R/bin/busybox"
+echo inside-root >"$R/etc/passwd"
+echo host-secret >"$tmp/secret"
+ln -s /etc "$R/abs"
+ln -s ../../../../../../../../.. "$R/up"
+ln -s loop "$R/loop"
+ln -s ../../secret "$R/sub/rel"
+fail=0
+
+# run EXPECTED-STATUS EXPECTED-OUTPUT SHELL-COMMAND
+run() {
+    "$FL" run --root "$R" /bin/busybox sh -c "$3" >"$tmp/out" 2>"$tmp/err" </dev/null
+    st=$?
+    out=$(cat "$tmp/out")
+    if [ "$st" != "$1" ] || [ "$out" != "$2" ] || grep -q host-secret "$tmp/out" "$tmp/err"; then
+        echo "FAIL: $3"
+        echo "  status $st (want $1), output '$out' (want '$2')"
+        sed 's/^/  stderr: /' "$tmp/err" | head -5
+        fail=1
+    fi
+}
+
+run 0 inside-root '/bin/busybox cat /etc/passwd'
+run 0 inside-root '/bin/busybox cat /abs/passwd'
+run 0 inside-root '/bin/busybox cat /../../../../etc/passwd'
+run 0 inside-root '/bin/busybox cat /up/etc/passwd'
+run 0 inside-root 'cd /sub/deeper && /bin/busybox cat ../../../../../etc/passwd'
+run 0 "/" 'cd /../../.. && pwd'
+run 1 "" '/bin/busybox cat /sub/rel'
+run 1 "" '/bin/busybox cat /loop'
+run 1 "" "/bin/busybox cat $tmp/secret"
+run 1 "" '/bin/busybox cat /proc/self/root/secret'
+run 1 "" '/bin/busybox cat /proc/1/cwd/../secret'
+run 1 "" '/bin/busybox cat /proc/self/fd/../../../secret'
+run 0 /bin/busybox '/bin/busybox readlink /proc/self/exe'
+run 0 ok 'exec /bin/busybox echo ok'
+# A link the guest makes itself is resolved inside the root too.
+run 0 inside-root "/bin/busybox ln -s $R/../secret /made && /bin/busybox cat /etc/passwd && ! /bin/busybox cat /made"
+
+# The program path is inside the root as well.
+"$FL" run --root "$R" "$tmp/secret" >/dev/null 2>"$tmp/err"
+st=$?
+[ $st = 127 ] || { echo "FAIL: a host path outside the root ran (status $st)"; fail=1; }
+
+[ $fail = 0 ] && echo "root: ok"
+exit $fail
