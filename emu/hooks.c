@@ -53,7 +53,9 @@ static void page_fault(struct cpu *cpu)
         post(cpu, SIGBUS, BUS_ADRERR_K, addr);
         break;
     case VM_FAULT_OOM:
-        post(cpu, SIGKILL, SI_KERNEL_K, addr);
+        /* Memory comes back from the victim at once; retry if it was not us. */
+        if (!proc_oom_kill(cpu->emu, cpu->proc))
+            uc_emu_stop(cpu->uc);
         break;
     default:
         break;

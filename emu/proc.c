@@ -350,6 +350,29 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
     proc_wake_all(emu);
 }
 
+/* --- out of memory -------------------------------------------------------------------- */
+
+bool proc_oom_kill(struct emu *emu, struct proc *faulting)
+{
+    struct proc *victim = NULL;
+    uint64_t most = 0;
+    for (int i = 0; i < emu->nprocs; i++) {
+        struct proc *q = emu->procs[i];
+        if (!q || q->state == PROC_ZOMBIE || !q->mm)
+            continue;
+        uint64_t size = vm_mm_rss(q->mm) + vm_mm_swapped(q->mm);
+        if (!victim || size > most || (size == most && q == faulting)) {
+            victim = q;
+            most = size;
+        }
+    }
+    if (!victim)
+        return false;
+    struct siginfo_k si = {.signo = SIGKILL, .code = 0x80 /* the kernel's */};
+    proc_signal(emu, victim, &si);
+    return victim != faulting;
+}
+
 /* --- the scheduler ------------------------------------------------------------------- */
 
 static struct emu *timer_emu; /* for the SIGALRM handler of --timeout only */

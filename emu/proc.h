@@ -152,6 +152,9 @@ struct proc *proc_alloc(struct emu *emu);
 void proc_release(struct emu *emu, struct proc *p);
 void proc_start_regs(struct cpu *cpu, const struct loader_image *img);
 void proc_wake_all(struct emu *emu);
+/* Out of frames and swap: kill the largest process (by resident and
+ * swapped pages).  True when that was not faulting, which may retry. */
+bool proc_oom_kill(struct emu *emu, struct proc *faulting);
 /* Give a fatal or caught signal to p. */
 void proc_signal(struct emu *emu, struct proc *p, const struct siginfo_k *info);
 struct fdtable *fdtable_clone(const struct fdtable *t);

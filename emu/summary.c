@@ -39,13 +39,19 @@ void summary_print(struct emu *emu, FILE *o)
         fprintf(o, "  writebacks, clean evictions: %llu, %llu\n",
                 (unsigned long long)st->events[VM_EV_WRITEBACK],
                 (unsigned long long)st->events[VM_EV_EVICT_CLEAN]);
+        static const char *const policies[] = {"clock", "fifo", "lru", "random"};
         uint64_t out = st->events[VM_EV_SWAP_OUT] + st->events[VM_EV_EVICT_CLEAN] +
                        st->events[VM_EV_WRITEBACK];
+        fprintf(o, "  policy %-6s               %llu batches, %llu frames scanned, %.1f%% of them "
+                   "recently used (spared)\n",
+                policies[emu->opt.policy], (unsigned long long)st->reclaim_batches,
+                (unsigned long long)st->reclaim_scans,
+                st->reclaim_scans ? 100.0 * (double)st->reclaim_referenced / (double)st->reclaim_scans : 0.0);
         if (out)
-            fprintf(o, "  reclaim: %llu batches, %llu frames scanned; %.1f%% of evicted pages "
-                       "were needed again\n",
-                    (unsigned long long)st->reclaim_batches, (unsigned long long)st->reclaim_scans,
-                    100.0 * (double)st->events[VM_EV_SWAP_IN] / (double)out);
+            fprintf(o, "  refaults:                   %.1f%% of evicted pages were needed again "
+                       "(policy hit rate %.1f%%)\n",
+                    100.0 * (double)st->events[VM_EV_SWAP_IN] / (double)out,
+                    100.0 - 100.0 * (double)st->events[VM_EV_SWAP_IN] / (double)out);
     }
     uint64_t calls = 0, unknown = emu->unknown_other;
     for (int i = 0; i < SYSCALL_MAX; i++) {

@@ -294,6 +294,11 @@ int commit_charge(struct vm *vm, uint64_t pages);
 void commit_uncharge(struct vm *vm, uint64_t pages);
 bool area_needs_charge(const struct vm *vm, unsigned prot, unsigned flags);
 
+/* Remove every mapping of frame f (rmap), leaving entry e (0 or a swap
+ * entry) in its place; traces ev for each unless ev is VM_EV_COUNT.  The
+ * callers flush the TLBs. */
+void rmap_unmap_all(struct vm *vm, uint32_t f, pte_t e, enum vm_event ev, const char *detail);
+
 /* Reclaim until at least want frames are free (best effort). */
 void reclaim_for(struct vm *vm, uint32_t want);
 

@@ -231,6 +231,7 @@ uint64_t vm_mm_cr3(const struct vm_mm *mm) { return frame_phys(mm->pml4); }
 void vm_mm_set_port_data(struct vm_mm *mm, void *data) { mm->port_data = data; }
 void *vm_mm_port_data(const struct vm_mm *mm) { return mm->port_data; }
 uint64_t vm_mm_rss(const struct vm_mm *mm) { return mm->rss; }
+uint64_t vm_mm_swapped(const struct vm_mm *mm) { return mm->swapped; }
 void vm_set_stack_limit(struct vm_mm *mm, uint64_t limit) { mm->stack_limit = limit; }
 
 /* Is frame f dirty with respect to its backing (file or slot)?  Folds the

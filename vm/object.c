@@ -334,14 +334,61 @@ int object_write_page(struct vm_object *obj, uint64_t index, uint32_t f)
     return 0;
 }
 
+/* The file shrank to size: pages wholly past the new end leave every
+ * mapping and the cache (a later touch is SIGBUS), and the tail of the
+ * last page reads as zero, as after Linux's truncate. */
+static void object_truncate(struct vm_object *o, uint64_t size)
+{
+    struct vm *vm = o->vm;
+    uint64_t first_gone = (size + VM_PAGE_SIZE - 1) / VM_PAGE_SIZE;
+    for (size_t i = 0; i < o->cap; i++) {
+        struct cache_entry *e = &o->cache[i];
+        if (e->index == CACHE_EMPTY || e->frame == NO_FRAME)
+            continue;
+        if (e->index < first_gone) {
+            if (e->index == first_gone - 1 && size % VM_PAGE_SIZE)
+                memset(frame_bytes(vm, e->frame) + size % VM_PAGE_SIZE, 0,
+                       VM_PAGE_SIZE - size % VM_PAGE_SIZE);
+            continue;
+        }
+        uint32_t f = e->frame;
+        struct frame *fr = &vm->dram.frames[f];
+        fr->refs++; /* keep it while its mappings go */
+        rmap_unmap_all(vm, f, 0, VM_EV_COUNT, NULL);
+        e->frame = NO_FRAME;
+        fr->kind = FRAME_ANON;
+        fr->obj = NULL;
+        fr->flags = 0;
+        fr->refs--; /* the cache's reference */
+        frame_put(vm, f);
+    }
+    /* Forget the emptied entries (deleting reorders the table: restart). */
+    for (bool again = true; again;) {
+        again = false;
+        for (size_t i = 0; i < o->cap && !again; i++) {
+            struct cache_entry *e = &o->cache[i];
+            if (e->index != CACHE_EMPTY && e->frame == NO_FRAME && !e->slot) {
+                cache_delete(o, e->index);
+                again = true;
+            }
+        }
+    }
+    for (size_t k = 0; k < vm->nmms; k++)
+        port_flush(vm->mms[k]);
+}
+
 void vm_object_resized(struct vm *vm, int fd)
 {
     struct stat st;
     if (fstat(fd, &st) < 0)
         return;
-    for (struct vm_object *o = vm->objects; o; o = o->next)
-        if (o->kind == OBJ_FILE && o->dev == (uint64_t)st.st_dev && o->ino == (uint64_t)st.st_ino)
-            note_file_state(o, &st);
+    for (struct vm_object *o = vm->objects; o; o = o->next) {
+        if (o->kind != OBJ_FILE || o->dev != (uint64_t)st.st_dev || o->ino != (uint64_t)st.st_ino)
+            continue;
+        if ((uint64_t)st.st_size < o->size)
+            object_truncate(o, (uint64_t)st.st_size);
+        note_file_state(o, &st);
+    }
 }
 
 static struct vm_object *file_object(struct vm *vm, uint64_t dev, uint64_t ino)

@@ -44,12 +44,13 @@ static bool referenced(struct vm *vm, uint32_t f)
             young = true;
         }
     }
+    vm->stats.reclaim_referenced += young;
     return young;
 }
 
 /* Remove every mapping of f, putting entry e in each place (0 or a swap
- * entry), and trace ev for each. */
-static void unmap_all(struct vm *vm, uint32_t f, pte_t e, enum vm_event ev, const char *detail)
+ * entry), and trace ev for each (VM_EV_COUNT: no event). */
+void rmap_unmap_all(struct vm *vm, uint32_t f, pte_t e, enum vm_event ev, const char *detail)
 {
     struct frame *fr = &vm->dram.frames[f];
     while (fr->nrmap) {
@@ -64,7 +65,8 @@ static void unmap_all(struct vm *vm, uint32_t f, pte_t e, enum vm_event ev, cons
             ref.mm->swapped++;
         ref.mm->tlb_stale = true;
         port_unmap(ref.mm, ref.va, 1);
-        trace_event(vm, ref.mm, ev, ref.va, '-', '-', a ? a->name : "-", f, "%s", detail);
+        if (ev != VM_EV_COUNT)
+            trace_event(vm, ref.mm, ev, ref.va, '-', '-', a ? a->name : "-", f, "%s", detail);
         frame_put(vm, f);
     }
 }
@@ -94,7 +96,7 @@ static bool evict(struct vm *vm, uint32_t f)
             swap_slot_get(vm, slot);
         fr->refs++; /* keep f while its mappings go */
         snprintf(detail, sizeof detail, "slot=%llu", (unsigned long long)slot);
-        unmap_all(vm, f, pte_make_swap(slot), VM_EV_SWAP_OUT, detail);
+        rmap_unmap_all(vm, f, pte_make_swap(slot), VM_EV_SWAP_OUT, detail);
         if (cached) {
             vm->swap.cached[slot] = 0;
             fr->flags &= (uint8_t)~FRAME_SWAPCACHE;
@@ -129,7 +131,7 @@ static bool evict(struct vm *vm, uint32_t f)
     }
     if (fr->nrmap == 0)
         trace_event(vm, NULL, ev, 0, '-', '-', obj->name, f, "%s", detail);
-    unmap_all(vm, f, 0, ev, detail);
+    rmap_unmap_all(vm, f, 0, ev, detail);
     ce = cache_lookup(obj, index);
     ce->frame = NO_FRAME;
     if (!ce->slot)

@@ -186,6 +186,7 @@ struct vm_stats {
     uint32_t shared_frames, peak_shared_frames; /* mapped by two entries or more */
     uint64_t swap_used, peak_swap;
     uint64_t reclaim_scans, reclaim_batches;
+    uint64_t reclaim_referenced; /* scanned frames found recently used (spared) */
 };
 
 /* --- the machine ------------------------------------------------------- */
@@ -231,6 +232,7 @@ void vm_mm_set_port_data(struct vm_mm *mm, void *data);
 void *vm_mm_port_data(const struct vm_mm *mm);
 /* Resident and swapped pages of mm. */
 uint64_t vm_mm_rss(const struct vm_mm *mm);
+uint64_t vm_mm_swapped(const struct vm_mm *mm);
 
 /* --- objects ------------------------------------------------------------- */
 
