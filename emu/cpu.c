@@ -363,7 +363,6 @@ static int port_map(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t frame, ui
         void *p = mmap(host, n * VM_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
                        vm_dram_fd(emu->vm), (off_t)frame * (off_t)VM_PAGE_SIZE);
         if (p == MAP_FAILED) {
-            emu->host_limit = true;
             return -ENOMEM;
         }
         host_mappings++;

@@ -17,6 +17,7 @@
 #define ILL_ILLOPN_K 2
 #define TRAP_BRKPT_K 1
 #define SI_KERNEL_K 0x80
+#define SI_HOSTMAP 0x81 /* faultline's own: the host refused to map the page */
 
 #define PF_ERR_WRITE 0x2
 #define PF_ERR_FETCH 0x10
@@ -42,9 +43,14 @@ static void page_fault(struct cpu *cpu)
                          : ec & PF_ERR_WRITE ? VM_PROT_WRITE
                                              : VM_PROT_READ;
     enum vm_fault_result r = vm_fault(cpu->proc->mm, addr, access, VM_USER);
+    bool canonical = addr < (1ULL << 47) || addr >= 0xffff800000000000ULL;
     switch (r) {
     case VM_FAULT_SEGV_MAPERR:
-        post(cpu, SIGSEGV, SEGV_MAPERR_K, addr);
+        /* A non-canonical address is a #GP on real hardware: SI_KERNEL. */
+        if (canonical)
+            post(cpu, SIGSEGV, SEGV_MAPERR_K, addr);
+        else
+            post(cpu, SIGSEGV, SI_KERNEL_K, 0);
         break;
     case VM_FAULT_SEGV_ACCERR:
         post(cpu, SIGSEGV, SEGV_ACCERR_K, addr);
@@ -56,6 +62,9 @@ static void page_fault(struct cpu *cpu)
         /* Memory comes back from the victim at once; retry if it was not us. */
         if (!proc_oom_kill(cpu->emu, cpu->proc))
             uc_emu_stop(cpu->uc);
+        break;
+    case VM_FAULT_PORT:
+        post(cpu, SIGKILL, SI_HOSTMAP, addr);
         break;
     default:
         break;
@@ -132,7 +141,11 @@ static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size
                          : type == UC_MEM_WRITE_UNMAPPED ? VM_PROT_WRITE
                                                          : VM_PROT_READ;
     enum vm_fault_result r = vm_fault(cpu->proc->mm, addr, access, VM_USER);
-    post(cpu, SIGSEGV, r == VM_FAULT_SEGV_ACCERR ? SEGV_ACCERR_K : SEGV_MAPERR_K, addr);
+    bool canonical = addr < (1ULL << 47) || addr >= 0xffff800000000000ULL;
+    if (!canonical)
+        post(cpu, SIGSEGV, SI_KERNEL_K, 0); /* a #GP on real hardware */
+    else
+        post(cpu, SIGSEGV, r == VM_FAULT_SEGV_ACCERR ? SEGV_ACCERR_K : SEGV_MAPERR_K, addr);
     return false;
 }
 

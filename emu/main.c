@@ -341,9 +341,6 @@ static int cmd_run(int argc, char **argv)
     status = proc_spawn_init(&emu, argv[at], argv + at);
     if (status < 0)
         status = proc_schedule(&emu);
-    if (emu.host_limit)
-        fprintf(stderr, "faultline: the host refused a memory mapping (vm.max_map_count is "
-                        "probably reached); raise it with: sysctl -w vm.max_map_count=1048576\n");
     int mismatch = tracer_finish(emu.tracer);
     if (emu.opt.summary)
         summary_print(&emu, stderr);

@@ -276,6 +276,11 @@ static void print_death(struct emu *emu, struct proc *p, int sig)
                 signal_name(sig), code, (unsigned long long)si->addr);
     } else if (si->code == 0x80 && sig == SIGKILL) {
         fprintf(stderr, "faultline: out of memory: killed pid %d (%s)\n", p->pid, p->name);
+    } else if (si->code == 0x81 && sig == SIGKILL) {
+        fprintf(stderr, "faultline: pid %d (%s) killed: the host refused another memory mapping "
+                        "at %#llx (vm.max_map_count reached?); raise it with: sysctl -w "
+                        "vm.max_map_count=1048576\n",
+                p->pid, p->name, (unsigned long long)si->addr);
     } else {
         fprintf(stderr, "faultline: pid %d killed by %s\n", p->pid, signal_name(sig));
     }

@@ -127,7 +127,6 @@ struct emu {
     bool init_exited;
     bool deadlock;
     bool timed_out;
-    bool host_limit;       /* the host refused a mapping */
     uint64_t syscall_calls[SYSCALL_MAX];
     uint64_t unknown_calls[SYSCALL_MAX];
     uint64_t unknown_other; /* numbers past the table */

@@ -61,7 +61,7 @@ static enum vm_fault_result install(struct fault *ft, pte_t *pte, uint32_t f, bo
         rmap_remove(mm->vm, f, mm, ft->va);
         mm->rss--;
         frame_put(mm->vm, f);
-        return VM_FAULT_OOM;
+        return VM_FAULT_PORT;
     }
     return r;
 }
@@ -71,6 +71,7 @@ static enum vm_fault_result fail(struct fault *ft, enum vm_fault_result r)
     const char *why = r == VM_FAULT_SEGV_MAPERR ? "MAPERR"
                       : r == VM_FAULT_SEGV_ACCERR ? "ACCERR"
                       : r == VM_FAULT_SIGBUS    ? "BUS_ADRERR"
+                      : r == VM_FAULT_PORT      ? "HOSTMAP"
                                                 : "OOM";
     enum vm_event ev = r == VM_FAULT_SIGBUS ? VM_EV_SIGBUS : VM_EV_SEGV;
     trace_event(ft->mm->vm, ft->mm, ev, ft->va, ft->acc, ft->mode,
@@ -90,7 +91,7 @@ static enum vm_fault_result do_anonymous(struct fault *ft, pte_t *pte)
     if (r == VM_FAULT_DEMAND_ZERO)
         trace_event(vm, ft->mm, VM_EV_DEMAND_ZERO, ft->va, ft->acc, ft->mode, ft->area->name,
                     f, "-");
-    return r == VM_FAULT_OOM ? fail(ft, r) : r;
+    return r == VM_FAULT_PORT ? fail(ft, r) : r;
 }
 
 /* Copy frame src into a new private frame for the fault's page. */
@@ -109,7 +110,7 @@ static enum vm_fault_result copy_page(struct fault *ft, pte_t *pte, uint32_t src
     enum vm_fault_result r = install(ft, pte, f, true, VM_FAULT_COW);
     if (mapped)
         frame_put(vm, src); /* after the new entry is in place */
-    if (r == VM_FAULT_OOM)
+    if (r == VM_FAULT_PORT)
         return fail(ft, r);
     trace_event(vm, mm, VM_EV_COW, ft->va, ft->acc, ft->mode, ft->area->name, f, "from=%u",
                 src);
@@ -199,7 +200,7 @@ static enum vm_fault_result do_object_page(struct fault *ft, pte_t *pte)
     }
     ft->mm->vm->dram.frames[f].refs++;
     enum vm_fault_result r = install(ft, pte, f, shared && (a->prot & VM_PROT_WRITE), kind);
-    return r == VM_FAULT_OOM ? fail(ft, r) : r;
+    return r == VM_FAULT_PORT ? fail(ft, r) : r;
 }
 
 static enum vm_fault_result do_swap_page(struct fault *ft, pte_t *pte)
@@ -233,7 +234,7 @@ static enum vm_fault_result do_swap_page(struct fault *ft, pte_t *pte)
     /* Sole user of a private page: writable at once; shared: COW later. */
     bool writable = (ft->area->prot & VM_PROT_WRITE) && s->refs[slot] == 1 && !cached;
     enum vm_fault_result r = install(ft, pte, f, writable, VM_FAULT_SWAP_IN);
-    if (r == VM_FAULT_OOM) {
+    if (r == VM_FAULT_PORT) {
         *pte = pte_make_swap(slot);
         mm->swapped++;
         return fail(ft, r);

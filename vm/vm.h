@@ -115,6 +115,7 @@ enum vm_fault_result {
     VM_FAULT_SEGV_ACCERR,
     VM_FAULT_SIGBUS,     /* file page past end of file */
     VM_FAULT_OOM,        /* no frame and nothing left to reclaim */
+    VM_FAULT_PORT,       /* the port could not show the page (host mapping limit) */
 };
 
 static inline bool vm_fault_ok(enum vm_fault_result r)

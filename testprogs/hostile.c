@@ -1,0 +1,123 @@
+/* hostile MODE: a guest that misbehaves on purpose, one way per MODE.
+ * Each mode either exits with a status saying what it saw, or is killed
+ * the way Linux would kill it. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PAGE 4096UL
+
+static int nx(void)
+{
+    /* Code on the stack, which is not executable: SIGSEGV (SEGV_ACCERR). */
+    unsigned char code[16] = {0xc3};
+    void (*fn)(void) = (void (*)(void))(void *)code;
+    fn();
+    return 0;
+}
+
+static int kernel_half(void)
+{
+    return *(volatile char *)0xffff888000000000UL; /* SIGSEGV (SEGV_MAPERR) */
+}
+
+static int non_canonical(void)
+{
+    return *(volatile char *)0x8000000000000000UL; /* #GP: SIGSEGV (SI_KERNEL) */
+}
+
+static int huge(void)
+{
+    void *p = mmap(NULL, 1UL << 46, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    int mmap_err = p == MAP_FAILED ? errno : 0;
+    void *cur = sbrk(0);
+    void *b = sbrk((intptr_t)(1UL << 45));
+    int brk_err = b == (void *)-1 ? errno : 0;
+    printf("huge mmap: %s; huge brk: %s; brk unchanged: %d\n", strerror(mmap_err),
+           strerror(brk_err), sbrk(0) == cur);
+    return mmap_err == ENOMEM && brk_err == ENOMEM ? 0 : 1;
+}
+
+static int reserve(void)
+{
+    /* The page-table reserve [0xf000000000, 0x10000000000) is not guest
+     * memory; the page just below it and pages across a 1 GiB zone edge are. */
+    void *in = mmap((void *)0xf000000000UL, PAGE, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    int in_err = in == MAP_FAILED ? errno : 0;
+    volatile char *below = mmap((void *)(0xf000000000UL - PAGE), PAGE, PROT_READ | PROT_WRITE,
+                                MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    volatile char *edge = mmap((void *)(0x40000000UL - PAGE), 2 * PAGE, PROT_READ | PROT_WRITE,
+                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    if (below == MAP_FAILED || edge == MAP_FAILED)
+        return 2;
+    below[PAGE - 1] = 1;
+    edge[PAGE - 1] = 2;
+    edge[PAGE] = 3;
+    printf("reserve: %s; below it and across a zone edge: %d %d %d\n", strerror(in_err),
+           below[PAGE - 1], edge[PAGE - 1], edge[PAGE]);
+    return in_err == ENOMEM ? 0 : 1;
+}
+
+static size_t mapcount_pages = 200000;
+
+static int mapcount(void)
+{
+    /* Touch every other page of a huge area: each page needs its own host
+     * mapping, so the host's mapping limit runs out before DRAM does. */
+    size_t pages = mapcount_pages;
+    volatile char *p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        return 2;
+    for (size_t i = 0; i < pages; i += 2)
+        p[i * PAGE] = 1;
+    return 0;
+}
+
+static int loop(void)
+{
+    for (volatile unsigned long i = 0;; i++)
+        ;
+    return 0;
+}
+
+static int deadlock(void)
+{
+    /* Parent and child each wait to read what the other never writes. */
+    int a[2], b[2];
+    if (pipe(a) < 0 || pipe(b) < 0)
+        return 2;
+    char c;
+    if (fork() == 0) {
+        if (read(a[0], &c, 1) != 1)
+            _exit(1);
+        _exit(0);
+    }
+    if (read(b[0], &c, 1) != 1)
+        return 1;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(void);
+    } modes[] = {
+        {"nx", nx}, {"kernel", kernel_half}, {"noncanonical", non_canonical}, {"huge", huge},
+        {"reserve", reserve}, {"mapcount", mapcount}, {"loop", loop}, {"deadlock", deadlock},
+    };
+    if (argc == 3)
+        mapcount_pages = (size_t)atol(argv[2]);
+    for (size_t i = 0; argc >= 2 && i < sizeof modes / sizeof modes[0]; i++)
+        if (strcmp(argv[1], modes[i].name) == 0)
+            return modes[i].fn();
+    fprintf(stderr, "usage: hostile nx|kernel|noncanonical|huge|reserve|mapcount [PAGES]|loop|deadlock\n");
+    return 2;
+}

@@ -1,0 +1,49 @@
+#!/bin/sh
+# Hostile guests: each misbehaves on purpose and gets the outcome Linux
+# would give, a clear message, a defined status; faultline never crashes,
+# hangs or reports a sanitizer error.
+set -u
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+# expect STATUS STDERR-SUBSTRING ("" for none) [faultline options] PROGRAM ARGS
+expect() {
+    want=$1 msg=$2
+    shift 2
+    "$FL" run "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+    st=$?
+    if [ -z "$msg" ]; then
+        ok_msg=$([ -s "$tmp/err" ] && echo no || echo yes)
+    else
+        ok_msg=$(grep -qF -- "$msg" "$tmp/err" && echo yes || echo no)
+    fi
+    if [ "$st" != "$want" ] || [ "$ok_msg" = no ] ||
+        grep -qE "AddressSanitizer|runtime error|internal error" "$tmp/err"; then
+        echo "FAIL $*: status $st (want $want), stderr:"
+        sed 's/^/    /' "$tmp/err" | head -5
+        fail=1
+    fi
+}
+
+H=build/testprogs/hostile
+for libc in glibc musl; do
+    expect 139 "killed by SIGSEGV (SEGV_ACCERR at 0x7fff" $H.$libc nx
+    expect 139 "killed by SIGSEGV (SEGV_MAPERR at 0xffff888000000000)" $H.$libc kernel
+    expect 139 "killed by SIGSEGV (SI_KERNEL at 0)" $H.$libc noncanonical
+    expect 139 "killed by SIGSEGV (SEGV_ACCERR at 0x" build/testprogs/write_text.$libc
+    expect 0 "" $H.$libc huge
+    expect 0 "" $H.$libc reserve
+    expect 0 "" --max-procs 8 build/testprogs/fork_bomb.$libc
+    expect 125 "faultline: deadlock: every process is blocked (pid 1 hostile.$libc, pid 2 hostile.$libc)" \
+        $H.$libc deadlock
+    expect 124 "faultline: timed out after 1 s" --timeout 1 $H.$libc loop
+done
+
+# The host's own limit on mappings: a clear message, not a crash.
+limit=$(cat /proc/sys/vm/max_map_count)
+expect 137 "the host refused another memory mapping" --frames $((limit + 10000)) --commit overcommit \
+    $H.glibc mapcount $((2 * limit + 20000))
+
+[ $fail = 0 ] && echo "hostile: ok"
+exit $fail
