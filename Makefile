@@ -80,9 +80,14 @@ e2e:
 golden: all testprogs
 	@sh tests/e2e.sh --regenerate build/faultline
 
+# The loader under libFuzzer (FUZZ_SECONDS, default 60), then random
+# system calls from guests under the sanitizer build (SYSFUZZ_SEEDS, 200).
 fuzz:
 	@sh scripts/deps.sh fuzz
 	@sh tests/fuzz/run.sh
+	@$(MAKE) --no-print-directory testprogs
+	@$(MAKE) --no-print-directory SANITIZE=1 all
+	@FL=build/san/faultline SYSFUZZ_SEEDS=$${SYSFUZZ_SEEDS:-200} sh tests/e2e/sysfuzz.sh
 
 bench:
 	@sh scripts/deps.sh bench

@@ -133,7 +133,8 @@ int fs_parent(struct emu *emu, struct proc *p, int dirfd, const char *path, char
 static int loader_open(void *ctx, const char *path)
 {
     struct emu *emu = ctx;
-    return fs_open(emu, emu->current, AT_FDCWD, path, O_RDONLY, 0);
+    /* Non-blocking: a FIFO must be refused, not waited on. */
+    return fs_open(emu, emu->current, AT_FDCWD, path, O_RDONLY | O_NONBLOCK, 0);
 }
 
 static void loader_canonical(void *ctx, int fd, char *out, size_t outlen)

@@ -455,9 +455,20 @@ int proc_schedule(struct emu *emu)
     while (!emu->init_exited && !emu->timed_out) {
         struct proc *p = next_runnable(emu, last, stay);
         if (!p) {
-            emu->deadlock = true;
-            break;
+            /* Nothing in the guest can act: a wait on host descriptors
+             * may still end (its retry now waits on the host). */
+            for (int i = 0; i < emu->nprocs && !p; i++) {
+                struct proc *q = emu->procs[i];
+                if (q && q->state == PROC_BLOCKED && q->host_wait)
+                    p = q;
+            }
+            if (!p) {
+                emu->deadlock = true;
+                break;
+            }
+            p->state = PROC_RUNNABLE;
         }
+        p->host_wait = false;
         last = p;
         emu->current = p;
         /* A woken call runs again first: it may complete (a child's exit

@@ -762,40 +762,54 @@ static bool others_runnable(struct emu *emu, struct proc *self)
 }
 
 /* Wait for events on fds: returns the number ready, 0 on timeout, or
- * blocks (the call is retried) when a guest process may still act. */
+ * blocks (the call is retried) while another guest process may act.
+ * Time passes on the guest's clock: with nobody left to make a pipe
+ * ready, a finite timeout simply expires.  Only descriptors of the host
+ * (a terminal, a host pipe) make the host wait, and only when no guest
+ * process can run. */
 static long do_poll(struct sys *s, struct pollfd *pf, size_t n, int64_t timeout_ms)
 {
-    for (;;) {
-        long ready = 0;
-        bool host_only = true;
-        for (size_t i = 0; i < n; i++) {
-            struct file *f = pf[i].fd < 0 ? NULL : fd_file(s->p, pf[i].fd);
-            pf[i].revents = pf[i].fd < 0 ? 0 : poll_one(f, pf[i].events);
-            ready += pf[i].revents != 0;
-            if (f && f->kind != FILE_HOST)
-                host_only = false;
-        }
-        if (ready || timeout_ms == 0)
-            return ready;
-        if (!host_only && others_runnable(s->emu, s->p)) {
-            sys_wait_and_retry(s, false);
+    long ready = 0;
+    size_t host = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct file *f = pf[i].fd < 0 ? NULL : fd_file(s->p, pf[i].fd);
+        pf[i].revents = pf[i].fd < 0 ? 0 : poll_one(f, pf[i].events);
+        ready += pf[i].revents != 0;
+        host += f && f->kind == FILE_HOST;
+    }
+    if (ready || timeout_ms == 0)
+        return ready;
+    if (others_runnable(s->emu, s->p)) {
+        sys_wait_and_retry(s, false);
+        s->p->host_wait = host > 0; /* when all others block, wait on the host */
+        return 0;
+    }
+    if (!host) {
+        if (timeout_ms < 0) {
+            sys_wait_and_retry(s, false); /* for ever: until a signal, or a deadlock */
             return 0;
         }
-        if (!host_only)
-            return 0; /* nobody can make a pipe ready: the timeout passes */
-        /* Only host descriptors: the host decides, really waiting. */
-        int hn = 0;
-        struct pollfd hp[64];
-        for (size_t i = 0; i < n && hn < 64; i++) {
-            struct file *f = pf[i].fd < 0 ? NULL : fd_file(s->p, pf[i].fd);
-            if (f)
-                hp[hn++] = (struct pollfd){f->hostfd, pf[i].events, 0};
+        if (!s->emu->opt.real_time) {
+            s->emu->clock_ns += (uint64_t)timeout_ms * 1000000ULL;
+            return 0;
         }
-        int r = poll(hp, (nfds_t)hn, timeout_ms < 0 ? -1 : (int)timeout_ms);
-        if (r <= 0)
-            return r < 0 ? -errno : 0;
-        timeout_ms = 0;
     }
+    /* Nobody else can run: wait on the host's descriptors for real. */
+    struct pollfd hp[64];
+    size_t map[64], hn = 0;
+    for (size_t i = 0; i < n && hn < 64; i++) {
+        struct file *f = pf[i].fd < 0 ? NULL : fd_file(s->p, pf[i].fd);
+        if (f && f->kind == FILE_HOST) {
+            hp[hn] = (struct pollfd){f->hostfd, pf[i].events, 0};
+            map[hn++] = i;
+        }
+    }
+    int r = poll(hp, (nfds_t)hn, timeout_ms < 0 ? -1 : (int)(timeout_ms > INT32_MAX ? INT32_MAX : timeout_ms));
+    if (r < 0)
+        return errno == EINTR ? -EINTR : -errno;
+    for (size_t k = 0; k < hn; k++)
+        pf[map[k]].revents = hp[k].revents;
+    return r;
 }
 
 static long poll_common(struct sys *s, uint64_t ufds, uint64_t nfds, int64_t timeout_ms)
@@ -814,19 +828,32 @@ static long poll_common(struct sys *s, uint64_t ufds, uint64_t nfds, int64_t tim
 
 SYS(poll)
 {
-    return poll_common(s, s->a[0], s->a[1], (int)s->a[2]);
+    int timeout = (int)s->a[2];
+    return poll_common(s, s->a[0], s->a[1], timeout < 0 ? -1 : timeout);
+}
+
+/* A guest timespec (or timeval, with sub = 1000) as milliseconds; -1 when
+ * addr is NULL (wait for ever).  Rejects what Linux rejects. */
+static long timeout_in(struct sys *s, uint64_t addr, int64_t sub_per_sec, int64_t *ms)
+{
+    *ms = -1;
+    if (!addr)
+        return 0;
+    int64_t t[2];
+    if (copy_in(s, t, addr, sizeof t) < 0)
+        return -EFAULT;
+    if (t[0] < 0 || t[1] < 0 || t[1] >= sub_per_sec)
+        return -EINVAL;
+    int64_t cap = INT64_MAX / 1000 - 1;
+    *ms = (t[0] > cap ? cap : t[0]) * 1000 + t[1] / (sub_per_sec / 1000);
+    return 0;
 }
 
 SYS(ppoll)
 {
-    int64_t ms = -1;
-    if (s->a[2]) {
-        int64_t ts[2];
-        if (copy_in(s, ts, s->a[2], sizeof ts) < 0)
-            return -EFAULT;
-        ms = ts[0] * 1000 + ts[1] / 1000000;
-    }
-    return poll_common(s, s->a[0], s->a[1], ms);
+    int64_t ms;
+    long err = timeout_in(s, s->a[2], 1000000000, &ms);
+    return err ? err : poll_common(s, s->a[0], s->a[1], ms);
 }
 
 static long select_common(struct sys *s, int nfds, uint64_t rset, uint64_t wset, uint64_t eset,
@@ -872,26 +899,16 @@ static long select_common(struct sys *s, int nfds, uint64_t rset, uint64_t wset,
 
 SYS(select)
 {
-    int64_t ms = -1;
-    if (s->a[4]) {
-        int64_t tv[2];
-        if (copy_in(s, tv, s->a[4], sizeof tv) < 0)
-            return -EFAULT;
-        ms = tv[0] * 1000 + tv[1] / 1000;
-    }
-    return select_common(s, (int)s->a[0], s->a[1], s->a[2], s->a[3], ms);
+    int64_t ms;
+    long err = timeout_in(s, s->a[4], 1000000, &ms);
+    return err ? err : select_common(s, (int)s->a[0], s->a[1], s->a[2], s->a[3], ms);
 }
 
 SYS(pselect6)
 {
-    int64_t ms = -1;
-    if (s->a[4]) {
-        int64_t ts[2];
-        if (copy_in(s, ts, s->a[4], sizeof ts) < 0)
-            return -EFAULT;
-        ms = ts[0] * 1000 + ts[1] / 1000000;
-    }
-    return select_common(s, (int)s->a[0], s->a[1], s->a[2], s->a[3], ms);
+    int64_t ms;
+    long err = timeout_in(s, s->a[4], 1000000000, &ms);
+    return err ? err : select_common(s, (int)s->a[0], s->a[1], s->a[2], s->a[3], ms);
 }
 
 /* --- copying between descriptors ------------------------------------------------------------ */

@@ -15,6 +15,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Control bytes in names (a newline in PT_INTERP, escapes in a path)
+ * must not reach the terminal: the message stays one line. */
+static void escape_controls(char *s, size_t size)
+{
+    char out[sizeof ((struct loader_error *)0)->msg];
+    size_t n = 0;
+    for (const unsigned char *c = (const unsigned char *)s; *c && n + 5 < sizeof out; c++) {
+        if (*c < 0x20 || *c == 0x7f)
+            n += (size_t)snprintf(out + n, sizeof out - n, "\\x%02x", *c);
+        else
+            out[n++] = (char)*c;
+    }
+    out[n] = '\0';
+    snprintf(s, size, "%s", out);
+}
+
 void loader_fail(struct loader_error *e, int err, const char *name, const char *fmt, ...)
 {
     e->status = err == -ENOENT ? LOADER_ENOENT_STATUS : LOADER_ENOEXEC_STATUS;
@@ -26,6 +42,7 @@ void loader_fail(struct loader_error *e, int err, const char *name, const char *
     va_start(ap, fmt);
     vsnprintf(e->msg + n, sizeof e->msg - (size_t)n, fmt, ap);
     va_end(ap);
+    escape_controls(e->msg, sizeof e->msg);
 }
 
 static bool add_overflows(uint64_t a, uint64_t b, uint64_t *sum)
@@ -142,6 +159,11 @@ static int check_load(const GElf_Phdr *ph, const char *name, struct elf_info *in
     if (ph->p_memsz == 0)
         return 0;
     uint64_t lo = ph->p_vaddr & VM_PAGE_MASK;
+    if (!info->dyn && lo < LOADER_MIN_ADDR) {
+        loader_fail(e, -EPERM, name, "segment at %#llx is below %#llx (vm.mmap_min_addr)",
+                    (unsigned long long)ph->p_vaddr, (unsigned long long)LOADER_MIN_ADDR);
+        return -1;
+    }
     uint64_t hi = (mend + VM_PAGE_SIZE - 1) & VM_PAGE_MASK;
     if (!info->dyn && hi > VM_RESERVED_START && lo < VM_RESERVED_END) {
         loader_fail(e, -ENOEXEC, name, "segment at %#llx overlaps the page-table reserve "
@@ -206,11 +228,30 @@ int elf_read(int fd, const char *name, struct elf_info *info, struct loader_erro
         return -1;
     }
     info->file_size = (uint64_t)st.st_size;
-    unsigned char magic[4] = {0};
-    if (pread(fd, magic, sizeof magic, 0) != (ssize_t)sizeof magic ||
-        memcmp(magic, ELFMAG, SELFMAG) != 0) {
+    unsigned char ident[EI_NIDENT] = {0};
+    ssize_t got = pread(fd, ident, sizeof ident, 0);
+    if (got < SELFMAG || memcmp(ident, ELFMAG, SELFMAG) != 0) {
         loader_fail(e, -ENOEXEC, name, "not an ELF executable%s",
                     st.st_size == 0 ? " (empty file)" : "");
+        return -1;
+    }
+    /* Checked here: libelf answers a short or unknown header with no error. */
+    if (info->file_size < sizeof(Elf64_Ehdr) && (got < EI_NIDENT || ident[EI_CLASS] == ELFCLASS64)) {
+        loader_fail(e, -ENOEXEC, name, "truncated ELF header (%llu bytes)",
+                    (unsigned long long)info->file_size);
+        return -1;
+    }
+    if (ident[EI_CLASS] != ELFCLASS64) {
+        loader_fail(e, -ENOEXEC, name, "%s ELF is not supported (x86-64 only)",
+                    ident[EI_CLASS] == ELFCLASS32 ? "32-bit" : "unknown-class");
+        return -1;
+    }
+    if (ident[EI_DATA] != ELFDATA2LSB) {
+        loader_fail(e, -ENOEXEC, name, "big-endian or unknown byte order (x86-64 only)");
+        return -1;
+    }
+    if (ident[EI_VERSION] != EV_CURRENT) {
+        loader_fail(e, -ENOEXEC, name, "unknown ELF version %u", ident[EI_VERSION]);
         return -1;
     }
     if (elf_version(EV_CURRENT) == EV_NONE) {

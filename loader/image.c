@@ -146,12 +146,17 @@ static int open_checked(const struct loader_fs *fs, const char *path, struct loa
 static int parse_script(int fd, const char *name, char *interp, size_t ilen, char *arg,
                         size_t alen, struct loader_error *e)
 {
-    char buf[256];
+    char buf[257];
     ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
     if (n < 2 || buf[0] != '#' || buf[1] != '!')
         return 0;
     buf[n] = '\0';
-    char *end = strchr(buf, '\n');
+    char *end = memchr(buf, '\n', (size_t)n);
+    if (!end && n > 255) {
+        /* Linux reads 256 bytes; a line that does not end there is refused. */
+        loader_fail(e, -ENOEXEC, name, "\"#!\" line longer than 255 bytes");
+        return -1;
+    }
     if (end)
         *end = '\0';
     char *p = buf + 2;
@@ -198,10 +203,14 @@ static int load_interp(struct vm *vm, struct vm_mm *mm, const struct loader_args
         loader_fail(e, -ENOMEM, prog->interp, "out of memory");
         goto out;
     }
-    if (elf_read(fd, prog->interp, info, e) < 0)
+    if (elf_read(fd, prog->interp, info, e) < 0) {
+        struct loader_error inner = *e;
+        loader_fail(e, inner.err, args->path, "interpreter %s", inner.msg);
         goto out;
+    }
     if (info->interp[0]) {
-        loader_fail(e, -ELIBBAD, prog->interp, "an interpreter may not have an interpreter");
+        loader_fail(e, -ELIBBAD, args->path, "interpreter %s: an interpreter may not have one",
+                    prog->interp);
         goto out;
     }
     uint64_t bias = 0;
@@ -223,6 +232,14 @@ out:
     free(info);
     close(fd);
     return rc;
+}
+
+/* A script's interpreter failed: the message names the script first, as
+ * the kernel's error is about the program that was run. */
+static void script_blame(struct loader_error *e, const char *script)
+{
+    struct loader_error inner = *e;
+    loader_fail(e, inner.err, script, "interpreter %s", inner.msg);
 }
 
 /* Build the argv of a script: interpreter, optional argument, script
@@ -267,8 +284,11 @@ int loader_load(struct vm *vm, struct vm_mm *mm, const struct loader_args *args,
     }
     for (int depth = 0;; depth++) {
         fd = open_checked(args->fs, path, e);
-        if (fd < 0)
+        if (fd < 0) {
+            if (depth > 0)
+                script_blame(e, args->path);
             goto out;
+        }
         if (depth == LOADER_MAX_SCRIPT_DEPTH) {
             loader_fail(e, -ELOOP, args->path, "too many levels of \"#!\" interpreters");
             goto out;
@@ -292,8 +312,11 @@ int loader_load(struct vm *vm, struct vm_mm *mm, const struct loader_args *args,
         close(fd);
         fd = -1;
     }
-    if (elf_read(fd, path, info, e) < 0)
+    if (elf_read(fd, path, info, e) < 0) {
+        if (img->script_depth)
+            script_blame(e, args->path);
         goto out;
+    }
     snprintf(img->name, sizeof img->name, "%.*s", (int)sizeof img->name - 1, base_name(path));
     snprintf(img->exe, sizeof img->exe, "%s", path);
     if (args->fs->canonical)
