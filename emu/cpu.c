@@ -19,9 +19,12 @@
 #include "proc.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define ZONE_SHIFT 30
 #define ZONE_SIZE (1ULL << ZONE_SHIFT)
@@ -49,6 +52,64 @@ static uint64_t host_mappings;
 uint64_t cpu_host_mappings(void)
 {
     return host_mappings;
+}
+
+/* The host's limit on mappings (vm.max_map_count) is shared by everything
+ * in this process: aliases, zones, libunicorn, malloc.  Stop aliasing a
+ * margin before it, so the rest keeps working and the guest gets a clear
+ * message instead of the host refusing somebody at random (fact 11).
+ * Counting /proc/self/maps is exact but costs, so it runs only every so
+ * many aliases, or when a worst-case estimate comes near the limit. */
+#define MAP_MARGIN 4096
+#define MAP_RECOUNT 1024
+
+struct map_guard {
+    long limit;       /* vm.max_map_count, read once */
+    long counted;     /* mappings at the last count */
+    long since;       /* aliases made since then (each adds at most 2) */
+};
+
+static struct map_guard guard;
+
+static long count_host_maps(void)
+{
+    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    char buf[65536];
+    long lines = 0;
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        for (ssize_t i = 0; i < n; i++)
+            lines += buf[i] == '\n';
+    close(fd);
+    return lines;
+}
+
+long cpu_host_map_limit(void)
+{
+    return guard.limit;
+}
+
+static bool map_room(void)
+{
+    if (!guard.limit) {
+        FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
+        if (!f || fscanf(f, "%ld", &guard.limit) != 1)
+            guard.limit = 65530;
+        if (f)
+            fclose(f);
+        guard.counted = count_host_maps();
+    }
+    bool near = guard.counted + 2 * guard.since > guard.limit - MAP_MARGIN;
+    if (near || guard.since >= MAP_RECOUNT) {
+        guard.counted = count_host_maps();
+        guard.since = 0;
+    }
+    if (guard.counted + 2 > guard.limit - MAP_MARGIN)
+        return false;
+    guard.since++;
+    return true;
 }
 
 /* --- calibration ------------------------------------------------------------------- */
@@ -360,6 +421,8 @@ static int port_map(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t frame, ui
             return -ENOMEM;
         uint64_t room = (ZONE_SIZE - (va & (ZONE_SIZE - 1))) / VM_PAGE_SIZE;
         uint64_t n = npages < room ? npages : room;
+        if (!map_room())
+            return -ENOMEM;
         void *p = mmap(host, n * VM_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
                        vm_dram_fd(emu->vm), (off_t)frame * (off_t)VM_PAGE_SIZE);
         if (p == MAP_FAILED) {

@@ -277,10 +277,10 @@ static void print_death(struct emu *emu, struct proc *p, int sig)
     } else if (si->code == 0x80 && sig == SIGKILL) {
         fprintf(stderr, "faultline: out of memory: killed pid %d (%s)\n", p->pid, p->name);
     } else if (si->code == 0x81 && sig == SIGKILL) {
-        fprintf(stderr, "faultline: pid %d (%s) killed: the host refused another memory mapping "
-                        "at %#llx (vm.max_map_count reached?); raise it with: sysctl -w "
+        fprintf(stderr, "faultline: pid %d (%s) killed: page %#llx needs one more host memory "
+                        "mapping than vm.max_map_count (%ld) allows; raise it with: sysctl -w "
                         "vm.max_map_count=1048576\n",
-                p->pid, p->name, (unsigned long long)si->addr);
+                p->pid, p->name, (unsigned long long)si->addr, cpu_host_map_limit());
     } else {
         fprintf(stderr, "faultline: pid %d killed by %s\n", p->pid, signal_name(sig));
     }

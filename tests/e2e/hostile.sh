@@ -42,7 +42,7 @@ done
 
 # The host's own limit on mappings: a clear message, not a crash.
 limit=$(cat /proc/sys/vm/max_map_count)
-expect 137 "the host refused another memory mapping" --frames $((limit + 10000)) --commit overcommit \
+expect 137 "host memory mapping than vm.max_map_count ($limit) allows" --frames $((limit + 10000)) --commit overcommit \
     $H.glibc mapcount $((2 * limit + 20000))
 
 [ $fail = 0 ] && echo "hostile: ok"
