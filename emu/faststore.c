@@ -40,6 +40,7 @@ typedef void (*set_page_fn)(void *cpu, uint64_t vaddr, uint64_t paddr, struct me
 
 /* Exported by libunicorn 2.0.1 (QEMU's tlb_set_dirty for the x86-64 target). */
 void tlb_set_dirty_x86_64(void *cpu, uint64_t vaddr);
+void tlb_flush_x86_64(void *cpu);
 void tlb_set_page_with_attrs_x86_64(void *cpu, uint64_t vaddr, uint64_t paddr,
                                     struct memtx_attrs attrs, int prot, int mmu_idx,
                                     uint64_t size);
@@ -51,6 +52,22 @@ uint64_t fast_store_fills(void)
     return fills;
 }
 
+/* TLB growth.  QEMU sizes its software TLB (256 entries to start) only
+ * when it is flushed, doubling it when more than 70% of it was in use.  A
+ * CPU-bound guest that neither faults nor changes its mappings is never
+ * flushed, and with a working set over 1 MiB it refills its TLB on every
+ * other access.  So after every so many refills the TLB is flushed right
+ * here, before the new entry goes in (the caller reads the entry from the
+ * possibly resized table after the fill returns).  The interval doubles
+ * each time, up to a cap, so a TLB that has grown as far as it can is not
+ * flushed often.  Asking the engine to stop instead would not do: a stop
+ * pending in the middle of a block makes libunicorn skip the hooks of a
+ * following syscall or cpuid instruction. */
+#define GROW_FIRST 8192
+#define GROW_MAX (1u << 22)
+
+static uint64_t since_grow, grow_every = GROW_FIRST;
+
 void tlb_set_page_with_attrs_x86_64(void *cpu, uint64_t vaddr, uint64_t paddr,
                                     struct memtx_attrs attrs, int prot, int mmu_idx, uint64_t size)
 {
@@ -59,6 +76,12 @@ void tlb_set_page_with_attrs_x86_64(void *cpu, uint64_t vaddr, uint64_t paddr,
         real = (set_page_fn)dlsym(RTLD_NEXT, "tlb_set_page_with_attrs_x86_64");
         if (!real)
             abort(); /* cannot happen: the library calling us defines it */
+    }
+    if (++since_grow >= grow_every) {
+        since_grow = 0;
+        if (grow_every < GROW_MAX)
+            grow_every *= 2;
+        tlb_flush_x86_64(cpu);
     }
     real(cpu, vaddr, paddr, attrs, prot, mmu_idx, size);
     if ((prot & QEMU_PAGE_WRITE) && !(prot & QEMU_PAGE_EXEC)) {
