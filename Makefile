@@ -59,8 +59,10 @@ include testprogs/testprogs.mk
 # --- the two commands --------------------------------------------------------------
 run: deps
 	@$(MAKE) --no-print-directory all testprogs
-	@echo '$$ build/faultline run --summary --trace - build/testprogs/hello.glibc'
-	@build/faultline run --summary --trace - build/testprogs/hello.glibc
+	@echo '$$ build/faultline run --env-clear --summary -o build/hello.log build/testprogs/hello.glibc'
+	@build/faultline run --env-clear --summary -o build/hello.log build/testprogs/hello.glibc
+	@echo '$$ cat build/hello.log'
+	@cat build/hello.log
 
 test:
 	@sh scripts/deps.sh test

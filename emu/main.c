@@ -282,6 +282,7 @@ static void emu_teardown(struct emu *emu)
         if (emu->procs[i])
             proc_release(emu, emu->procs[i]);
     free(emu->procs);
+    free(emu->pstats);
     if (emu->vm)
         vm_free(emu->vm);
     tracer_free(emu->tracer);
@@ -321,8 +322,8 @@ static int cmd_run(int argc, char **argv)
         .policy = emu.opt.policy,
         .commit = emu.opt.commit,
         .seed = emu.opt.seed,
-        .trace = tracer_event,
-        .trace_ctx = emu.tracer,
+        .trace = emu_trace,
+        .trace_ctx = &emu,
     };
     emu.vm = vm_new(&cfg, err, sizeof err);
     if (!emu.vm) {

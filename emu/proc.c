@@ -257,7 +257,7 @@ int proc_spawn_init(struct emu *emu, const char *path, char **argv)
         return e.status;
     }
     proc_start_regs(p->cpu, &img);
-    snprintf(p->name, sizeof p->name, "%.15s", img.name);
+    snprintf(p->name, sizeof p->name, "%s", img.comm);
     fs_guest_path(p, AT_FDCWD, img.exe, p->exe, sizeof p->exe);
     return -1;
 }
@@ -298,6 +298,13 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
         fprintf(stderr, "faultline: address space of pid %d (%s) at %s:\n", p->pid, p->name,
                 sig ? "its fatal signal" : "exit");
         maps_print(stderr, p->mm, true);
+    }
+    struct proc_stats *ps = emu_proc_stats(emu, p->pid);
+    if (ps) {
+        memcpy(ps->name, p->name, sizeof ps->name);
+        ps->syscalls = p->syscalls;
+        ps->wait_status = wait_status;
+        ps->exited = true;
     }
     p->state = PROC_ZOMBIE;
     p->wait_status = wait_status;

@@ -109,6 +109,15 @@ struct syscall_count {
     uint64_t unknown;
 };
 
+/* What one process did, kept after it is reaped (for --summary). */
+struct proc_stats {
+    char name[16];
+    uint64_t events[VM_EV_COUNT];
+    uint64_t syscalls;
+    int wait_status;
+    bool exited;
+};
+
 struct emu {
     struct emu_options opt;
     struct vm *vm;
@@ -132,7 +141,13 @@ struct emu {
     uint64_t unknown_calls[SYSCALL_MAX];
     uint64_t unknown_other; /* numbers past the table */
     uint64_t procs_created;
+    struct proc_stats *pstats; /* by pid (index pid - 1) */
+    int npstats;
 };
+
+/* The vm/ trace callback: counts per process, then writes the trace. */
+void emu_trace(void *emu, const struct vm_event_rec *rec);
+struct proc_stats *emu_proc_stats(struct emu *emu, int pid);
 
 /* proc.c */
 struct proc *proc_by_pid(struct emu *emu, int pid);

@@ -4,7 +4,60 @@
  */
 #include "proc.h"
 
+#include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
+
+struct proc_stats *emu_proc_stats(struct emu *emu, int pid)
+{
+    if (pid <= 0)
+        return NULL;
+    if (pid > emu->npstats) {
+        int n = pid + 64;
+        struct proc_stats *v = realloc(emu->pstats, (size_t)n * sizeof *v);
+        if (!v)
+            return NULL;
+        memset(v + emu->npstats, 0, (size_t)(n - emu->npstats) * sizeof *v);
+        emu->pstats = v;
+        emu->npstats = n;
+    }
+    return &emu->pstats[pid - 1];
+}
+
+void emu_trace(void *ctx, const struct vm_event_rec *rec)
+{
+    struct emu *emu = ctx;
+    struct proc_stats *ps = emu_proc_stats(emu, rec->pid);
+    if (ps)
+        ps->events[rec->event]++;
+    tracer_event(emu->tracer, rec);
+}
+
+/* One line per process: what its faults were and how it ended. */
+static void per_process(struct emu *emu, FILE *o)
+{
+    fprintf(o, "  per process:\n    %5s %-15s %7s %7s %7s %7s %7s %7s %7s %7s  %s\n", "pid", "name",
+            "zero", "file", "cache", "cow", "reuse", "swapin", "segv", "calls", "ended");
+    for (int i = 0; i < emu->npstats; i++) {
+        const struct proc_stats *ps = &emu->pstats[i];
+        if (!ps->name[0])
+            continue;
+        char ended[32] = "running";
+        int st = ps->wait_status;
+        if (ps->exited && (st & 0x7f))
+            snprintf(ended, sizeof ended, "%s", signal_name(st & 0x7f));
+        else if (ps->exited)
+            snprintf(ended, sizeof ended, "exit %d", (st >> 8) & 0xff);
+        const uint64_t *e = ps->events;
+        fprintf(o, "    %5d %-15s %7llu %7llu %7llu %7llu %7llu %7llu %7llu %7llu  %s\n", i + 1,
+                ps->name, (unsigned long long)e[VM_EV_DEMAND_ZERO],
+                (unsigned long long)e[VM_EV_FILE_READ], (unsigned long long)e[VM_EV_CACHE_HIT],
+                (unsigned long long)e[VM_EV_COW], (unsigned long long)e[VM_EV_COW_REUSE],
+                (unsigned long long)e[VM_EV_SWAP_IN],
+                (unsigned long long)(e[VM_EV_SEGV] + e[VM_EV_SIGBUS]),
+                (unsigned long long)ps->syscalls, ended);
+    }
+}
 
 void summary_print(struct emu *emu, FILE *o)
 {
@@ -53,6 +106,7 @@ void summary_print(struct emu *emu, FILE *o)
                     100.0 * (double)st->events[VM_EV_SWAP_IN] / (double)out,
                     100.0 - 100.0 * (double)st->events[VM_EV_SWAP_IN] / (double)out);
     }
+    per_process(emu, o);
     uint64_t calls = 0, unknown = emu->unknown_other;
     for (int i = 0; i < SYSCALL_MAX; i++) {
         calls += emu->syscall_calls[i];

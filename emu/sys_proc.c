@@ -235,7 +235,7 @@ static long do_execve(struct sys *s, int dirfd, uint64_t upath, uint64_t uargv, 
     cpu_request_stop(p->cpu);
     p->cpu = cpu;
     proc_start_regs(cpu, &img);
-    snprintf(p->name, sizeof p->name, "%.15s", img.name);
+    snprintf(p->name, sizeof p->name, "%s", img.comm);
     fs_guest_path(p, AT_FDCWD, img.exe, p->exe, sizeof p->exe);
     for (int fd = 0; fd < MAX_FDS; fd++) {
         if (p->fds->file[fd] && p->fds->cloexec[fd]) {

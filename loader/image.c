@@ -317,10 +317,13 @@ int loader_load(struct vm *vm, struct vm_mm *mm, const struct loader_args *args,
             script_blame(e, args->path);
         goto out;
     }
-    snprintf(img->name, sizeof img->name, "%.*s", (int)sizeof img->name - 1, base_name(path));
     snprintf(img->exe, sizeof img->exe, "%s", path);
     if (args->fs->canonical)
         args->fs->canonical(args->fs->ctx, fd, img->exe, sizeof img->exe);
+    /* Areas are named by the file (/proc/self/exe names the real one);
+     * the process by what it was run as, as Linux's comm. */
+    snprintf(img->name, sizeof img->name, "%.*s", (int)sizeof img->name - 1, base_name(img->exe));
+    snprintf(img->comm, sizeof img->comm, "%.*s", (int)sizeof img->comm - 1, base_name(path));
     uint64_t bias = 0;
     if (info->dyn) {
         if (info->interp[0]) {

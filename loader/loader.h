@@ -94,7 +94,8 @@ struct loader_image {
     bool exec_stack;
     uint64_t sp;           /* initial stack pointer */
     uint64_t stack_top;
-    char name[64];         /* the program's base name (traces: "hello:.text") */
+    char name[64];         /* the program file's base name (areas: "hello:.text") */
+    char comm[16];         /* what the process is called: the base name it was run by */
     char exe[PATH_MAX];    /* the file that runs: the script's interpreter for #! */
     int script_depth;
 };
