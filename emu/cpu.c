@@ -406,13 +406,38 @@ static uint8_t *zone_host(struct cpu *cpu, uint64_t va)
     return z ? z->host + (va - z->base) : NULL;
 }
 
+/* Was va aliased ahead of need to exactly this frame? */
+static bool spec_hit(const struct cpu *cpu, uint64_t va, uint32_t frame)
+{
+    if (!cpu->spec_pages || va < cpu->spec_va)
+        return false;
+    uint64_t k = (va - cpu->spec_va) / VM_PAGE_SIZE;
+    return k < cpu->spec_pages && cpu->spec_frame + k == frame;
+}
+
+static void spec_forget(struct cpu *cpu, uint64_t va, uint64_t npages)
+{
+    uint64_t end = va + npages * VM_PAGE_SIZE;
+    if (cpu->spec_pages && va < cpu->spec_va + cpu->spec_pages * VM_PAGE_SIZE && cpu->spec_va < end)
+        cpu->spec_pages = 0;
+}
+
 static int port_map(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t frame, uint64_t npages,
-                    bool exec)
+                    uint64_t ahead, bool exec)
 {
     struct emu *emu = ctx;
     struct cpu *cpu = vm_mm_port_data(mm);
     if (!cpu)
         return 0;
+    if (npages == 1 && spec_hit(cpu, va, frame)) {
+        /* Already there: the bet on the neighbouring frame paid off. */
+        if (exec) {
+            uc_ctl_remove_cache(cpu->uc, va, va + VM_PAGE_SIZE);
+            cpu_clear_exception(cpu);
+        }
+        return 0;
+    }
+    spec_forget(cpu, va, npages);
     /* Runs never cross a zone: areas are covered zone by zone, and a run
      * is split where it would. */
     while (npages) {
@@ -421,14 +446,20 @@ static int port_map(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t frame, ui
             return -ENOMEM;
         uint64_t room = (ZONE_SIZE - (va & (ZONE_SIZE - 1))) / VM_PAGE_SIZE;
         uint64_t n = npages < room ? npages : room;
+        uint64_t extra = npages == n && ahead < room - n ? ahead : 0;
         if (!map_room())
             return -ENOMEM;
-        void *p = mmap(host, n * VM_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
-                       vm_dram_fd(emu->vm), (off_t)frame * (off_t)VM_PAGE_SIZE);
-        if (p == MAP_FAILED) {
+        void *p = mmap(host, (n + extra) * VM_PAGE_SIZE, PROT_READ | PROT_WRITE,
+                       MAP_SHARED | MAP_FIXED, vm_dram_fd(emu->vm),
+                       (off_t)frame * (off_t)VM_PAGE_SIZE);
+        if (p == MAP_FAILED)
             return -ENOMEM;
-        }
         host_mappings++;
+        if (extra) {
+            cpu->spec_va = va + n * VM_PAGE_SIZE;
+            cpu->spec_frame = frame + (uint32_t)n;
+            cpu->spec_pages = extra;
+        }
         if (exec) {
             /* Different bytes may now sit where code was translated. */
             uc_ctl_remove_cache(cpu->uc, va, va + n * VM_PAGE_SIZE);
@@ -447,6 +478,7 @@ static void port_unmap(void *ctx, struct vm_mm *mm, uint64_t va, uint64_t npages
     struct cpu *cpu = vm_mm_port_data(mm);
     if (!cpu)
         return;
+    spec_forget(cpu, va, npages);
     while (npages) {
         uint8_t *host = zone_host(cpu, va);
         uint64_t room = (ZONE_SIZE - (va & (ZONE_SIZE - 1))) / VM_PAGE_SIZE;

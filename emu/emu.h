@@ -81,6 +81,9 @@ struct cpu {
     uc_context *ctx;        /* scratch, for the exception-state reset */
     struct zone *zones;     /* host-backed Unicorn regions covering the areas */
     size_t nzones, zonecap;
+    uint64_t spec_va;       /* pages aliased ahead of need: from spec_va, */
+    uint32_t spec_frame;    /* frames spec_frame on, */
+    uint64_t spec_pages;    /* this many (0: none) */
     bool need_flush;        /* the TLB holds stale translations */
     bool need_zones;        /* zones to register with Unicorn */
     bool running;           /* inside uc_emu_start */

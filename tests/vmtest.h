@@ -39,9 +39,9 @@ static inline void rec_trace(void *ctx, const struct vm_event_rec *r)
 }
 
 static inline int rec_map(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t f, uint64_t n,
-                          bool exec)
+                          uint64_t ahead, bool exec)
 {
-    (void)ctx, (void)mm, (void)va, (void)f, (void)exec;
+    (void)ctx, (void)mm, (void)va, (void)f, (void)exec, (void)ahead;
     rec.maps += (unsigned)n;
     rec.map_calls++;
     return 0;

@@ -44,6 +44,20 @@ static uint32_t frame_hint(struct vm_mm *mm, uint64_t va)
     return NO_FRAME;
 }
 
+#define AHEAD_MAX 63
+
+/* How many pages after the fault's page, in its area and its page table,
+ * have no entry at all: the port may show frames there in advance. */
+static uint64_t empty_ahead(const struct fault *ft, const pte_t *pte)
+{
+    unsigned index = (unsigned)((ft->va >> VM_PAGE_SHIFT) & 511);
+    uint64_t room = (ft->area->end - ft->va) / VM_PAGE_SIZE - 1;
+    uint64_t n = 0;
+    while (n < AHEAD_MAX && n < room && index + n + 1 < 512 && pte[n + 1] == 0)
+        n++;
+    return n;
+}
+
 /* Install frame f at the fault's page and tell the port. */
 static enum vm_fault_result install(struct fault *ft, pte_t *pte, uint32_t f, bool writable,
                                     enum vm_fault_result r)
@@ -55,7 +69,7 @@ static enum vm_fault_result install(struct fault *ft, pte_t *pte, uint32_t f, bo
     *pte = e;
     rmap_add(mm->vm, f, mm, ft->va);
     mm->rss++;
-    if (port_map(mm, ft->va, f, 1, ft->area->prot & VM_PROT_EXEC) < 0) {
+    if (port_map(mm, ft->va, f, 1, empty_ahead(ft, pte), ft->area->prot & VM_PROT_EXEC) < 0) {
         /* The host refused the alias: undo, the guest gets no page. */
         *pte = 0;
         rmap_remove(mm->vm, f, mm, ft->va);
@@ -85,7 +99,7 @@ static enum vm_fault_result do_anonymous(struct fault *ft, pte_t *pte)
     uint32_t f = frame_alloc(vm, FRAME_ANON, frame_hint(ft->mm, ft->va));
     if (f == NO_FRAME)
         return fail(ft, VM_FAULT_OOM);
-    memset(frame_bytes(vm, f), 0, VM_PAGE_SIZE);
+    frame_zero(vm, f);
     enum vm_fault_result r = install(ft, pte, f, ft->area->prot & VM_PROT_WRITE,
                                      VM_FAULT_DEMAND_ZERO);
     if (r == VM_FAULT_DEMAND_ZERO)
@@ -165,7 +179,7 @@ static uint32_t cache_fill(struct fault *ft, uint64_t index, enum vm_fault_resul
         trace_event(vm, ft->mm, VM_EV_SWAP_IN, ft->va, ft->acc, ft->mode, ft->area->name, f,
                     "slot=%llu", (unsigned long long)slot);
     } else if (obj->kind == OBJ_ANON_SHARED) {
-        memset(frame_bytes(vm, f), 0, VM_PAGE_SIZE);
+        frame_zero(vm, f);
         fr->flags |= FRAME_DIRTY;
         *kind = VM_FAULT_DEMAND_ZERO;
         trace_event(vm, ft->mm, VM_EV_DEMAND_ZERO, ft->va, ft->acc, ft->mode, ft->area->name,

@@ -43,12 +43,14 @@ int dram_init(struct dram *d, uint32_t nframes, char *err, size_t errlen)
     }
     d->frames = calloc(nframes, sizeof *d->frames);
     d->freemap = calloc((nframes + 63) / 64, sizeof *d->freemap);
-    if (!d->frames || !d->freemap) {
+    d->pristine = calloc((nframes + 63) / 64, sizeof *d->pristine);
+    if (!d->frames || !d->freemap || !d->pristine) {
         snprintf(err, errlen, "out of host memory for %u frames", nframes);
         goto fail;
     }
     for (uint32_t f = 0; f < nframes; f++) {
         d->freemap[f / 64] |= 1ULL << (f % 64);
+        d->pristine[f / 64] |= 1ULL << (f % 64);
         d->frames[f].lru_prev = d->frames[f].lru_next = NO_FRAME;
     }
     d->nframes = d->nfree = nframes;
@@ -73,6 +75,7 @@ void dram_free(struct dram *d)
         close(d->fd);
     free(d->frames);
     free(d->freemap);
+    free(d->pristine);
     memset(d, 0, sizeof *d);
     d->fd = -1;
 }
@@ -144,6 +147,10 @@ uint32_t frame_alloc(struct vm *vm, enum frame_kind kind, uint32_t hint)
     fr->obj = NULL;
     fr->owner = NULL;
     fr->index = 0;
+    if (d->pristine[f / 64] & (1ULL << (f % 64))) {
+        d->pristine[f / 64] &= ~(1ULL << (f % 64));
+        fr->flags = FRAME_PRISTINE;
+    }
     if (kind != FRAME_PT)
         lru_append(d, f);
     uint32_t used = d->nframes - d->nfree;
@@ -151,6 +158,15 @@ uint32_t frame_alloc(struct vm *vm, enum frame_kind kind, uint32_t hint)
     if (used > vm->stats.peak_frames)
         vm->stats.peak_frames = used;
     return f;
+}
+
+void frame_zero(struct vm *vm, uint32_t f)
+{
+    struct frame *fr = &vm->dram.frames[f];
+    if (fr->flags & FRAME_PRISTINE)
+        fr->flags &= (uint8_t)~FRAME_PRISTINE;
+    else
+        memset(frame_bytes(vm, f), 0, VM_PAGE_SIZE);
 }
 
 void frame_release(struct vm *vm, uint32_t f)

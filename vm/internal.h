@@ -33,6 +33,7 @@ enum frame_kind {
 enum {
     FRAME_DIRTY = 1u << 0,     /* cache page newer than its file or slot */
     FRAME_SWAPCACHE = 1u << 1, /* anon page also held by a swap slot (index) */
+    FRAME_PRISTINE = 1u << 2,  /* never written since the memfd was made: reads zero */
 };
 
 /* Who maps a frame: one (mm, va) per PTE that points at it. */
@@ -64,6 +65,7 @@ struct dram {
     uint32_t nfree;
     uint32_t cursor;     /* next-fit search start */
     uint64_t *freemap;   /* bit set: frame free */
+    uint64_t *pristine;  /* bit set: never allocated, so still zero (untouched memfd) */
     struct frame *frames;
     uint32_t lru_head, lru_tail; /* user frames, oldest first */
     uint32_t hand;       /* clock hand (a frame on the list or NO_FRAME) */
@@ -80,8 +82,12 @@ static inline uint64_t frame_phys(uint32_t f)
 int dram_init(struct dram *d, uint32_t nframes, char *err, size_t errlen);
 void dram_free(struct dram *d);
 /* A free frame, next to hint when hint is free; NO_FRAME when none.
- * The frame's bytes are not cleared. */
+ * The frame's bytes are not cleared: frame_zero() does that. */
 uint32_t frame_alloc(struct vm *vm, enum frame_kind kind, uint32_t hint);
+/* Clear a frame just allocated, unless it was never used: the host gives
+ * an untouched memfd page as zeros, and touching it here would cost a
+ * host page fault that the first use by the guest then repeats. */
+void frame_zero(struct vm *vm, uint32_t f);
 /* Return a frame whose references are all gone to the free pool. */
 void frame_release(struct vm *vm, uint32_t f);
 /* Drop one reference; frees the frame (and its cache entry) at zero. */
@@ -261,6 +267,7 @@ struct vm_mm {
     uint64_t rss, swapped;
     uint32_t npt;         /* page-table pages */
     bool tlb_stale;
+    bool dying;           /* being freed: the port is not told of each page */
     void *port_data;
 };
 
@@ -270,7 +277,8 @@ static inline uint8_t *frame_bytes(const struct vm *vm, uint32_t f)
 }
 
 /* Port calls (no-ops when the port leaves them NULL). */
-int port_map(struct vm_mm *mm, uint64_t va, uint32_t f, uint64_t npages, bool exec);
+int port_map(struct vm_mm *mm, uint64_t va, uint32_t f, uint64_t npages, uint64_t ahead,
+             bool exec);
 void port_unmap(struct vm_mm *mm, uint64_t va, uint64_t npages);
 int port_cover(struct vm_mm *mm, uint64_t start, uint64_t end);
 /* Tell the port once that mm's TLB is stale, if it is. */

@@ -113,10 +113,11 @@ void trace_event(struct vm *vm, struct vm_mm *mm, enum vm_event ev, uint64_t va,
 
 /* --- the port ------------------------------------------------------------------ */
 
-int port_map(struct vm_mm *mm, uint64_t va, uint32_t f, uint64_t npages, bool exec)
+int port_map(struct vm_mm *mm, uint64_t va, uint32_t f, uint64_t npages, uint64_t ahead,
+             bool exec)
 {
     struct vm_port *p = &mm->vm->port;
-    return p->map && npages ? p->map(p->ctx, mm, va, f, npages, exec) : 0;
+    return p->map && npages ? p->map(p->ctx, mm, va, f, npages, ahead, exec) : 0;
 }
 
 void port_unmap(struct vm_mm *mm, uint64_t va, uint64_t npages)
@@ -215,7 +216,7 @@ struct vm_mm *vm_mm_new(struct vm *vm, int pid)
         free(mm);
         return NULL;
     }
-    memset(frame_bytes(vm, f), 0, VM_PAGE_SIZE);
+    frame_zero(vm, f);
     vm->dram.frames[f].owner = mm;
     mm->pml4 = f;
     mm->npt = 1;
@@ -291,7 +292,11 @@ struct zap_ctx {
 
 static void zap_flush_run(struct vm_mm *mm, struct zap_ctx *z)
 {
-    port_unmap(mm, z->run_start, z->run_pages);
+    /* A dying address space's CPU is discarded whole: no need to hide
+     * pages one by one (and on a fragmented host map, doing so would
+     * cost mappings while tearing down). */
+    if (!mm->dying)
+        port_unmap(mm, z->run_start, z->run_pages);
     z->run_pages = 0;
 }
 
@@ -322,6 +327,7 @@ void vm_mm_free(struct vm_mm *mm)
     if (!mm)
         return;
     struct vm *vm = mm->vm;
+    mm->dying = true;
     for (size_t i = 0; i < mm->nareas; i++) {
         struct vm_area *a = mm->areas[i];
         zap_range(mm, a, a->start, a->end);
@@ -347,7 +353,7 @@ struct fork_ctx {
 
 static void fork_flush_run(struct fork_ctx *fc)
 {
-    if (fc->run_pages && port_map(fc->child, fc->run_va, fc->run_frame, fc->run_pages,
+    if (fc->run_pages && port_map(fc->child, fc->run_va, fc->run_frame, fc->run_pages, 0,
                                   fc->area->prot & VM_PROT_EXEC) < 0)
         fc->failed = true;
     fc->run_pages = 0;
@@ -737,7 +743,7 @@ static void move_one(struct vm_mm *mm, uint64_t va, pte_t *pte, void *arg)
         rmap_remove(vm, f, mm, va);
         rmap_add(vm, f, mm, nva);
         port_unmap(mm, va, 1);
-        if (port_map(mm, nva, f, 1, !(e & PTE_NX)) < 0)
+        if (port_map(mm, nva, f, 1, 0, !(e & PTE_NX)) < 0)
             mc->failed = true;
         mm->tlb_stale = true;
     }

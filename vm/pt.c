@@ -28,7 +28,7 @@ static uint32_t pt_alloc(struct vm_mm *mm)
     uint32_t f = frame_alloc(vm, FRAME_PT, NO_FRAME);
     if (f == NO_FRAME)
         return NO_FRAME;
-    memset(frame_bytes(vm, f), 0, VM_PAGE_SIZE);
+    frame_zero(vm, f);
     vm->dram.frames[f].owner = mm;
     mm->npt++;
     vm->stats.pt_frames++;

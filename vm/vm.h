@@ -146,10 +146,13 @@ struct vm_object;
 struct vm_port {
     /* Frames frame .. frame + npages - 1 now back the pages from va on in
      * mm: make the CPU see their bytes there.  exec: the area is
-     * executable, so code translated earlier at va is stale.  Returns 0 or
-     * -ENOMEM when the host refuses another mapping. */
+     * executable, so code translated earlier at va is stale.  ahead: the
+     * next `ahead` pages are empty (no entry), so the port may show the
+     * next frames there too in the same step, betting that they will be
+     * given to those pages next; nothing can read them until they are.
+     * Returns 0 or -ENOMEM when the host refuses another mapping. */
     int (*map)(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t frame, uint64_t npages,
-               bool exec);
+               uint64_t ahead, bool exec);
     /* [va, va + npages pages) no longer show frames in mm. */
     void (*unmap)(void *ctx, struct vm_mm *mm, uint64_t va, uint64_t npages);
     /* An area now covers [start, end) in mm: make it reachable. */
@@ -215,7 +218,9 @@ int vm_event_parse(const char *name);
 
 /* New empty address space with its PML4 (one frame).  NULL: no frame. */
 struct vm_mm *vm_mm_new(struct vm *vm, int pid);
-/* Tear down every area, page table and frame reference of mm. */
+/* Tear down every area, page table and frame reference of mm.  The port
+ * is not asked to hide the pages one by one: whatever showed mm's pages
+ * (its CPU) must not run it again. */
 void vm_mm_free(struct vm_mm *mm);
 /* The child address space of fork: same areas; private writable pages are
  * write-protected in both and shared by reference (copy-on-write); shared
