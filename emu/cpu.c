@@ -287,12 +287,22 @@ int cpu_calibrate(struct cpu_calib *cal, char *err, size_t errlen)
     cal->off_old_exception = (size_t)oe;
     cal->off_error_code = (size_t)ec;
     rc = 0;
+    /* Opening an engine costs milliseconds: keep this one for the first
+     * process, without the regions and hooks calibration added. */
+    uc_hook_del(uc, hi);
+    if (uc_mem_unmap(uc, CALIB_TABLES, 8 * VM_PAGE_SIZE) == UC_ERR_OK &&
+        uc_mem_unmap(uc, CALIB_CODE, VM_PAGE_SIZE) == UC_ERR_OK &&
+        uc_mem_unmap(uc, CALIB_DATA, 2 * VM_PAGE_SIZE) == UC_ERR_OK) {
+        cal->spare = uc;
+        uc = NULL;
+    }
 out:
     if (rc < 0 && cal->user_ctx) {
         uc_context_free(cal->user_ctx);
         cal->user_ctx = NULL;
     }
-    uc_close(uc);
+    if (uc)
+        uc_close(uc);
     free(before);
     free(snap_w);
     free(snap_r);
@@ -304,7 +314,10 @@ void cpu_calib_free(struct cpu_calib *cal)
 {
     if (cal->user_ctx)
         uc_context_free(cal->user_ctx);
+    if (cal->spare)
+        uc_close(cal->spare);
     cal->user_ctx = NULL;
+    cal->spare = NULL;
 }
 
 /* --- registers and exception state ----------------------------------------------- */
@@ -555,7 +568,10 @@ struct cpu *cpu_new(struct emu *emu, struct proc *proc)
         return NULL;
     cpu->emu = emu;
     cpu->proc = proc;
-    if (uc_open(UC_ARCH_X86, UC_MODE_64, &cpu->uc) != UC_ERR_OK) {
+    if (emu->calib.spare) {
+        cpu->uc = emu->calib.spare;
+        emu->calib.spare = NULL;
+    } else if (uc_open(UC_ARCH_X86, UC_MODE_64, &cpu->uc) != UC_ERR_OK) {
         free(cpu);
         return NULL;
     }

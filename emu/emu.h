@@ -70,6 +70,7 @@ struct cpu_calib {
     size_t off_old_exception; /* "exception in flight", reset after every fault */
     size_t off_error_code;    /* the #PF error code */
     uc_context *user_ctx;     /* a CPL-3 long-mode context every new engine starts from */
+    uc_engine *spare;         /* the calibration engine, cleaned, for the first cpu_new */
 };
 
 struct zone;

@@ -9,22 +9,17 @@
  * about 40 times slower than loads.  Upstream fixed it in 2.1.0 (commit
  * d0103576, "notdirty_write: fix store-related performance problems").
  *
- * faultline interposes the library's TLB-fill function (called through
- * its PLT) and, after the real fill, marks the entry dirty for pages that
- * are writable but not executable: they cannot hold translated code that
- * a store must invalidate.  Executable writable pages keep the slow path,
- * so self-modifying code is still detected; code written while a page was
+ * faultline wraps the library's TLB-fill function (linked statically,
+ * with the linker's --wrap, so the x86 page walker calls this first) and,
+ * after the real fill, marks the entry dirty for pages that are writable
+ * but not executable: they cannot hold translated code that a store must
+ * invalidate.  Executable writable pages keep the slow path, so
+ * self-modifying code is still detected; code written while a page was
  * not executable is dropped from the translation cache when it becomes
- * executable again (vm_protect tells the port).
- *
- * If the interposition does not take (another build of the library), the
- * real function runs alone: slower, never wrong.  fast_store_fills()
- * tells whether it took.
+ * executable again (vm_protect tells the port).  fast_store_fills()
+ * tells how many fills took the fast path.
  */
 #include "emu.h"
-
-#include <dlfcn.h>
-#include <stdlib.h>
 
 /* QEMU's page protection bits as tlb_set_page_with_attrs() receives them. */
 #define QEMU_PAGE_WRITE 0x0002
@@ -35,15 +30,15 @@ struct memtx_attrs {
     uint32_t bits;
 };
 
-typedef void (*set_page_fn)(void *cpu, uint64_t vaddr, uint64_t paddr, struct memtx_attrs attrs,
-                            int prot, int mmu_idx, uint64_t size);
-
-/* Exported by libunicorn 2.0.1 (QEMU's tlb_set_dirty for the x86-64 target). */
+/* Exported by libunicorn 2.0.1 (QEMU's functions for the x86-64 target). */
 void tlb_set_dirty_x86_64(void *cpu, uint64_t vaddr);
 void tlb_flush_x86_64(void *cpu);
-void tlb_set_page_with_attrs_x86_64(void *cpu, uint64_t vaddr, uint64_t paddr,
-                                    struct memtx_attrs attrs, int prot, int mmu_idx,
-                                    uint64_t size);
+void __real_tlb_set_page_with_attrs_x86_64(void *cpu, uint64_t vaddr, uint64_t paddr,
+                                           struct memtx_attrs attrs, int prot, int mmu_idx,
+                                           uint64_t size);
+void __wrap_tlb_set_page_with_attrs_x86_64(void *cpu, uint64_t vaddr, uint64_t paddr,
+                                           struct memtx_attrs attrs, int prot, int mmu_idx,
+                                           uint64_t size);
 
 static uint64_t fills;
 
@@ -68,22 +63,17 @@ uint64_t fast_store_fills(void)
 
 static uint64_t since_grow, grow_every = GROW_FIRST;
 
-void tlb_set_page_with_attrs_x86_64(void *cpu, uint64_t vaddr, uint64_t paddr,
-                                    struct memtx_attrs attrs, int prot, int mmu_idx, uint64_t size)
+void __wrap_tlb_set_page_with_attrs_x86_64(void *cpu, uint64_t vaddr, uint64_t paddr,
+                                           struct memtx_attrs attrs, int prot, int mmu_idx,
+                                           uint64_t size)
 {
-    static set_page_fn real;
-    if (!real) {
-        real = (set_page_fn)dlsym(RTLD_NEXT, "tlb_set_page_with_attrs_x86_64");
-        if (!real)
-            abort(); /* cannot happen: the library calling us defines it */
-    }
     if (++since_grow >= grow_every) {
         since_grow = 0;
         if (grow_every < GROW_MAX)
             grow_every *= 2;
         tlb_flush_x86_64(cpu);
     }
-    real(cpu, vaddr, paddr, attrs, prot, mmu_idx, size);
+    __real_tlb_set_page_with_attrs_x86_64(cpu, vaddr, paddr, attrs, prot, mmu_idx, size);
     if ((prot & QEMU_PAGE_WRITE) && !(prot & QEMU_PAGE_EXEC)) {
         tlb_set_dirty_x86_64(cpu, vaddr);
         fills++;
