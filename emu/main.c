@@ -324,6 +324,7 @@ static int cmd_run(int argc, char **argv)
         .seed = emu.opt.seed,
         .trace = emu_trace,
         .trace_ctx = &emu,
+        .trace_details = emu.opt.trace_path || emu.opt.expect_path,
     };
     emu.vm = vm_new(&cfg, err, sizeof err);
     if (!emu.vm) {

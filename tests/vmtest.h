@@ -79,6 +79,7 @@ static inline struct vm *make_vm(uint32_t frames, uint64_t swap_pages, enum vm_p
         .commit = VM_COMMIT_STRICT,
         .seed = 1,
         .trace = rec_trace,
+        .trace_details = true,
     };
     char err[256];
     struct vm *vm = vm_new(&cfg, err, sizeof err);

@@ -233,7 +233,8 @@ uint64_t swap_slot_alloc(struct vm *vm);
 void swap_slot_get(struct vm *vm, uint64_t slot);
 /* Drop one reference; the slot is free at zero. */
 void swap_slot_put(struct vm *vm, uint64_t slot);
-int swap_write(struct vm *vm, uint64_t slot, uint32_t f);
+/* Write frames[0..n) to slots slot .. slot + n - 1 in one go (n <= 256). */
+int swap_write_run(struct vm *vm, uint64_t slot, const uint32_t *frames, uint32_t n);
 int swap_read(struct vm *vm, uint64_t slot, uint32_t f);
 
 /* --- the machine and address spaces ----------------------------------------- */

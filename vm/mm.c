@@ -104,10 +104,12 @@ void trace_event(struct vm *vm, struct vm_mm *mm, enum vm_event ev, uint64_t va,
     };
     if (!vm->cfg.trace)
         return;
-    va_list ap;
-    va_start(ap, detail_fmt);
-    vsnprintf(rec.detail, sizeof rec.detail, detail_fmt, ap);
-    va_end(ap);
+    if (vm->cfg.trace_details) {
+        va_list ap;
+        va_start(ap, detail_fmt);
+        vsnprintf(rec.detail, sizeof rec.detail, detail_fmt, ap);
+        va_end(ap);
+    }
     vm->cfg.trace(vm->cfg.trace_ctx, &rec);
 }
 

@@ -63,33 +63,36 @@ void rmap_unmap_all(struct vm *vm, uint32_t f, pte_t e, enum vm_event ev, const 
         ref.mm->rss--;
         if (pte_is_swap(e))
             ref.mm->swapped++;
+        /* No port_unmap: with the entry gone and the TLB flushed the CPU
+         * cannot reach the page, and the port replaces the alias when the
+         * page comes back.  Hiding single pages would only split the
+         * host's merged mappings (and cost a system call each). */
         ref.mm->tlb_stale = true;
-        port_unmap(ref.mm, ref.va, 1);
         if (ev != VM_EV_COUNT)
             trace_event(vm, ref.mm, ev, ref.va, '-', '-', a ? a->name : "-", f, "%s", detail);
         frame_put(vm, f);
     }
 }
 
-/* Evict f.  Returns false when it could not be (no swap slot, I/O error). */
-static bool evict(struct vm *vm, uint32_t f)
+/* Does evicting f write it to a new swap slot? */
+static bool needs_slot(const struct vm *vm, uint32_t f)
+{
+    const struct frame *fr = &vm->dram.frames[f];
+    if (fr->kind == FRAME_ANON)
+        return !(fr->flags & FRAME_SWAPCACHE);
+    return fr->kind == FRAME_CACHE && fr->obj->kind == OBJ_ANON_SHARED;
+}
+
+/* Evict f.  slot: where f's bytes were just written (when needs_slot).
+ * Returns false when it could not be (I/O error writing a file page). */
+static bool evict(struct vm *vm, uint32_t f, uint64_t slot)
 {
     struct frame *fr = &vm->dram.frames[f];
     char detail[40];
     if (fr->kind == FRAME_ANON) {
-        uint64_t slot;
         bool cached = fr->flags & FRAME_SWAPCACHE;
-        if (cached) {
+        if (cached)
             slot = fr->index;
-        } else {
-            slot = swap_slot_alloc(vm);
-            if (slot == UINT64_MAX)
-                return false;
-            if (swap_write(vm, slot, f) < 0) {
-                swap_slot_put(vm, slot);
-                return false;
-            }
-        }
         /* One reference per entry that will hold the slot. */
         uint32_t n = fr->nrmap;
         for (uint32_t i = cached ? 0 : 1; i < n; i++)
@@ -118,13 +121,6 @@ static bool evict(struct vm *vm, uint32_t f)
         ev = dirty ? VM_EV_WRITEBACK : VM_EV_EVICT_CLEAN;
         snprintf(detail, sizeof detail, "off=0x%llx", (unsigned long long)(index * VM_PAGE_SIZE));
     } else {
-        uint64_t slot = swap_slot_alloc(vm);
-        if (slot == UINT64_MAX)
-            return false;
-        if (swap_write(vm, slot, f) < 0) {
-            swap_slot_put(vm, slot);
-            return false;
-        }
         ce->slot = slot + 1;
         ev = VM_EV_SWAP_OUT;
         snprintf(detail, sizeof detail, "slot=%llu", (unsigned long long)slot);
@@ -235,6 +231,47 @@ static uint32_t pick_random(struct vm *vm, uint32_t *out, uint32_t max)
     return n;
 }
 
+/* Give every victim that goes to swap a slot, then write them, a run of
+ * consecutive slots in one call.  A victim that gets no slot (swap full)
+ * or whose write fails is dropped from the list (its slot given back);
+ * returns how many victims stay.  slots[i] is UINT64_MAX for victims that
+ * need none (file pages, swap-cache pages). */
+static uint32_t write_victims(struct vm *vm, uint32_t *victims, uint64_t *slots, uint32_t n)
+{
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t slot = UINT64_MAX;
+        if (needs_slot(vm, victims[i]) && (slot = swap_slot_alloc(vm)) == UINT64_MAX)
+            continue;
+        victims[kept] = victims[i];
+        slots[kept++] = slot;
+    }
+    for (uint32_t i = 0; i < kept;) {
+        if (slots[i] == UINT64_MAX) {
+            i++;
+            continue;
+        }
+        uint32_t len = 1;
+        while (i + len < kept && slots[i + len] == slots[i] + len)
+            len++;
+        if (swap_write_run(vm, slots[i], victims + i, len) < 0) {
+            for (uint32_t j = i; j < i + len; j++) {
+                swap_slot_put(vm, slots[j]);
+                victims[j] = NO_FRAME;
+            }
+        }
+        i += len;
+    }
+    uint32_t out = 0;
+    for (uint32_t i = 0; i < kept; i++) {
+        if (victims[i] == NO_FRAME)
+            continue;
+        victims[out] = victims[i];
+        slots[out++] = slots[i];
+    }
+    return out;
+}
+
 static void flush_all(struct vm *vm)
 {
     for (size_t i = 0; i < vm->nmms; i++)
@@ -256,9 +293,11 @@ uint32_t vm_reclaim(struct vm *vm, uint32_t want)
         case VM_POLICY_RANDOM: n = pick_random(vm, victims, max); break;
         default: n = pick_clock(vm, victims, max); break;
         }
+        uint64_t slots[256];
+        n = write_victims(vm, victims, slots, n);
         uint32_t evicted = 0;
         for (uint32_t i = 0; i < n; i++)
-            evicted += evict(vm, victims[i]);
+            evicted += evict(vm, victims[i], slots[i]);
         done += evicted;
         vm->stats.reclaim_batches++;
         if (evicted == 0)

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 int swap_init(struct swap *s, uint64_t nslots, const char *path, char *err, size_t errlen)
@@ -104,18 +105,32 @@ void swap_slot_put(struct vm *vm, uint64_t slot)
     }
 }
 
-int swap_write(struct vm *vm, uint64_t slot, uint32_t f)
+int swap_write_run(struct vm *vm, uint64_t slot, const uint32_t *frames, uint32_t n)
 {
-    const uint8_t *src = frame_bytes(vm, f);
-    size_t done = 0;
-    while (done < VM_PAGE_SIZE) {
-        ssize_t n = pwrite(vm->swap.fd, src + done, VM_PAGE_SIZE - done,
-                           (off_t)(slot * VM_PAGE_SIZE + done));
-        if (n < 0 && errno == EINTR)
+    struct iovec iov[256];
+    VM_ASSERT(n <= 256, "swap write run too long");
+    for (uint32_t i = 0; i < n; i++)
+        iov[i] = (struct iovec){frame_bytes(vm, frames[i]), VM_PAGE_SIZE};
+    size_t want = (size_t)n * VM_PAGE_SIZE, done = 0;
+    struct iovec *v = iov;
+    int cnt = (int)n;
+    while (done < want) {
+        ssize_t w = pwritev(vm->swap.fd, v, cnt, (off_t)(slot * VM_PAGE_SIZE + done));
+        if (w < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
+        if (w <= 0)
             return -EIO;
-        done += (size_t)n;
+        done += (size_t)w;
+        /* Skip what was written: whole iovecs, then part of one. */
+        while (cnt && (size_t)w >= v->iov_len) {
+            w -= (ssize_t)v->iov_len;
+            v++;
+            cnt--;
+        }
+        if (cnt && w) {
+            v->iov_base = (uint8_t *)v->iov_base + w;
+            v->iov_len -= (size_t)w;
+        }
     }
     return 0;
 }

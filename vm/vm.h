@@ -145,7 +145,7 @@ struct vm_object;
  * may be NULL (then it does nothing).  ctx is the port's own pointer. */
 struct vm_port {
     /* Frames frame .. frame + npages - 1 now back the pages from va on in
-     * mm: make the CPU see their bytes there.  exec: the area is
+     * mm: make the CPU see their bytes there, whatever showed before.  exec: the area is
      * executable, so code translated earlier at va is stale.  ahead: the
      * next `ahead` pages are empty (no entry), so the port may show the
      * next frames there too in the same step, betting that they will be
@@ -153,7 +153,11 @@ struct vm_port {
      * Returns 0 or -ENOMEM when the host refuses another mapping. */
     int (*map)(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t frame, uint64_t npages,
                uint64_t ahead, bool exec);
-    /* [va, va + npages pages) no longer show frames in mm. */
+    /* [va, va + npages pages) of mm no longer hold pages (munmap,
+     * madvise, a move).  Pages reclaim takes away one by one are not
+     * reported: their entries are gone and flush_tlb is called, so the
+     * CPU cannot reach what still shows there; map replaces it when the
+     * page comes back. */
     void (*unmap)(void *ctx, struct vm_mm *mm, uint64_t va, uint64_t npages);
     /* An area now covers [start, end) in mm: make it reachable. */
     int (*cover)(void *ctx, struct vm_mm *mm, uint64_t start, uint64_t end);
@@ -178,6 +182,7 @@ struct vm_config {
     uint64_t seed;         /* for the random policy */
     void (*trace)(void *ctx, const struct vm_event_rec *rec);
     void *trace_ctx;
+    bool trace_details;    /* fill vm_event_rec.detail (formatting costs) */
 };
 
 /* Counters, for --summary. */
