@@ -352,7 +352,12 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
     if (parent && parent->state != PROC_ZOMBIE) {
         const struct k_sigaction *act = &parent->sig.act[SIGCHLD];
         if (act->handler == 1 /* SIG_IGN */ || (act->flags & 2 /* SA_NOCLDWAIT */)) {
-            proc_release(emu, p); /* auto-reaped: no zombie */
+            /* Auto-reaped: no zombie.  If p's own call got here, its
+             * engine is still running that call: release it once stopped. */
+            if (p == emu->current)
+                p->reap_when_stopped = true;
+            else
+                proc_release(emu, p);
         } else {
             struct siginfo_k si = {.signo = SIGCHLD, .pid = p->pid, .status = wait_status};
             si.code = (wait_status & 0x7f) ? 2 /* CLD_KILLED */ : 1 /* CLD_EXITED */;
@@ -499,6 +504,12 @@ int proc_schedule(struct emu *emu)
         }
         uc_err err = cpu_run(p->cpu, emu->opt.quantum);
         proc_free_engine(p);
+        if (p->reap_when_stopped) {
+            proc_release(emu, p);
+            last = NULL;
+            stay = false;
+            continue;
+        }
         if (p->sigreturn && p->state != PROC_ZOMBIE) {
             p->sigreturn = false;
             signal_sigreturn(emu, p);

@@ -92,6 +92,7 @@ struct proc {
     bool yielded;            /* sched_yield: pass the turn on */
     bool sigreturn;          /* rt_sigreturn: restore the frame once the CPU stopped */
     bool host_wait;          /* blocked in a wait that host descriptors can end */
+    bool reap_when_stopped;  /* auto-reaped while its own engine ran: release after */
     uint64_t clear_child_tid;
     bool restart;            /* re-execute the syscall at restart_rip when woken */
     bool restart_eintr;      /* a handler ends the wait with EINTR even with SA_RESTART */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -80,6 +81,14 @@ static int mapcount(void)
     return 0;
 }
 
+static int enosys(void)
+{
+    /* A call faultline does not model: ENOSYS, and the program goes on. */
+    long r = syscall(SYS_io_uring_setup, 1, NULL);
+    printf("io_uring_setup: %s\n", r < 0 ? strerror(errno) : "succeeded");
+    return r < 0 && errno == ENOSYS ? 0 : 1;
+}
+
 static int loop(void)
 {
     for (volatile unsigned long i = 0;; i++)
@@ -112,12 +121,13 @@ int main(int argc, char **argv)
     } modes[] = {
         {"nx", nx}, {"kernel", kernel_half}, {"noncanonical", non_canonical}, {"huge", huge},
         {"reserve", reserve}, {"mapcount", mapcount}, {"loop", loop}, {"deadlock", deadlock},
+        {"enosys", enosys},
     };
     if (argc == 3)
         mapcount_pages = (size_t)atol(argv[2]);
     for (size_t i = 0; argc >= 2 && i < sizeof modes / sizeof modes[0]; i++)
         if (strcmp(argv[1], modes[i].name) == 0)
             return modes[i].fn();
-    fprintf(stderr, "usage: hostile nx|kernel|noncanonical|huge|reserve|mapcount [PAGES]|loop|deadlock\n");
+    fprintf(stderr, "usage: hostile nx|kernel|noncanonical|huge|reserve|mapcount [PAGES]|loop|deadlock|enosys\n");
     return 2;
 }

@@ -40,6 +40,13 @@ for libc in glibc musl; do
     expect 124 "faultline: timed out after 1 s" --timeout 1 $H.$libc loop
 done
 
+# A call faultline does not model: ENOSYS to the guest, named in the summary.
+"$FL" run --summary $H.glibc enosys >"$tmp/out" 2>"$tmp/err" </dev/null
+st=$?
+[ $st = 0 ] && grep -q "Function not implemented" "$tmp/out" &&
+    grep -q "unsupported system calls (returned ENOSYS): 1" "$tmp/err" &&
+    grep -qE "^ +io_uring_setup +1$" "$tmp/err" || { echo "FAIL enosys: status $st"; cat "$tmp/out" "$tmp/err"; fail=1; }
+
 # The host's own limit on mappings: a clear message, not a crash.
 limit=$(cat /proc/sys/vm/max_map_count)
 expect 137 "host memory mapping than vm.max_map_count ($limit) allows" --frames $((limit + 10000)) --commit overcommit \

@@ -45,6 +45,26 @@ run 0 ok 'exec /bin/busybox echo ok'
 # A link the guest makes itself is resolved inside the root too.
 run 0 inside-root "/bin/busybox ln -s $R/../secret /made && /bin/busybox cat /etc/passwd && ! /bin/busybox cat /made"
 
+# Races the guest makes itself: one process swaps /d between a directory
+# and a symlink pointing out of the root while another reads /d/secret.
+# Every open is one walk inside the root, so no interleaving escapes.
+mkdir -p "$R/d" "$R/dev"
+echo inside-root >"$R/d/secret"
+: >"$R/dev/null" # busybox sh gives a background job /dev/null as input
+"$FL" run --root "$R" --quantum 3000 /bin/busybox sh -c '
+    (i=0; while [ $i -lt 40 ]; do
+        /bin/busybox mv /d /d.real; /bin/busybox ln -s .. /d
+        /bin/busybox rm /d; /bin/busybox mv /d.real /d; i=$((i+1)); done) &
+    j=0; while [ $j -lt 80 ]; do /bin/busybox cat /d/secret; j=$((j+1)); done 2>/errors
+    wait' >"$tmp/race" 2>&1 </dev/null
+# Both outcomes must occur, or the processes did not race at all.
+if grep -q host-secret "$tmp/race" || ! grep -q inside-root "$tmp/race" ||
+    ! grep -q "can't open" "$R/errors"; then
+    echo "FAIL: the rename race read outside the root, or did not race:"
+    sort "$tmp/race" "$R/errors" | uniq -c | head
+    fail=1
+fi
+
 # The program path is inside the root as well.
 "$FL" run --root "$R" "$tmp/secret" >/dev/null 2>"$tmp/err"
 st=$?
