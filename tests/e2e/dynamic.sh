@@ -36,6 +36,20 @@ same "dash pipeline" "" /bin/dash -c 'ls / | wc -l'
 same "dash status" "" /bin/dash -c 'exit 42'
 same "readlink /proc/self/exe" "" /bin/readlink /proc/self/exe
 
+# Tools that change files: mkdir, mv, rm, touch, ln, chmod (rename, unlink,
+# utimensat, symlink, fchmodat, getdents64) leave the same tree natively.
+script='mkdir -p a/b && echo x >a/b/f && mv a/b/f a/g && ln -s g a/link && chmod 600 a/g &&
+    touch -d @86400 a/g && rm -r a/b && mkdir c && rmdir c && ls -lR --time-style=+%s a'
+fl=$FL
+case $fl in /*) ;; *) fl=$(pwd)/$fl ;; esac
+mkdir "$tmp/native" "$tmp/emulated"
+(cd "$tmp/native" && /bin/dash -c "$script") >"$tmp/n.out" 2>&1
+(cd "$tmp/emulated" && "$fl" run /bin/dash -c "$script") >"$tmp/f.out" 2>&1
+# The link's own time is when it was made: not the same in both runs.
+sed 's/ [0-9]\{10\} link/ T link/' "$tmp/n.out" >"$tmp/n2"
+sed 's/ [0-9]\{10\} link/ T link/' "$tmp/f.out" >"$tmp/f2"
+cmp -s "$tmp/n2" "$tmp/f2" && grep -q "86400 g" "$tmp/f2" || { echo "FAIL file tools"; diff "$tmp/n2" "$tmp/f2"; fail=1; }
+
 # env: the guest inherits the environment faultline is given.
 env -i A=1 B=two /usr/bin/env >"$tmp/n.out"
 env -i A=1 B=two "$FL" run /usr/bin/env >"$tmp/f.out" 2>&1
