@@ -190,6 +190,24 @@ void proc_wake_all(struct emu *emu)
 
 /* --- pid 1 ------------------------------------------------------------------------------ */
 
+struct loader_args proc_loader_args(struct emu *emu, struct proc *p, const char *path,
+                                    char *const *argv, char *const *envp,
+                                    const struct loader_fs *fs)
+{
+    return (struct loader_args){
+        .path = path,
+        .argv = argv,
+        .envp = envp,
+        .seed = emu->opt.seed + (uint64_t)(p->pid - 1), /* each exec its own AT_RANDOM */
+        .hwcap = emu->hwcap,
+        .uid = (uint32_t)getuid(),
+        .gid = (uint32_t)getgid(),
+        .euid = (uint32_t)geteuid(),
+        .egid = (uint32_t)getegid(),
+        .fs = fs,
+    };
+}
+
 /* Set the registers a new image starts with: rsp at argc, rip at the entry. */
 void proc_start_regs(struct cpu *cpu, const struct loader_image *img)
 {
@@ -238,18 +256,7 @@ int proc_spawn_init(struct emu *emu, const char *path, char **argv)
         p->fds->file[fd] = f;
     }
     struct loader_fs fs = fs_loader(emu, p);
-    struct loader_args args = {
-        .path = path,
-        .argv = argv,
-        .envp = emu->envp,
-        .seed = emu->opt.seed,
-        .hwcap = emu->hwcap,
-        .uid = (uint32_t)getuid(),
-        .gid = (uint32_t)getgid(),
-        .euid = (uint32_t)geteuid(),
-        .egid = (uint32_t)getegid(),
-        .fs = &fs,
-    };
+    struct loader_args args = proc_loader_args(emu, p, path, argv, emu->envp, &fs);
     struct loader_image img;
     struct loader_error e;
     if (loader_load(emu->vm, p->mm, &args, true, &img, &e) < 0) {

@@ -167,6 +167,10 @@ void sys_wait_and_retry(struct sys *s, bool eintr);
 struct proc *proc_alloc(struct emu *emu);
 void proc_release(struct emu *emu, struct proc *p);
 void proc_start_regs(struct cpu *cpu, const struct loader_image *img);
+/* What the loader gives p's new image: ids, hwcap, AT_RANDOM's seed. */
+struct loader_args proc_loader_args(struct emu *emu, struct proc *p, const char *path,
+                                    char *const *argv, char *const *envp,
+                                    const struct loader_fs *fs);
 void proc_wake_all(struct emu *emu);
 /* Out of frames and swap: kill the largest process (by resident and
  * swapped pages).  True when that was not faulting, which may retry. */

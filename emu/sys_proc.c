@@ -204,18 +204,7 @@ static long do_execve(struct sys *s, int dirfd, uint64_t upath, uint64_t uargv, 
     vm_mm_set_port_data(mm, cpu);
     cpu_set_cr3(cpu, vm_mm_cr3(mm));
     struct loader_fs fs = fs_loader(emu, p);
-    struct loader_args args = {
-        .path = gpath,
-        .argv = argv,
-        .envp = envp,
-        .seed = emu->opt.seed + (uint64_t)p->pid,
-        .hwcap = emu->hwcap,
-        .uid = (uint32_t)getuid(),
-        .gid = (uint32_t)getgid(),
-        .euid = (uint32_t)geteuid(),
-        .egid = (uint32_t)getegid(),
-        .fs = &fs,
-    };
+    struct loader_args args = proc_loader_args(emu, p, gpath, argv, envp, &fs);
     struct loader_image img;
     struct loader_error le;
     int rc = loader_load(emu->vm, mm, &args, true, &img, &le);

@@ -59,26 +59,7 @@ static unsigned seg_prot(uint32_t flags)
 static int check_header(Elf *elf, const char *name, struct elf_info *info,
                         struct loader_error *e)
 {
-    size_t idlen;
-    const char *ident = elf_getident(elf, &idlen);
-    if (!ident || idlen < EI_NIDENT || info->file_size < sizeof(Elf64_Ehdr)) {
-        loader_fail(e, -ENOEXEC, name, "truncated ELF header (%llu bytes)",
-                    (unsigned long long)info->file_size);
-        return -1;
-    }
-    if (ident[EI_CLASS] != ELFCLASS64) {
-        loader_fail(e, -ENOEXEC, name, "%s ELF is not supported (x86-64 only)",
-                    ident[EI_CLASS] == ELFCLASS32 ? "32-bit" : "unknown-class");
-        return -1;
-    }
-    if (ident[EI_DATA] != ELFDATA2LSB) {
-        loader_fail(e, -ENOEXEC, name, "big-endian or unknown byte order (x86-64 only)");
-        return -1;
-    }
-    if (ident[EI_VERSION] != EV_CURRENT) {
-        loader_fail(e, -ENOEXEC, name, "unknown ELF version %u", (unsigned char)ident[EI_VERSION]);
-        return -1;
-    }
+    /* e_ident was checked by elf_read before libelf saw the file. */
     GElf_Ehdr eh;
     if (!gelf_getehdr(elf, &eh)) {
         loader_fail(e, -ENOEXEC, name, "unreadable ELF header: %s", elf_errmsg(-1));

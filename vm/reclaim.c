@@ -148,6 +148,15 @@ static uint64_t next_random(struct vm *vm)
     return vm->rng * 0x2545f4914f6cdd1dULL;
 }
 
+/* Add f to the n victims in out[] unless it is there already. */
+static void add_victim(uint32_t *out, uint32_t *n, uint32_t f)
+{
+    for (uint32_t k = 0; k < *n; k++)
+        if (out[k] == f)
+            return;
+    out[(*n)++] = f;
+}
+
 /* Choose up to max victims into out[]; returns how many. */
 static uint32_t pick_clock(struct vm *vm, uint32_t *out, uint32_t max)
 {
@@ -164,11 +173,7 @@ static uint32_t pick_clock(struct vm *vm, uint32_t *out, uint32_t max)
         vm->stats.reclaim_scans++;
         if (!evictable(vm, f) || referenced(vm, f))
             continue;
-        bool dup = false;
-        for (uint32_t k = 0; k < n; k++)
-            dup |= out[k] == f;
-        if (!dup)
-            out[n++] = f;
+        add_victim(out, &n, f);
     }
     return n;
 }
@@ -220,11 +225,7 @@ static uint32_t pick_random(struct vm *vm, uint32_t *out, uint32_t max)
         vm->stats.reclaim_scans++;
         if (d->frames[f].kind == FRAME_FREE || !evictable(vm, f))
             continue;
-        bool dup = false;
-        for (uint32_t k = 0; k < n; k++)
-            dup |= out[k] == f;
-        if (!dup)
-            out[n++] = f;
+        add_victim(out, &n, f);
     }
     if (n == 0) /* unlucky draws: fall back to order */
         n = pick_fifo(vm, out, max);
