@@ -6,6 +6,7 @@
 #include "proc.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
@@ -436,6 +437,8 @@ SYS(kill)
     int pid = (int)s->a[0], sig = (int)s->a[1];
     if (pid > 0)
         return send(s, proc_by_pid(s->emu, pid), sig);
+    if (pid == INT_MIN)
+        return -ESRCH; /* as Linux: its negation is no process group */
     /* A process group, or everyone (-1): every match but pid 1 for -1. */
     int pgid = pid == 0 ? s->p->pgid : -pid;
     long found = 0;

@@ -10,6 +10,7 @@
 #include "proc.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +319,8 @@ SYS(wait4)
     int pid = (int)s->a[0];
     if (s->a[2] & ~(uint64_t)(WNOHANG_K | 2 | 8 | 0x40000000 | 0x80000000))
         return -EINVAL;
+    if (pid == INT_MIN)
+        return -ESRCH; /* as Linux: its negation is no process group */
     bool any;
     struct proc *z = find_zombie(s->emu, s->p, pid, &any);
     if (!any)
@@ -344,9 +347,11 @@ SYS(wait4)
 SYS(waitid)
 {
     int idtype = (int)s->a[0], id = (int)s->a[1], options = (int)s->a[3];
-    int pid = idtype == 0 ? -1 : idtype == 1 ? id : idtype == 2 ? -id : 0;
-    if (idtype < 0 || idtype > 2 || !(options & WEXITED_K))
+    if (idtype < 0 || idtype > 2 || !(options & WEXITED_K) || (idtype > 0 && id < 0) ||
+        (idtype == 1 && id == 0))
         return -EINVAL;
+    /* As wait4 names them: -1 any, N the pid, -N the group (0: ours). */
+    int pid = idtype == 0 ? -1 : idtype == 1 ? id : -id;
     bool any;
     struct proc *z = find_zombie(s->emu, s->p, pid, &any);
     if (!any)
