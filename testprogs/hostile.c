@@ -89,6 +89,23 @@ static int enosys(void)
     return r < 0 && errno == ENOSYS ? 0 : 1;
 }
 
+static int illegal(void)
+{
+    __asm__ volatile("ud2"); /* SIGILL (ILL_ILLOPN) */
+    return 0;
+}
+
+static int divzero(void)
+{
+    int quotient;
+    /* idiv by zero, written out: a compiler may turn 1 / x into a compare. */
+    __asm__ volatile("xor %%ecx, %%ecx\n\tmov $1, %%eax\n\tcltd\n\tidivl %%ecx"
+                     : "=a"(quotient)
+                     :
+                     : "ecx", "edx");
+    return quotient; /* not reached: SIGFPE (FPE_INTDIV) */
+}
+
 static int loop(void)
 {
     for (volatile unsigned long i = 0;; i++)
@@ -121,13 +138,13 @@ int main(int argc, char **argv)
     } modes[] = {
         {"nx", nx}, {"kernel", kernel_half}, {"noncanonical", non_canonical}, {"huge", huge},
         {"reserve", reserve}, {"mapcount", mapcount}, {"loop", loop}, {"deadlock", deadlock},
-        {"enosys", enosys},
+        {"enosys", enosys}, {"ud2", illegal}, {"divzero", divzero},
     };
     if (argc == 3)
         mapcount_pages = (size_t)atol(argv[2]);
     for (size_t i = 0; argc >= 2 && i < sizeof modes / sizeof modes[0]; i++)
         if (strcmp(argv[1], modes[i].name) == 0)
             return modes[i].fn();
-    fprintf(stderr, "usage: hostile nx|kernel|noncanonical|huge|reserve|mapcount [PAGES]|loop|deadlock|enosys\n");
+    fprintf(stderr, "usage: hostile nx|kernel|noncanonical|huge|reserve|mapcount [PAGES]|loop|deadlock|enosys|ud2|divzero\n");
     return 2;
 }

@@ -32,6 +32,8 @@ for libc in glibc musl; do
     expect 139 "killed by SIGSEGV (SEGV_MAPERR at 0xffff888000000000)" $H.$libc kernel
     expect 139 "killed by SIGSEGV (SI_KERNEL at 0)" $H.$libc noncanonical
     expect 139 "killed by SIGSEGV (SEGV_ACCERR at 0x" build/testprogs/write_text.$libc
+    expect 132 "killed by SIGILL" $H.$libc ud2
+    expect 136 "killed by SIGFPE" $H.$libc divzero
     expect 0 "" $H.$libc huge
     expect 0 "" $H.$libc reserve
     expect 0 "" --max-procs 8 build/testprogs/fork_bomb.$libc
