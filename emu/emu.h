@@ -131,7 +131,8 @@ uint64_t cpuid_hwcap(void);
 struct tracer;
 struct tracer *tracer_new(const struct emu_options *opt, char *err, size_t errlen);
 void tracer_event(void *tracer, const struct vm_event_rec *rec);
-/* Finish: flush the file; compare with --expect.  Returns 0 or 1 (mismatch). */
+/* Finish: flush the file; compare with --expect.  Returns 0, 1 (a
+ * mismatch) or -1 (the trace could not be written). */
 int tracer_finish(struct tracer *t);
 void tracer_free(struct tracer *t);
 bool trace_filter_parse(struct trace_filter *f, const char *spec, char *err, size_t errlen);

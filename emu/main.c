@@ -346,7 +346,9 @@ static int cmd_run(int argc, char **argv)
     int mismatch = tracer_finish(emu.tracer);
     if (emu.opt.summary)
         summary_print(&emu, stderr);
-    if (mismatch)
+    if (mismatch < 0)
+        status = EXIT_FAULTLINE;
+    else if (mismatch)
         status = EXIT_MISMATCH;
 out:
     emu_teardown(&emu);

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char trace_text_header[] =
     "#    seq  pid event       vpage          acc mode   area                         frame detail";
@@ -457,8 +458,15 @@ static int compare(struct tracer *t)
 
 int tracer_finish(struct tracer *t)
 {
-    if (t->out)
-        fflush(t->out);
+    if (t->out) {
+        /* A trace that did not reach its file (a full disk) is a failure. */
+        bool bad = fflush(t->out) != 0 || ferror(t->out) ||
+                   (t->close_out && fsync(fileno(t->out)) != 0 && errno != EINVAL);
+        if (bad) {
+            fprintf(stderr, "faultline: writing the trace failed: %s\n", strerror(errno));
+            return -1;
+        }
+    }
     if (!t->expect_path)
         return 0;
     if (t->failed) {

@@ -57,5 +57,11 @@ for fmt in text jsonl; do
     cmp -s "$tmp/a.$fmt" "$tmp/b.$fmt" || bad "two $fmt runs differ"
 done
 
+# A trace that cannot be written is a failure, not a silent loss.
+"$FL" run -o /dev/full build/testprogs/tiny.nolibc >/dev/null 2>"$tmp/err" </dev/null
+st=$?
+[ $st = 125 ] && grep -q "writing the trace failed: No space left on device" "$tmp/err" ||
+    bad "a trace to a full disk: status $st"
+
 [ $fail = 0 ] && echo "regress: ok"
 exit $fail
