@@ -47,13 +47,6 @@ struct zone {
     bool registered;
 };
 
-static uint64_t host_mappings;
-
-uint64_t cpu_host_mappings(void)
-{
-    return host_mappings;
-}
-
 /* The host's limit on mappings (vm.max_map_count) is shared by everything
  * in this process: aliases, zones, libunicorn, malloc.  Stop aliasing a
  * margin before it, so the rest keeps working and the guest gets a clear
@@ -467,7 +460,6 @@ static int port_map(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t frame, ui
                        (off_t)frame * (off_t)VM_PAGE_SIZE);
         if (p == MAP_FAILED)
             return -ENOMEM;
-        host_mappings++;
         if (extra) {
             cpu->spec_va = va + n * VM_PAGE_SIZE;
             cpu->spec_frame = frame + (uint32_t)n;
@@ -496,11 +488,12 @@ static void port_unmap(void *ctx, struct vm_mm *mm, uint64_t va, uint64_t npages
         uint8_t *host = zone_host(cpu, va);
         uint64_t room = (ZONE_SIZE - (va & (ZONE_SIZE - 1))) / VM_PAGE_SIZE;
         uint64_t n = npages < room ? npages : room;
-        /* Anonymous memory again, so the host can merge it with the zone. */
-        if (host && mmap(host, n * VM_PAGE_SIZE, PROT_READ | PROT_WRITE,
-                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1,
-                         0) != MAP_FAILED && host_mappings)
-            host_mappings--;
+        /* Anonymous memory again, so the host can merge it with the zone.
+         * Should that fail, the alias stays: with no entry the CPU cannot
+         * reach it. */
+        if (host)
+            (void)mmap(host, n * VM_PAGE_SIZE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
         va += n * VM_PAGE_SIZE;
         npages -= n;
     }

@@ -113,9 +113,7 @@ uint64_t cpu_reg(struct cpu *cpu, int reg);
 void cpu_set_reg(struct cpu *cpu, int reg, uint64_t v);
 /* The vm/ port, implemented by the CPU's zones and aliases. */
 extern const struct vm_port cpu_port_template;
-/* Host mappings made for aliases, and the host's limit (vm.max_map_count,
- * 0 until the first alias). */
-uint64_t cpu_host_mappings(void);
+/* The host's limit on mappings (vm.max_map_count; 0 until the first alias). */
 long cpu_host_map_limit(void);
 
 /* faststore.c: stores at full speed despite libunicorn 2.0.1 (how many

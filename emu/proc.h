@@ -234,7 +234,7 @@ SYS(chdir); SYS(fchdir); SYS(readlink); SYS(readlinkat); SYS(unlink); SYS(unlink
 SYS(mkdir); SYS(mkdirat); SYS(rmdir); SYS(rename); SYS(renameat); SYS(renameat2);
 SYS(ftruncate); SYS(truncate); SYS(fsync); SYS(fdatasync); SYS(getdents64); SYS(dup);
 SYS(dup2); SYS(dup3); SYS(fcntl); SYS(pipe); SYS(pipe2); SYS(umask); SYS(utimensat);
-SYS(sendfile); SYS(copy_file_range); SYS(poll); SYS(ppoll); SYS(fchmod); SYS(chmod);
+SYS(poll); SYS(ppoll); SYS(fchmod); SYS(chmod);
 SYS(fchmodat); SYS(fchown); SYS(chown); SYS(lchown); SYS(fchownat); SYS(symlink);
 SYS(symlinkat); SYS(link); SYS(linkat); SYS(statfs); SYS(fstatfs); SYS(flock);
 SYS(fadvise64); SYS(select); SYS(pselect6); SYS(creat); SYS(getxattr); SYS(lgetxattr);

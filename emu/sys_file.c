@@ -910,17 +910,3 @@ SYS(pselect6)
     long err = timeout_in(s, s->a[4], 1000000000, &ms);
     return err ? err : select_common(s, (int)s->a[0], s->a[1], s->a[2], s->a[3], ms);
 }
-
-/* --- copying between descriptors ------------------------------------------------------------ */
-
-SYS(sendfile)
-{
-    (void)s;
-    return -ENOSYS; /* callers fall back to read/write */
-}
-
-SYS(copy_file_range)
-{
-    (void)s;
-    return -ENOSYS; /* callers fall back to read/write */
-}
