@@ -14,17 +14,92 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+/* Whether a host path names a process directory of procfs or something
+ * inside one: a component "proc" followed by digits. */
+static bool names_host_process(const char *host)
+{
+    for (const char *q = strstr(host, "/proc/"); q; q = strstr(q + 1, "/proc/")) {
+        const char *d = q + 6;
+        if (!isdigit((unsigned char)*d))
+            continue;
+        while (isdigit((unsigned char)*d))
+            d++;
+        if (*d == '/' || !*d)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * The last word on what a host fd may be.  Path checks on the guest's
+ * spelling cannot see every route into procfs ("//proc/self", "/proc/./self",
+ * a symlink to /proc/self), so the opened file itself is asked: a procfs
+ * file inside a host process's directory is the emulator's own memory and
+ * descriptors, and never reaches the guest; procfs and sysfs are read-only.
+ */
+static int guard_host_fd(int fd, int flags)
+{
+    struct statfs sf;
+    if (fstatfs(fd, &sf) != 0)
+        return fd;
+    if (sf.f_type != PROC_SUPER_MAGIC && sf.f_type != SYSFS_MAGIC)
+        return fd;
+    int err = 0;
+    if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))
+        err = -EACCES;
+    if (!err && sf.f_type == PROC_SUPER_MAGIC) {
+        char link[64], host[PATH_MAX];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        ssize_t n = readlink(link, host, sizeof host - 1);
+        if (n <= 0)
+            err = -ENOENT;
+        else {
+            host[n] = '\0';
+            if (names_host_process(host))
+                err = -ENOENT;
+        }
+    }
+    if (err) {
+        close(fd);
+        return err;
+    }
+    return fd;
+}
 
 static int host_openat2(int dirfd, const char *path, int flags, unsigned mode, uint64_t resolve)
 {
     struct open_how how = {.flags = (uint64_t)flags, .mode = mode, .resolve = resolve};
     long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
-    return fd < 0 ? -errno : (int)fd;
+    return fd < 0 ? -errno : guard_host_fd((int)fd, flags);
+}
+
+/* Collapse "//" and "/./" in an absolute path in place ("/a//./b/." is
+ * "/a/b/").  ".." is left to the kernel: a symlink before it decides. */
+static void squeeze_path(char *s)
+{
+    char *w = s;
+    for (const char *r = s; *r;) {
+        if (r[0] == '/' && (r[1] == '/' || (r[1] == '.' && r[2] == '/'))) {
+            r += r[1] == '/' ? 1 : 2;
+            continue;
+        }
+        if (r[0] == '/' && r[1] == '.' && !r[2] && w > s) {
+            *w++ = '/'; /* "/a/." keeps asking for a directory: "/a/" */
+            break;
+        }
+        *w++ = *r++;
+    }
+    if (w == s)
+        *w++ = '/';
+    *w = '\0';
 }
 
 int fs_guest_path(struct proc *p, int dirfd, const char *path, char *out, size_t outlen)
@@ -33,6 +108,7 @@ int fs_guest_path(struct proc *p, int dirfd, const char *path, char *out, size_t
         if (strlen(path) >= outlen)
             return -ENAMETOOLONG;
         strcpy(out, path);
+        squeeze_path(out);
         return 0;
     }
     const char *base;
@@ -48,7 +124,10 @@ int fs_guest_path(struct proc *p, int dirfd, const char *path, char *out, size_t
     }
     int n = snprintf(out, outlen, "%s%s%s", base, base[strlen(base) - 1] == '/' ? "" : "/",
                      path);
-    return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
+    if (n < 0 || (size_t)n >= outlen)
+        return -ENAMETOOLONG;
+    squeeze_path(out);
+    return 0;
 }
 
 /* The guest path of a host fd opened inside the root (symlinks resolved). */
@@ -117,8 +196,14 @@ int fs_parent(struct emu *emu, struct proc *p, int dirfd, const char *path, char
     trim_slashes(abs);
     char *slash = strrchr(abs, '/');
     const char *last = slash + 1;
-    if (!*last)
-        last = ".";
+    if (!*last || strcmp(last, ".") == 0 || strcmp(last, "..") == 0) {
+        /* The directory itself: let the kernel resolve "..", inside the root. */
+        if (baselen < 2)
+            return -ENAMETOOLONG;
+        strcpy(base, ".");
+        return host_openat2(emu->rootfd, abs, O_PATH | O_DIRECTORY | O_CLOEXEC, 0,
+                            RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+    }
     if (strlen(last) >= baselen)
         return -ENAMETOOLONG;
     strcpy(base, last);

@@ -66,6 +66,10 @@ static long do_open(struct sys *s, int dirfd, uint64_t upath, int flags, unsigne
         return err;
     int perr;
     struct file *f = fs_proc_file(s->emu, s->p, abs, &perr);
+    if (f && f->kind == FILE_MEM && (flags & O_ACCMODE) != O_RDONLY) {
+        file_put(f); /* /proc/self/maps and the like are read-only */
+        return -EACCES;
+    }
     if (f)
         return install_fd(s->p, f, flags & O_CLOEXEC, 0);
     if (perr)

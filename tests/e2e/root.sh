@@ -65,6 +65,34 @@ if grep -q host-secret "$tmp/race" || ! grep -q inside-root "$tmp/race" ||
     fail=1
 fi
 
+# ".." as the last component names a directory inside the root too.
+run 0 "$(stat -c %i "$R")" '/bin/busybox stat -c %i /..'
+run 0 "$(stat -c %i "$R")" '/bin/busybox stat -c %i /sub/deeper/../../..'
+
+# Without --root, procfs is the host's: the guest's /proc/self is made by
+# faultline, and no spelling reaches faultline's own /proc/<pid> (its memory
+# and descriptors) or writes procfs and sysfs.
+ln -s /proc/self "$tmp/selflink"
+# host_open PATH...: each must fail to open
+for path in /proc/self/mem //proc/self/mem /proc/./self/mem /proc/../proc/self/mem \
+    /proc/thread-self/mem /proc/self/fd/../mem "$tmp/selflink/mem" "$tmp/selflink/environ" \
+    /proc/1/mem /proc/$$/mem; do
+    "$FL" run /bin/busybox head -c 0 "$path" >"$tmp/out" 2>&1 </dev/null
+    [ $? = 1 ] || { echo "FAIL: the guest opened $path"; fail=1; }
+done
+"$FL" run /bin/busybox sh -c 'echo x >/proc/sys/vm/overcommit_memory' >/dev/null 2>&1 </dev/null &&
+    { echo "FAIL: the guest wrote /proc/sys"; fail=1; }
+"$FL" run /bin/busybox sh -c 'echo x >/proc/self/maps' >/dev/null 2>&1 </dev/null &&
+    { echo "FAIL: the guest opened its maps for writing"; fail=1; }
+for path in //proc/self/maps /proc/./self/maps; do
+    out=$("$FL" run /bin/busybox cat "$path" 2>&1 </dev/null)
+    case $out in
+    *faultline* | *libunicorn*) echo "FAIL: $path shows the host process"; fail=1 ;;
+    *busybox*) ;;
+    *) echo "FAIL: $path does not show the guest: $out" | head -3; fail=1 ;;
+    esac
+done
+
 # The program path is inside the root as well.
 "$FL" run --root "$R" "$tmp/secret" >/dev/null 2>"$tmp/err"
 st=$?
