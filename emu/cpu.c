@@ -397,6 +397,8 @@ static int port_cover(void *ctx, struct vm_mm *mm, uint64_t start, uint64_t end)
     if (!cpu)
         return 0;
     for (uint64_t base = start & ~(ZONE_SIZE - 1); base < end; base += ZONE_SIZE) {
+        if (base < VM_RESERVED_END && base + ZONE_SIZE > VM_RESERVED_START)
+            return -EFAULT; /* guest memory never shares the DRAM window */
         if (!zone_find(cpu, base)) {
             int err = zone_add(cpu, base);
             if (err)

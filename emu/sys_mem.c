@@ -118,6 +118,10 @@ SYS(mmap)
             ret = -EEXIST;
             goto out;
         }
+        if (addr < VM_MMAP_MIN) {
+            ret = -EPERM; /* below vm.mmap_min_addr */
+            goto out;
+        }
         if (addr + len < addr || addr + len > VM_USER_END ||
             (addr < VM_RESERVED_END && addr + len > VM_RESERVED_START)) {
             ret = -ENOMEM;

@@ -507,7 +507,9 @@ static long get_limit(struct sys *s, int res, struct rlimit *out)
     const uint64_t inf = RLIM_INFINITY;
     switch (res) {
     case RLIMIT_STACK:
-        *out = (struct rlimit){VM_STACK_LIMIT_DEFAULT, inf};
+        *out = (struct rlimit){s->p->mm ? vm_stack_limit(s->p->mm) : VM_STACK_LIMIT_DEFAULT, inf};
+        if (out->rlim_cur >= VM_STACK_LIMIT_MAX)
+            out->rlim_cur = inf;
         break;
     case RLIMIT_NOFILE:
         *out = (struct rlimit){MAX_FDS, MAX_FDS};
@@ -543,7 +545,7 @@ SYS(prlimit64)
         if (n.rlim_cur > n.rlim_max)
             return -EINVAL;
         if ((int)s->a[1] == RLIMIT_STACK && s->p->mm)
-            vm_set_stack_limit(s->p->mm, n.rlim_cur == RLIM_INFINITY ? (1ULL << 32) : n.rlim_cur);
+            vm_set_stack_limit(s->p->mm, n.rlim_cur);
     }
     return 0;
 }

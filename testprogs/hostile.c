@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -63,6 +64,24 @@ static int reserve(void)
     printf("reserve: %s; below it and across a zone edge: %d %d %d\n", strerror(in_err),
            below[PAGE - 1], edge[PAGE - 1], edge[PAGE]);
     return in_err == ENOMEM ? 0 : 1;
+}
+
+static int growsdown(void)
+{
+    /* A grows-down area just above the reserve, an unlimited stack limit,
+     * and a read of the first DRAM frame below it: the area must not grow
+     * into the reserve, so SIGSEGV (SEGV_MAPERR at 0xf000000000). */
+    struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY}, now;
+    if (setrlimit(RLIMIT_STACK, &rl) < 0 || getrlimit(RLIMIT_STACK, &now) < 0 ||
+        now.rlim_cur != RLIM_INFINITY)
+        return 2;
+    if (mmap((void *)0, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) !=
+            MAP_FAILED || errno != EPERM)
+        return 3; /* page 0 is below vm.mmap_min_addr */
+    if (mmap((void *)0x10000000000UL, PAGE, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN, -1, 0) == MAP_FAILED)
+        return 4;
+    return *(volatile char *)0xf000000000UL;
 }
 
 static size_t mapcount_pages = 200000;
@@ -138,13 +157,13 @@ int main(int argc, char **argv)
     } modes[] = {
         {"nx", nx}, {"kernel", kernel_half}, {"noncanonical", non_canonical}, {"huge", huge},
         {"reserve", reserve}, {"mapcount", mapcount}, {"loop", loop}, {"deadlock", deadlock},
-        {"enosys", enosys}, {"ud2", illegal}, {"divzero", divzero},
+        {"enosys", enosys}, {"ud2", illegal}, {"divzero", divzero}, {"growsdown", growsdown},
     };
     if (argc == 3)
         mapcount_pages = (size_t)atol(argv[2]);
     for (size_t i = 0; argc >= 2 && i < sizeof modes / sizeof modes[0]; i++)
         if (strcmp(argv[1], modes[i].name) == 0)
             return modes[i].fn();
-    fprintf(stderr, "usage: hostile nx|kernel|noncanonical|huge|reserve|mapcount [PAGES]|loop|deadlock|enosys|ud2|divzero\n");
+    fprintf(stderr, "usage: hostile nx|kernel|noncanonical|huge|reserve|mapcount [PAGES]|loop|deadlock|enosys|ud2|divzero|growsdown\n");
     return 2;
 }

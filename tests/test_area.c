@@ -159,6 +159,22 @@ Test(area, stack_grows_down_within_limit)
                  VM_FAULT_SEGV_MAPERR, "past the limit");
 }
 
+Test(area, stack_never_grows_into_the_reserve_or_page_zero)
+{
+    vm_set_stack_limit(mm, UINT64_MAX);
+    cr_assert_eq(vm_map(mm, VM_RESERVED_END, PG, RW, VM_AREA_GROWSDOWN, NULL, 0, "up"), 0);
+    cr_assert_eq(vm_fault(mm, VM_RESERVED_END - PG, VM_PROT_READ, VM_USER), VM_FAULT_SEGV_MAPERR);
+    cr_assert_eq(vm_fault(mm, VM_RESERVED_START, VM_PROT_READ, VM_USER), VM_FAULT_SEGV_MAPERR);
+    cr_assert_eq(vm_map(mm, 0x20000, PG, RW, VM_AREA_GROWSDOWN, NULL, 0, "low"), 0);
+    cr_assert_eq(vm_fault(mm, 0x10000, VM_PROT_READ, VM_USER), VM_FAULT_DEMAND_ZERO);
+    cr_assert_eq(vm_fault(mm, 0xf000, VM_PROT_READ, VM_USER), VM_FAULT_SEGV_MAPERR);
+    struct vm_area_info ai;
+    cr_assert(vm_area_at(mm, VM_RESERVED_END, &ai));
+    cr_assert_eq(ai.start, VM_RESERVED_END, "the high area did not grow");
+    cr_assert(vm_area_at(mm, 0x10000, &ai));
+    cr_assert_eq(ai.start, 0x10000);
+}
+
 Test(area, resize_grows_into_free_space_only)
 {
     cr_assert_eq(vm_map(mm, 0x10000, PG, RW, 0, NULL, 0, "a"), 0);

@@ -270,8 +270,10 @@ static struct vm_area *stack_expand(struct vm_mm *mm, uint64_t addr)
     if (!(a->flags & VM_AREA_GROWSDOWN) || addr >= a->start)
         return NULL;
     uint64_t start = addr & VM_PAGE_MASK;
-    if (a->end - start > mm->stack_limit)
+    if (a->end - start > mm->stack_limit || start < VM_MMAP_MIN)
         return NULL;
+    if (start < VM_RESERVED_END && a->start > VM_RESERVED_START)
+        return NULL; /* never into the page tables and DRAM window */
     if (i > 0 && mm->areas[i - 1]->end + VM_STACK_GUARD_GAP > start)
         return NULL;
     uint64_t pages = (a->start - start) >> VM_PAGE_SHIFT;

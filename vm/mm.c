@@ -235,7 +235,12 @@ void vm_mm_set_port_data(struct vm_mm *mm, void *data) { mm->port_data = data; }
 void *vm_mm_port_data(const struct vm_mm *mm) { return mm->port_data; }
 uint64_t vm_mm_rss(const struct vm_mm *mm) { return mm->rss; }
 uint64_t vm_mm_swapped(const struct vm_mm *mm) { return mm->swapped; }
-void vm_set_stack_limit(struct vm_mm *mm, uint64_t limit) { mm->stack_limit = limit; }
+void vm_set_stack_limit(struct vm_mm *mm, uint64_t limit)
+{
+    mm->stack_limit = limit < VM_STACK_LIMIT_MAX ? limit : VM_STACK_LIMIT_MAX;
+}
+
+uint64_t vm_stack_limit(const struct vm_mm *mm) { return mm->stack_limit; }
 
 /* Is frame f dirty with respect to its backing (file or slot)?  Folds the
  * D bits of every mapping into the frame and clears them, so the next

@@ -56,6 +56,8 @@
     ((VM_RESERVED_END - VM_RESERVED_START) / VM_PAGE_SIZE - VM_RESERVED_EMU_PAGES)
 #define VM_FRAMES_DEFAULT 16384u
 #define VM_STACK_LIMIT_DEFAULT (8ULL << 20)
+#define VM_STACK_LIMIT_MAX (4ULL << 30) /* what RLIM_INFINITY means */
+#define VM_MMAP_MIN 0x10000ULL         /* vm.mmap_min_addr */
 #define VM_STACK_GUARD_GAP (256ULL * VM_PAGE_SIZE)
 
 /* Protection of an area; also the kind of an access (exactly one bit). */
@@ -321,7 +323,8 @@ void vm_brk_init(struct vm_mm *mm, uint64_t start);
  * failure the old one, as Linux does. */
 uint64_t vm_brk(struct vm_mm *mm, uint64_t new_brk);
 /* Stack growth limit for the grows-down area (default 8 MiB). */
-void vm_set_stack_limit(struct vm_mm *mm, uint64_t limit);
+void vm_set_stack_limit(struct vm_mm *mm, uint64_t limit); /* clamped to VM_STACK_LIMIT_MAX */
+uint64_t vm_stack_limit(const struct vm_mm *mm);
 
 /* Areas in address order: fills at most max entries, returns the count. */
 size_t vm_areas(const struct vm_mm *mm, struct vm_area_info *out, size_t max);
