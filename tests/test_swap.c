@@ -203,3 +203,27 @@ Test(swap, shared_anonymous_pages_go_to_swap_and_come_back)
     cr_assert_eq(vm->swap.used, 0);
     vm_free(vm);
 }
+
+Test(swap, kernel_write_to_a_swapped_page_shared_by_fork_swaps_in_then_copies)
+{
+    struct vm *vm = make_vm(64, 64, VM_POLICY_FIFO);
+    struct vm_mm *p = vm_mm_new(vm, 1);
+    cr_assert_eq(vm_map(p, 0x10000, PG, RW, 0, NULL, 0, "[anon]"), 0);
+    poke8(p, 0x10000, 5);
+    struct vm_mm *c = vm_mm_fork(p, 2, NULL);
+    cr_assert_eq(vm_reclaim(vm, 1), 1);
+    vm_check(vm);
+    /* One system call's copy-out: swap-in (read-only, the slot is shared)
+     * and then copy-on-write, two faults for one access. */
+    uint8_t v = 9;
+    cr_assert_eq(vm_copy_out(p, 0x10000, &v, 1), 0);
+    cr_assert_eq(count_events(VM_EV_SWAP_IN), 1);
+    cr_assert_eq(count_events(VM_EV_COW), 1);
+    cr_assert_eq(peek8(p, 0x10000), 9);
+    cr_assert_eq(peek8(c, 0x10000), 5, "the child keeps its copy");
+    vm_check(vm);
+    vm_mm_free(c);
+    vm_mm_free(p);
+    cr_assert_eq(vm->swap.used, 0);
+    vm_free(vm);
+}

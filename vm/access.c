@@ -26,7 +26,9 @@ static bool pte_allows(pte_t e, vm_access_t access)
 static uint8_t *translate(struct vm_mm *mm, uint64_t addr, vm_access_t access,
                           enum vm_mode mode)
 {
-    for (int attempt = 0; attempt < 2; attempt++) {
+    /* A write to a swapped page still shared with another process takes
+     * two faults (swap-in read-only, then copy-on-write): allow a few. */
+    for (int attempt = 0; attempt < 4; attempt++) {
         pte_t *pte = addr < VM_USER_END ? pt_walk(mm, addr, false) : NULL;
         if (pte && pte_allows(*pte, access)) {
             *pte |= PTE_A;
