@@ -179,6 +179,21 @@ void sys_wait_and_retry(struct sys *s, bool eintr)
     s->stop = true;
 }
 
+/* A vfork child has exec'd or exited: its parent, if still waiting for
+ * that (and not killed meanwhile), runs again. */
+void proc_vfork_release(struct emu *emu, struct proc *p)
+{
+    if (!p->vfork_parent)
+        return;
+    struct proc *vp = proc_by_pid(emu, p->vfork_parent);
+    if (vp && vp->vfork_child == p->pid) {
+        vp->vfork_child = 0;
+        if (vp->state == PROC_BLOCKED)
+            vp->state = PROC_RUNNABLE;
+    }
+    p->vfork_parent = 0;
+}
+
 void proc_wake_all(struct emu *emu)
 {
     for (int i = 0; i < emu->nprocs; i++) {
@@ -327,15 +342,8 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
     }
     fdtable_free(p->fds);
     p->fds = NULL;
-    if (p->vfork_parent) {
-        struct proc *vp = proc_by_pid(emu, p->vfork_parent);
-        if (vp && vp->vfork_child == p->pid) {
-            vp->vfork_child = 0;
-            if (vp->state == PROC_BLOCKED)
-                vp->state = PROC_RUNNABLE;
-        }
-        p->vfork_parent = 0;
-    }
+    proc_vfork_release(emu, p);
+    p->vfork_child = 0;
     /* Orphans go to pid 1, as in a PID namespace. */
     for (int i = 0; i < emu->nprocs; i++) {
         struct proc *c = emu->procs[i];

@@ -172,6 +172,7 @@ struct loader_args proc_loader_args(struct emu *emu, struct proc *p, const char 
                                     char *const *argv, char *const *envp,
                                     const struct loader_fs *fs);
 void proc_wake_all(struct emu *emu);
+void proc_vfork_release(struct emu *emu, struct proc *p);
 /* Out of frames and swap: kill the largest process (by resident and
  * swapped pages).  True when that was not faulting, which may retry. */
 bool proc_oom_kill(struct emu *emu, struct proc *faulting);

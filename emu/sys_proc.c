@@ -243,14 +243,7 @@ static long do_execve(struct sys *s, int dirfd, uint64_t upath, uint64_t uargv, 
     }
     p->sig.altstack_sp = p->sig.altstack_size = 0;
     p->clear_child_tid = 0;
-    if (p->vfork_parent) {
-        struct proc *vp = proc_by_pid(emu, p->vfork_parent);
-        if (vp && vp->vfork_child == p->pid) {
-            vp->vfork_child = 0;
-            vp->state = PROC_RUNNABLE;
-        }
-        p->vfork_parent = 0;
-    }
+    proc_vfork_release(emu, p);
     s->no_return = true;
     s->stop = true;
     return 0;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -84,6 +85,36 @@ static int growsdown(void)
     return *(volatile char *)0xf000000000UL;
 }
 
+/* The middle process of vforkkill: its vfork child kills it, then execs
+ * (exec_after) or exits. */
+static __attribute__((noinline)) void vfork_victim(int exec_after)
+{
+    if (vfork() == 0) {
+        kill(getppid(), SIGKILL);
+        if (exec_after)
+            execl("/proc/self/exe", "hostile", "true", (char *)0);
+        _exit(0);
+    }
+    _exit(3); /* not reached: killed */
+}
+
+static int vforkkill(void)
+{
+    /* A vfork child kills the parent it borrows memory from: the dead
+     * parent stays dead, the rest goes on. */
+    for (int exec_after = 0; exec_after < 2; exec_after++) {
+        pid_t middle = fork();
+        if (middle == 0)
+            vfork_victim(exec_after);
+        int st;
+        if (waitpid(middle, &st, 0) != middle || !WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL)
+            return 1;
+    }
+    return 0;
+}
+
+static int true_(void) { return 0; }
+
 static size_t mapcount_pages = 200000;
 
 static int mapcount(void)
@@ -158,12 +189,13 @@ int main(int argc, char **argv)
         {"nx", nx}, {"kernel", kernel_half}, {"noncanonical", non_canonical}, {"huge", huge},
         {"reserve", reserve}, {"mapcount", mapcount}, {"loop", loop}, {"deadlock", deadlock},
         {"enosys", enosys}, {"ud2", illegal}, {"divzero", divzero}, {"growsdown", growsdown},
+        {"vforkkill", vforkkill}, {"true", true_},
     };
     if (argc == 3)
         mapcount_pages = (size_t)atol(argv[2]);
     for (size_t i = 0; argc >= 2 && i < sizeof modes / sizeof modes[0]; i++)
         if (strcmp(argv[1], modes[i].name) == 0)
             return modes[i].fn();
-    fprintf(stderr, "usage: hostile nx|kernel|noncanonical|huge|reserve|mapcount [PAGES]|loop|deadlock|enosys|ud2|divzero|growsdown\n");
+    fprintf(stderr, "usage: hostile nx|kernel|noncanonical|huge|reserve|mapcount [PAGES]|loop|deadlock|enosys|ud2|divzero|growsdown|vforkkill\n");
     return 2;
 }
