@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -426,6 +427,9 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_FAULTLINE;
     }
+    /* A closed pipe is the guest's business: its write gets EPIPE and
+     * SIGPIPE, and faultline lives on to finish the fault log. */
+    signal(SIGPIPE, SIG_IGN);
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);

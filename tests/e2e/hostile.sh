@@ -51,6 +51,13 @@ st=$?
     grep -q "unsupported system calls (returned ENOSYS): 1" "$tmp/err" &&
     grep -qE "^ +io_uring_setup +1$" "$tmp/err" || { echo "FAIL enosys: status $st"; cat "$tmp/out" "$tmp/err"; fail=1; }
 
+# A reader that goes away: the guest gets SIGPIPE (or EPIPE when it ignores
+# it), faultline lives on and the fault log is complete.
+("$FL" run -o "$tmp/pipe.log" /bin/busybox yes 2>"$tmp/err"; echo $? >"$tmp/st") | head -1 >/dev/null
+st=$(cat "$tmp/st")
+[ "$st" = 141 ] && grep -q "pid 1 killed by SIGPIPE" "$tmp/err" && "$FL" stat "$tmp/pipe.log" >/dev/null ||
+    { echo "FAIL sigpipe: status $st"; cat "$tmp/err"; fail=1; }
+
 # The host's own limit on mappings: a clear message, not a crash.
 limit=$(cat /proc/sys/vm/max_map_count)
 expect 137 "host memory mapping than vm.max_map_count ($limit) allows" --frames $((limit + 10000)) --commit overcommit \
