@@ -314,7 +314,7 @@ long fs_proc_readlink(struct emu *emu, struct proc *p, const char *abs, char *bu
             if (!f)
                 return -ENOENT;
             if (f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE)
-                snprintf(tmp, sizeof tmp, "pipe:[%lu]", (unsigned long)(uintptr_t)f->pipe % 100000);
+                snprintf(tmp, sizeof tmp, "pipe:[%llu]", (unsigned long long)f->pipe->ino);
             else
                 snprintf(tmp, sizeof tmp, "%s", f->path);
         } else

@@ -58,7 +58,7 @@ static const char usage_text[] =
     "                          process blocks or exits; the default)\n"
     "      --timeout SECS      stop after SECS seconds of host time, exit 124\n"
     "      --real-time         use the host clock (default: a fixed clock that moves\n"
-    "                          only when read or slept on)\n"
+    "                          only when read, slept on, or past a quantum)\n"
     "  -v, --verbose           report unsupported system calls and failed execs\n"
     "      --check             check the memory system's invariants after every\n"
     "                          system call (slow; aborts on a violation)\n"

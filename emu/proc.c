@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 /* --- files ------------------------------------------------------------------------ */
@@ -177,6 +178,42 @@ void sys_wait_and_retry(struct sys *s, bool eintr)
     proc_block(s->p);
     s->no_return = true;
     s->stop = true;
+    /* A signal the wait's own mask lets in (rt_sigsuspend, ppoll) ends it
+     * at once: the scheduler delivers it. */
+    if (s->p->sig.pending & ~s->p->sig.blocked)
+        s->p->state = PROC_RUNNABLE;
+}
+
+/* The guest's monotonic clock in ns, without moving it: the fixed clock,
+ * or the host's with --real-time. */
+uint64_t emu_monotonic(struct emu *emu)
+{
+    if (!emu->opt.real_time)
+        return emu->clock_ns;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* A wait with a deadline ns from now.  The first call records the
+ * deadline and blocks (the call is retried when woken); a retry at or
+ * after the deadline returns true: the time is up.  When nothing else can
+ * run, the scheduler moves the fixed clock to the earliest deadline (or,
+ * with --real-time, sleeps until it). */
+bool sys_wait_until(struct sys *s, uint64_t ns, bool eintr)
+{
+    struct proc *p = s->p;
+    uint64_t now = emu_monotonic(s->emu);
+    if (!p->wake_at) {
+        if (!ns)
+            return true;
+        p->wake_at = now + ns < now ? UINT64_MAX : now + ns;
+    } else if (now >= p->wake_at) {
+        p->wake_at = 0;
+        return true;
+    }
+    sys_wait_and_retry(s, eintr);
+    return false;
 }
 
 /* A vfork child has exec'd or exited: its parent, if still waiting for
@@ -452,6 +489,45 @@ static struct proc *next_runnable(struct emu *emu, struct proc *last, bool stay)
     return best ? best : first;
 }
 
+/* Wake every timed wait whose deadline has passed. */
+static void wake_timers(struct emu *emu)
+{
+    uint64_t now = emu_monotonic(emu);
+    for (int i = 0; i < emu->nprocs; i++) {
+        struct proc *q = emu->procs[i];
+        if (q && q->state == PROC_BLOCKED && q->wake_at && q->wake_at <= now)
+            q->state = PROC_RUNNABLE;
+    }
+}
+
+/* Nothing can run: the timed wait with the earliest deadline (lowest pid
+ * on a tie) ends first; time passes until then. */
+static struct proc *next_timer(struct emu *emu)
+{
+    struct proc *t = NULL;
+    for (int i = 0; i < emu->nprocs; i++) {
+        struct proc *q = emu->procs[i];
+        if (q && q->state == PROC_BLOCKED && q->wake_at &&
+            (!t || q->wake_at < t->wake_at || (q->wake_at == t->wake_at && q->pid < t->pid)))
+            t = q;
+    }
+    if (!t)
+        return NULL;
+    if (!emu->opt.real_time) {
+        if (emu->clock_ns < t->wake_at)
+            emu->clock_ns = t->wake_at;
+    } else {
+        uint64_t now = emu_monotonic(emu);
+        if (t->wake_at > now) {
+            uint64_t d = t->wake_at - now;
+            struct timespec ts = {(time_t)(d / 1000000000ULL), (long)(d % 1000000000ULL)};
+            nanosleep(&ts, NULL); /* an early end (the --timeout alarm) only retries */
+        }
+    }
+    t->state = PROC_RUNNABLE;
+    return t;
+}
+
 static void run_error(struct emu *emu, struct proc *p, uc_err err)
 {
     if (p->state != PROC_RUNNABLE || p->sig.pending || err == UC_ERR_OK)
@@ -480,7 +556,10 @@ int proc_schedule(struct emu *emu)
     struct proc *last = NULL;
     bool stay = true;
     while (!emu->init_exited && !emu->timed_out) {
+        wake_timers(emu);
         struct proc *p = next_runnable(emu, last, stay);
+        if (!p)
+            p = next_timer(emu);
         if (!p) {
             /* Nothing in the guest can act: a wait on host descriptors
              * may still end (its retry now waits on the host). */
@@ -530,9 +609,13 @@ int proc_schedule(struct emu *emu)
             signal_sigreturn(emu, p);
         }
         run_error(emu, p, err);
-        /* With a quantum, a stop that used it up passes the turn on. */
+        /* With a quantum, a stop that used it up passes the turn on, and
+         * the fixed clock moves on by 1 ns per instruction, so that a
+         * sleeper wakes while others compute. */
         stay = !(emu->opt.quantum && err == UC_ERR_OK && p->state == PROC_RUNNABLE &&
                  !p->sig.pending && !p->cpu->need_flush && !p->cpu->need_zones);
+        if (!stay && !emu->opt.real_time)
+            emu->clock_ns += emu->opt.quantum;
         if (p->yielded) {
             p->yielded = false;
             stay = false;

@@ -21,6 +21,7 @@ struct pipe {
     uint8_t *buf;
     size_t head, len;
     int readers, writers;
+    uint64_t ino;        /* pipe:[ino], numbered per run */
 };
 
 enum file_kind { FILE_HOST, FILE_PIPE_READ, FILE_PIPE_WRITE, FILE_MEM };
@@ -97,6 +98,9 @@ struct proc {
     bool restart;            /* re-execute the syscall at restart_rip when woken */
     bool restart_eintr;      /* a handler ends the wait with EINTR even with SA_RESTART */
     uint64_t restart_rip;
+    uint64_t wake_at;        /* a blocked call with a timeout: its deadline (guest ns) */
+    uint64_t io_done;        /* bytes a blocking pipe write moved before it blocked */
+    bool futex_wait;         /* blocked in FUTEX_WAIT */
     bool exec_done;          /* execve replaced the engine: do not touch the old one */
     struct cpu *dead_cpu;    /* the engine execve replaced, freed once stopped */
     uint64_t syscalls;
@@ -132,6 +136,7 @@ struct emu {
     int rootfd;            /* the guest's "/" */
     char **envp;           /* pid 1's environment */
     uint64_t clock_ns;     /* the fixed clock, advanced by sleeps and reads */
+    uint64_t pipes;        /* pipes made so far: their inode numbers */
     uint64_t rng;          /* getrandom stream, from --seed */
     uint64_t hwcap;
     int init_status;       /* pid 1's wait status, once it exited */
@@ -164,6 +169,10 @@ struct sys;
 /* Block the calling process; the call runs again when it is woken (a
  * handled signal ends it with EINTR when eintr or without SA_RESTART). */
 void sys_wait_and_retry(struct sys *s, bool eintr);
+bool sys_wait_until(struct sys *s, uint64_t ns, bool eintr);
+long signal_wait_mask(struct sys *s, uint64_t addr, uint64_t size);
+void signal_wait_mask_end(struct sys *s);
+uint64_t emu_monotonic(struct emu *emu);
 struct proc *proc_alloc(struct emu *emu);
 void proc_release(struct emu *emu, struct proc *p);
 void proc_start_regs(struct cpu *cpu, const struct loader_image *img);
@@ -206,6 +215,7 @@ struct sys {
     uint64_t rip;        /* of the syscall instruction */
     bool stop;           /* the CPU must stop after this call */
     bool no_return;      /* rax must not be written (exit, execve success, sigreturn) */
+    bool vectored;       /* inside readv/writev: one piece of a larger transfer */
 };
 
 typedef long (*sys_fn)(struct sys *s);

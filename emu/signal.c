@@ -291,9 +291,16 @@ void signal_deliver(struct emu *emu, struct proc *p)
         if (p->restart) {
             p->restart = false;
             cpu_set_reg(p->cpu, UC_X86_REG_RIP, p->restart_rip);
-            if (!(act->flags & SA_RESTART_K) || p->restart_eintr) {
+            if (p->io_done) {
+                /* A pipe write that moved some bytes returns their count. */
+                cpu_set_reg(p->cpu, UC_X86_REG_RIP, p->restart_rip + 2);
+                cpu_set_reg(p->cpu, UC_X86_REG_RAX, p->io_done);
+                p->io_done = 0;
+            } else if (!(act->flags & SA_RESTART_K) || p->restart_eintr) {
                 cpu_set_reg(p->cpu, UC_X86_REG_RIP, p->restart_rip + 2);
                 cpu_set_reg(p->cpu, UC_X86_REG_RAX, (uint64_t)-EINTR);
+                p->wake_at = 0;
+                p->futex_wait = false;
             }
         }
         if (!setup_frame(emu, p, sig)) {
@@ -396,23 +403,40 @@ SYS(rt_sigreturn)
     return 0;
 }
 
-SYS(rt_sigsuspend)
+/* A wait under a temporary signal mask (rt_sigsuspend, ppoll,
+ * pselect6): the old mask is kept for the handler's frame to restore, or
+ * for signal_wait_mask_end when the call ends without a signal. */
+long signal_wait_mask(struct sys *s, uint64_t addr, uint64_t size)
 {
     struct proc *p = s->p;
-    if (s->a[1] != 8)
+    if (size != 8)
         return -EINVAL;
     uint64_t mask;
-    if (copy_in(s, &mask, s->a[0], 8) < 0)
+    if (copy_in(s, &mask, addr, 8) < 0)
         return -EFAULT;
-    /* Wait with the temporary mask; the handler's frame restores the old. */
     if (!p->sig.suspended) {
         p->sig.saved_mask = p->sig.blocked;
         p->sig.suspended = true;
     }
     p->sig.blocked = mask & ~UNBLOCKABLE;
+    return 0;
+}
+
+void signal_wait_mask_end(struct sys *s)
+{
+    struct proc *p = s->p;
+    if (s->no_return || !p->sig.suspended)
+        return; /* still waiting */
+    p->sig.blocked = p->sig.saved_mask;
+    p->sig.suspended = false;
+}
+
+SYS(rt_sigsuspend)
+{
+    long err = signal_wait_mask(s, s->a[0], s->a[1]);
+    if (err)
+        return err;
     sys_wait_and_retry(s, true);
-    if (p->sig.pending & ~p->sig.blocked)
-        p->state = PROC_RUNNABLE;
     return 0;
 }
 

@@ -131,22 +131,33 @@ static long pipe_read(struct sys *s, struct file *f, uint64_t buf, size_t len)
     return (long)n;
 }
 
+/* A blocking write of more than PIPE_BUF bytes waits until all of it is
+ * in the pipe (a reader makes room); p->io_done carries what earlier
+ * rounds moved.  A signal ends it with that count (signal.c), a closed
+ * reader with it too.  Inside writev each piece is written as far as it
+ * goes: the vector loop decides. */
 static long pipe_write(struct sys *s, struct file *f, uint64_t buf, size_t len)
 {
     struct pipe *pp = f->pipe;
+    struct proc *p = s->p;
+    size_t done = p->io_done;
+    p->io_done = 0;
     if (!pp->readers) {
-        struct siginfo_k si = {.signo = 13 /* SIGPIPE */, .pid = s->p->pid};
-        proc_signal(s->emu, s->p, &si);
+        struct siginfo_k si = {.signo = 13 /* SIGPIPE */, .pid = p->pid};
+        proc_signal(s->emu, p, &si);
         s->stop = true;
-        return -EPIPE;
+        return done ? (long)done : -EPIPE;
     }
-    if (!len)
-        return 0;
+    if (done >= len)
+        return (long)len;
+    buf += done;
+    len -= done;
     size_t room = PIPE_BUF_SIZE - pp->len;
     /* Writes of up to PIPE_BUF (4096) bytes are atomic. */
     if (!room || (len <= 4096 && room < len)) {
         if (f->status & O_NONBLOCK)
-            return -EAGAIN;
+            return done ? (long)done : -EAGAIN;
+        p->io_done = done;
         sys_wait_and_retry(s, false);
         return 0;
     }
@@ -155,10 +166,15 @@ static long pipe_write(struct sys *s, struct file *f, uint64_t buf, size_t len)
     size_t first = PIPE_BUF_SIZE - tail < n ? PIPE_BUF_SIZE - tail : n;
     if (copy_in(s, pp->buf + tail, buf, first) < 0 ||
         copy_in(s, pp->buf, buf + first, n - first) < 0)
-        return -EFAULT;
+        return done ? (long)done : -EFAULT;
     pp->len += n;
     proc_wake_all(s->emu);
-    return (long)n;
+    if (n < len && !(f->status & O_NONBLOCK) && !s->vectored) {
+        p->io_done = done + n;
+        sys_wait_and_retry(s, false);
+        return 0;
+    }
+    return (long)(done + n);
 }
 
 /* --- read and write ----------------------------------------------------------------------- */
@@ -311,6 +327,7 @@ static long vector_io(struct sys *s, bool write)
     if (n < 0 || n > IOV_MAX_K)
         return -EINVAL;
     long total = 0;
+    s->vectored = true;
     for (int i = 0; i < n; i++) {
         uint64_t iov[2];
         if (copy_in(s, iov, s->a[1] + (uint64_t)i * 16, 16) < 0)
@@ -384,7 +401,7 @@ static long fstat_file(struct file *f, struct stat *st)
         st->st_mode = S_IFIFO | 0600;
         st->st_nlink = 1;
         st->st_blksize = 4096;
-        st->st_ino = (ino_t)((uintptr_t)f->pipe % 100000);
+        st->st_ino = (ino_t)f->pipe->ino;
         return 0;
     }
 }
@@ -692,6 +709,7 @@ static long do_pipe(struct sys *s, uint64_t addr, int flags)
     }
     pp->buf = buf;
     pp->readers = pp->writers = 1;
+    pp->ino = 100000 + ++s->emu->pipes; /* the same on every run */
     r->pipe = w->pipe = pp;
     r->status = O_RDONLY | (flags & O_NONBLOCK);
     w->status = O_WRONLY | (flags & O_NONBLOCK);
@@ -766,11 +784,12 @@ static bool others_runnable(struct emu *emu, struct proc *self)
 }
 
 /* Wait for events on fds: returns the number ready, 0 on timeout, or
- * blocks (the call is retried) while another guest process may act.
- * Time passes on the guest's clock: with nobody left to make a pipe
- * ready, a finite timeout simply expires.  Only descriptors of the host
- * (a terminal, a host pipe) make the host wait, and only when no guest
- * process can run. */
+ * blocks (the call is retried) while another guest process may act.  A
+ * finite timeout is a deadline on the guest's clock (sys_wait_until): with
+ * nobody left to make a pipe ready, the fixed clock jumps to it.  Only
+ * descriptors of the host (a terminal, a host pipe) make the host wait,
+ * and only when no guest process can run.  A handler ends the wait with
+ * EINTR, as poll is never restarted. */
 static long do_poll(struct sys *s, struct pollfd *pf, size_t n, int64_t timeout_ms)
 {
     long ready = 0;
@@ -783,20 +802,13 @@ static long do_poll(struct sys *s, struct pollfd *pf, size_t n, int64_t timeout_
     }
     if (ready || timeout_ms == 0)
         return ready;
-    if (others_runnable(s->emu, s->p)) {
-        sys_wait_and_retry(s, false);
+    if (!host || others_runnable(s->emu, s->p)) {
+        if (timeout_ms < 0)
+            sys_wait_and_retry(s, true);
+        else if (sys_wait_until(s, (uint64_t)timeout_ms * 1000000ULL, true))
+            return 0;
         s->p->host_wait = host > 0; /* when all others block, wait on the host */
         return 0;
-    }
-    if (!host) {
-        if (timeout_ms < 0) {
-            sys_wait_and_retry(s, false); /* for ever: until a signal, or a deadlock */
-            return 0;
-        }
-        if (!s->emu->opt.real_time) {
-            s->emu->clock_ns += (uint64_t)timeout_ms * 1000000ULL;
-            return 0;
-        }
     }
     /* Nobody else can run: wait on the host's descriptors for real. */
     struct pollfd hp[64];
@@ -848,7 +860,7 @@ static long timeout_in(struct sys *s, uint64_t addr, int64_t sub_per_sec, int64_
         return -EFAULT;
     if (t[0] < 0 || t[1] < 0 || t[1] >= sub_per_sec)
         return -EINVAL;
-    int64_t cap = INT64_MAX / 1000 - 1;
+    int64_t cap = INT64_MAX / 1000000000 - 1; /* still fits in ns */
     *ms = (t[0] > cap ? cap : t[0]) * 1000 + t[1] / (sub_per_sec / 1000);
     return 0;
 }
@@ -857,7 +869,13 @@ SYS(ppoll)
 {
     int64_t ms;
     long err = timeout_in(s, s->a[2], 1000000000, &ms);
-    return err ? err : poll_common(s, s->a[0], s->a[1], ms);
+    if (!err && s->a[3])
+        err = signal_wait_mask(s, s->a[3], s->a[4]);
+    if (err)
+        return err;
+    long r = poll_common(s, s->a[0], s->a[1], ms);
+    signal_wait_mask_end(s);
+    return r;
 }
 
 static long select_common(struct sys *s, int nfds, uint64_t rset, uint64_t wset, uint64_t eset,
@@ -912,5 +930,14 @@ SYS(pselect6)
 {
     int64_t ms;
     long err = timeout_in(s, s->a[4], 1000000000, &ms);
-    return err ? err : select_common(s, (int)s->a[0], s->a[1], s->a[2], s->a[3], ms);
+    uint64_t sm[2] = {0, 0}; /* { const sigset_t *, size_t } */
+    if (!err && s->a[5] && copy_in(s, sm, s->a[5], sizeof sm) < 0)
+        err = -EFAULT;
+    if (!err && sm[0])
+        err = signal_wait_mask(s, sm[0], sm[1]);
+    if (err)
+        return err;
+    long r = select_common(s, (int)s->a[0], s->a[1], s->a[2], s->a[3], ms);
+    signal_wait_mask_end(s);
+    return r;
 }

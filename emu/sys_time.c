@@ -68,42 +68,52 @@ SYS(time)
     return t;
 }
 
-static long sleep_for(struct sys *s, uint64_t req)
+/* A guest timespec as ns, saturating; -EINVAL for what Linux rejects. */
+static long timespec_ns(struct sys *s, uint64_t addr, uint64_t *ns)
 {
     struct { int64_t sec, nsec; } ts;
-    if (copy_in(s, &ts, req, sizeof ts) < 0)
+    if (copy_in(s, &ts, addr, sizeof ts) < 0)
         return -EFAULT;
     if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NS)
         return -EINVAL;
-    uint64_t ns = (uint64_t)ts.sec * NS + (uint64_t)ts.nsec;
-    if (s->emu->opt.real_time) {
-        struct timespec h = {(time_t)ts.sec, (long)ts.nsec};
-        while (nanosleep(&h, &h) < 0 && errno == EINTR)
-            ;
-    } else {
-        s->emu->clock_ns += ns; /* the fixed clock moves; nobody waits */
-    }
+    *ns = (uint64_t)ts.sec > (UINT64_MAX - NS) / NS ? UINT64_MAX : (uint64_t)ts.sec * NS + (uint64_t)ts.nsec;
+    return 0;
+}
+
+/* Sleeping is a timed wait: others run meanwhile, and when nobody can,
+ * the fixed clock jumps to the deadline instead of waiting.  A handler
+ * ends it with EINTR. */
+static long sleep_ns(struct sys *s, uint64_t ns)
+{
+    sys_wait_until(s, ns, true);
     return 0;
 }
 
 SYS(nanosleep)
 {
-    return sleep_for(s, s->a[0]);
+    uint64_t ns = 0;
+    long err = s->p->wake_at ? 0 : timespec_ns(s, s->a[0], &ns);
+    return err ? err : sleep_ns(s, ns);
 }
 
 SYS(clock_nanosleep)
 {
-    if (s->a[1] & 1 /* TIMER_ABSTIME */) {
-        struct { int64_t sec, nsec; } ts;
-        if (copy_in(s, &ts, s->a[2], sizeof ts) < 0)
-            return -EFAULT;
-        uint64_t until = (uint64_t)ts.sec * NS + (uint64_t)ts.nsec;
-        uint64_t now = now_ns(s->emu, (int)s->a[0]);
-        if (!s->emu->opt.real_time && until > now)
-            s->emu->clock_ns += until - now;
-        return 0;
+    int clock = (int)s->a[0];
+    if (clock < 0 || clock > 11)
+        return -EINVAL;
+    uint64_t ns = 0;
+    long err = s->p->wake_at ? 0 : timespec_ns(s, s->a[2], &ns);
+    if (err)
+        return err;
+    if (!s->p->wake_at && s->a[1] & 1 /* TIMER_ABSTIME */) {
+        uint64_t now = emu_monotonic(s->emu);
+        if (!s->emu->opt.real_time && (clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_COARSE))
+            now += FIXED_EPOCH * NS;
+        else if (s->emu->opt.real_time && clock == CLOCK_REALTIME)
+            now = now_ns(s->emu, CLOCK_REALTIME);
+        ns = ns > now ? ns - now : 0;
     }
-    return sleep_for(s, s->a[2]);
+    return sleep_ns(s, ns);
 }
 
 /* splitmix64 over the machine's stream */
@@ -139,28 +149,62 @@ SYS(getrandom)
 #define FUTEX_WAKE_BITSET 10
 #define FUTEX_CMD_MASK 0x7f
 
-/* Single-threaded processes: a wait whose value matches would wait
- * forever (nobody else shares the memory); wake finds nobody. */
+/* Processes share futex words only through MAP_SHARED memory (threads
+ * are not supported): a wait blocks until a wake from any process (the
+ * retry compares the word again, so a wake for another word costs a
+ * spurious retry, as futex allows), a signal, or its timeout. */
 SYS(futex)
 {
     int op = (int)(s->a[1] & FUTEX_CMD_MASK);
+    struct proc *p = s->p;
     uint32_t val;
     switch (op) {
     case FUTEX_WAIT:
-    case FUTEX_WAIT_BITSET:
+    case FUTEX_WAIT_BITSET: {
+        bool woken = p->futex_wait; /* a retry: the word may have changed since */
+        p->futex_wait = false;
         if (copy_in(s, &val, s->a[0], 4) < 0)
             return -EFAULT;
         if (val != (uint32_t)s->a[2])
-            return -EAGAIN;
-        if (s->a[3])
-            return -ETIMEDOUT; /* with a timeout: it expires on the fixed clock */
-        sys_wait_and_retry(s, true);
+            return woken ? 0 : -EAGAIN;
+        if (op == FUTEX_WAIT_BITSET && !(uint32_t)s->a[5])
+            return -EINVAL;
+        uint64_t ns = 0;
+        if (s->a[3] && !p->wake_at) {
+            long err = timespec_ns(s, s->a[3], &ns);
+            if (err)
+                return err;
+            if (op == FUTEX_WAIT_BITSET) { /* an absolute time */
+                uint64_t now = emu_monotonic(s->emu);
+                if (s->a[1] & 256 /* FUTEX_CLOCK_REALTIME */)
+                    now = s->emu->opt.real_time ? now_ns(s->emu, CLOCK_REALTIME) : now + FIXED_EPOCH * NS;
+                ns = ns > now ? ns - now : 0;
+            }
+            if (!ns)
+                return -ETIMEDOUT;
+        }
+        if (s->a[3]) {
+            if (sys_wait_until(s, ns, true))
+                return -ETIMEDOUT;
+        } else {
+            sys_wait_and_retry(s, true);
+        }
+        p->futex_wait = true;
         return 0;
+    }
     case FUTEX_WAKE:
-    case FUTEX_WAKE_BITSET:
+    case FUTEX_WAKE_BITSET: {
         if (copy_in(s, &val, s->a[0], 4) < 0)
             return -EFAULT;
-        return 0;
+        long n = 0;
+        for (int i = 0; i < s->emu->nprocs && n < (long)(int)s->a[2]; i++) {
+            struct proc *q = s->emu->procs[i];
+            n += q && q != p && q->state == PROC_BLOCKED && q->futex_wait;
+        }
+        if (n)
+            proc_wake_all(s->emu);
+        return n;
+    }
     default:
         return -ENOSYS;
     }

@@ -137,6 +137,8 @@ void syscall_retry(struct proc *p)
     struct sys s = invoke(cpu, rip);
     /* Done (not blocked again, not a call that set its own registers):
      * continue after the instruction. */
-    if (!s.no_return && p->cpu == cpu && p->state != PROC_ZOMBIE)
+    if (!s.no_return && p->cpu == cpu && p->state != PROC_ZOMBIE) {
         cpu_set_reg(cpu, UC_X86_REG_RIP, rip + 2);
+        p->wake_at = 0;
+    }
 }

@@ -1,0 +1,242 @@
+/*
+ * waits.c - waits between processes that end by time, by a signal or by
+ * another process: the outcome Linux gives, and no false deadlock.
+ *
+ *   waits semaphore    process-shared semaphores ping-pong across fork (futex)
+ *   waits sleep-poll   waitpid(WNOHANG) + usleep until the child has exited
+ *   waits poll-timeout a finite poll ends while the only other process waits
+ *   waits poll-signal  a handler (SA_RESTART) ends an endless poll with EINTR
+ *   waits ppoll-mask   ppoll's mask lets a blocked signal in, then is undone
+ *   waits futex-timeout FUTEX_WAIT with a timeout ends with ETIMEDOUT
+ *   waits pipe-big     a 150000-byte write to a pipe is written whole
+ *   waits sleep-kill   a sleeper wakes while its child computes (--quantum)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FUTEX_WAIT 0
+
+static volatile sig_atomic_t handled;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    handled++;
+}
+
+static long elapsed_ms(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static int child_status(pid_t c)
+{
+    int st;
+    if (waitpid(c, &st, 0) != c)
+        return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int semaphore(void)
+{
+    sem_t *s = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (s == MAP_FAILED || sem_init(&s[0], 1, 0) || sem_init(&s[1], 1, 0))
+        return 1;
+    pid_t c = fork();
+    if (c == 0) {
+        for (int i = 0; i < 3; i++) {
+            sem_wait(&s[0]);
+            printf("pong %d\n", i);
+            fflush(stdout);
+            sem_post(&s[1]);
+        }
+        _exit(0);
+    }
+    for (int i = 0; i < 3; i++) {
+        printf("ping %d\n", i);
+        fflush(stdout);
+        sem_post(&s[0]);
+        sem_wait(&s[1]);
+    }
+    printf("child status %d\n", child_status(c));
+    return 0;
+}
+
+static int sleep_poll(void)
+{
+    pid_t c = fork();
+    if (c == 0) {
+        printf("child runs\n");
+        fflush(stdout);
+        _exit(7);
+    }
+    int st, polls = 0;
+    while (waitpid(c, &st, WNOHANG) == 0 && polls < 1000) {
+        usleep(1000);
+        polls++;
+    }
+    printf("child exited %d after %d polls\n", WEXITSTATUS(st), polls);
+    return 0;
+}
+
+static int poll_timeout(void)
+{
+    int a[2], b[2];
+    if (pipe(a) || pipe(b))
+        return 1;
+    pid_t c = fork();
+    if (c == 0) {
+        char ch = 0;
+        if (read(b[0], &ch, 1) != 1)
+            _exit(99);
+        _exit(ch);
+    }
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct pollfd pf = {a[0], POLLIN, 0};
+    int r = poll(&pf, 1, 100);
+    long ms = elapsed_ms(&t0);
+    printf("poll -> %d after at least 100 ms: %s\n", r, ms >= 100 ? "yes" : "no");
+    if (write(b[1], "\5", 1) != 1)
+        return 1;
+    printf("child status %d\n", child_status(c));
+    return 0;
+}
+
+static int poll_signal(void)
+{
+    int p[2];
+    if (pipe(p))
+        return 1;
+    struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
+    sigaction(SIGUSR1, &sa, NULL);
+    pid_t c = fork();
+    if (c == 0) {
+        usleep(50000);
+        kill(getppid(), SIGUSR1);
+        _exit(0);
+    }
+    struct pollfd pf = {p[0], POLLIN, 0};
+    int r = poll(&pf, 1, -1);
+    printf("poll -> %d (%s), handler ran %d\n", r, r < 0 ? strerror(errno) : "-", (int)handled);
+    printf("child status %d\n", child_status(c));
+    return 0;
+}
+
+static int ppoll_mask(void)
+{
+    int p[2];
+    if (pipe(p))
+        return 1;
+    sigset_t usr1, none, now;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigemptyset(&none);
+    sigprocmask(SIG_BLOCK, &usr1, NULL);
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGUSR1, &sa, NULL);
+    pid_t c = fork();
+    if (c == 0) {
+        kill(getppid(), SIGUSR1);
+        _exit(0);
+    }
+    printf("child status %d\n", child_status(c));
+    printf("handler ran %d before ppoll\n", (int)handled);
+    struct pollfd pf = {p[0], POLLIN, 0};
+    int r = ppoll(&pf, 1, NULL, &none);
+    printf("ppoll -> %d (%s), handler ran %d\n", r, r < 0 ? strerror(errno) : "-", (int)handled);
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    printf("SIGUSR1 blocked again: %s\n", sigismember(&now, SIGUSR1) ? "yes" : "no");
+    struct timespec zero = {0, 0};
+    r = ppoll(&pf, 1, &zero, &none);
+    printf("ppoll with zero timeout -> %d\n", r);
+    return 0;
+}
+
+static int futex_timeout(void)
+{
+    static uint32_t word;
+    struct timespec t0, to = {0, 20000000};
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    long r = syscall(SYS_futex, &word, FUTEX_WAIT, 0, &to, NULL, 0);
+    long ms = elapsed_ms(&t0);
+    printf("futex wait -> %ld (%s) after at least 20 ms: %s\n", r, r < 0 ? strerror(errno) : "-",
+           ms >= 20 ? "yes" : "no");
+    r = syscall(SYS_futex, &word, FUTEX_WAIT, 1, &to, NULL, 0);
+    printf("futex wait on a changed word -> %ld (%s)\n", r, r < 0 ? strerror(errno) : "-");
+    return 0;
+}
+
+static char big[150000];
+
+static int pipe_big(void)
+{
+    int p[2];
+    if (pipe(p))
+        return 1;
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = (char)(i * 7);
+    pid_t c = fork();
+    if (c == 0) {
+        close(p[1]);
+        static char in[sizeof big];
+        size_t total = 0;
+        ssize_t n;
+        while ((n = read(p[0], in + total, sizeof in - total)) > 0)
+            total += (size_t)n;
+        printf("child read %zu, same bytes: %s\n", total, memcmp(in, big, total) ? "no" : "yes");
+        fflush(stdout);
+        _exit(0);
+    }
+    close(p[0]);
+    ssize_t w = write(p[1], big, sizeof big);
+    printf("write(%zu) -> %zd\n", sizeof big, w);
+    fflush(stdout);
+    close(p[1]);
+    printf("child status %d\n", child_status(c));
+    return 0;
+}
+
+static int sleep_kill(void)
+{
+    pid_t c = fork();
+    if (c == 0)
+        for (volatile unsigned long i = 0;; i++)
+            ;
+    usleep(10000);
+    kill(c, SIGKILL);
+    printf("child status %d\n", child_status(c));
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(void);
+    } modes[] = {
+        {"semaphore", semaphore},       {"sleep-poll", sleep_poll},
+        {"poll-timeout", poll_timeout}, {"poll-signal", poll_signal},
+        {"ppoll-mask", ppoll_mask},     {"futex-timeout", futex_timeout},
+        {"pipe-big", pipe_big},         {"sleep-kill", sleep_kill},
+    };
+    for (size_t i = 0; argc == 2 && i < sizeof modes / sizeof modes[0]; i++)
+        if (!strcmp(argv[1], modes[i].name))
+            return modes[i].fn();
+    fprintf(stderr, "usage: waits MODE (see the source)\n");
+    return 2;
+}
