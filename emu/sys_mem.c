@@ -230,13 +230,19 @@ SYS(mremap)
     uint64_t dest = (flags & MREMAP_FIXED_K) ? fixed_at : vm_find_free(mm, newlen, 0);
     if (!dest)
         return -ENOMEM;
+    if (newlen < oldlen) {
+        vm_unmap(mm, old + newlen, oldlen - newlen); /* move only what stays */
+        oldlen = newlen;
+    }
     int err = vm_move(mm, old, oldlen, dest);
     if (err)
         return err == -EFAULT ? -EFAULT : -ENOMEM;
-    if (newlen > oldlen && vm_resize(mm, dest, dest + newlen) < 0)
+    /* The moved area may have merged with a neighbour below dest: grow
+     * the area that now ends at dest + oldlen. */
+    if (newlen > oldlen && (!vm_area_at(mm, dest, &ai) || vm_resize(mm, ai.start, dest + newlen) < 0)) {
+        vm_move(mm, dest, oldlen, old); /* no room after all (commit): put it back */
         return -ENOMEM;
-    if (newlen < oldlen)
-        vm_unmap(mm, dest + newlen, oldlen - newlen);
+    }
     return (long)dest;
 }
 

@@ -67,6 +67,17 @@ int main(void)
     char *m = mremap(g2, 4 * PAGE, 16 * PAGE, MREMAP_MAYMOVE);
     bad |= check("mremap moves when it cannot grow", m != MAP_FAILED && m != g2 && strcmp(m, "grow") == 0 && !write_faults(m + 15 * PAGE));
     bad |= check("the old place is gone after the move", write_faults(g2));
+    /* Moved next to an area it merges with, then grown. */
+    char *below = mmap(NULL, 8 * PAGE, RW, ANON, -1, 0);
+    munmap(below + PAGE, 7 * PAGE);
+    char *src = mmap(NULL, PAGE, RW, ANON, -1, 0);
+    strcpy(src, "moved");
+    char *mv = mremap(src, PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, below + PAGE);
+    bad |= check("mremap merging with the area below grows",
+                 mv == below + PAGE && strcmp(mv, "moved") == 0 && !write_faults(mv + PAGE));
+    char *sh = mremap(mv, 2 * PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, below + 4 * PAGE);
+    bad |= check("mremap shrinks while it moves",
+                 sh == below + 4 * PAGE && strcmp(sh, "moved") == 0 && write_faults(sh + PAGE) && write_faults(mv));
 
     char *z = mmap(NULL, PAGE, RW, ANON, -1, 0);
     z[0] = 'z';
