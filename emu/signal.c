@@ -68,6 +68,13 @@ static bool is_fault(int sig)
     return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP;
 }
 
+/* A fault the CPU raised (si_code > 0), not one sent by kill or raise:
+ * blocking or ignoring it does not save the process. */
+static bool is_forced(const struct siginfo_k *si)
+{
+    return is_fault(si->signo) && si->code > 0;
+}
+
 void proc_signal(struct emu *emu, struct proc *p, const struct siginfo_k *info)
 {
     int sig = info->signo;
@@ -80,7 +87,7 @@ void proc_signal(struct emu *emu, struct proc *p, const struct siginfo_k *info)
     }
     const struct k_sigaction *act = &p->sig.act[sig];
     bool ignored = act->handler == SIG_IGN_K || (act->handler == SIG_DFL_K && !signal_default(sig));
-    if (ignored && !is_fault(sig) && !(p->sig.blocked & BIT(sig)))
+    if (ignored && !is_forced(info) && !(p->sig.blocked & BIT(sig)))
         return; /* discarded at generation, as Linux does */
     p->sig.pending |= BIT(sig);
     p->sig.info[sig] = *info;
@@ -260,7 +267,7 @@ void signal_deliver(struct emu *emu, struct proc *p)
         uint64_t ready = p->sig.pending & ~p->sig.blocked;
         /* A fault that is blocked or ignored still kills (force_sig). */
         for (int sig = 1; sig <= NSIG_LINUX; sig++)
-            if ((p->sig.pending & BIT(sig)) && is_fault(sig) &&
+            if ((p->sig.pending & BIT(sig)) && is_forced(&p->sig.info[sig]) &&
                 ((p->sig.blocked & BIT(sig)) || p->sig.act[sig].handler == SIG_IGN_K)) {
                 p->sig.act[sig].handler = SIG_DFL_K;
                 p->sig.blocked &= ~BIT(sig);
@@ -346,15 +353,17 @@ SYS(rt_sigaction)
     int sig = (int)s->a[0];
     if (sig <= 0 || sig > NSIG_LINUX || s->a[3] != 8)
         return -EINVAL;
-    struct k_sigaction *act = &s->p->sig.act[sig];
-    if (s->a[2] && copy_out(s, s->a[2], act, sizeof *act) < 0)
-        return -EFAULT;
+    struct k_sigaction *act = &s->p->sig.act[sig], old = *act, n;
+    /* Read the new action before writing the old: they may share memory. */
     if (s->a[1]) {
         if (sig == SIGKILL || sig == SIGSTOP)
             return -EINVAL;
-        struct k_sigaction n;
         if (copy_in(s, &n, s->a[1], sizeof n) < 0)
             return -EFAULT;
+    }
+    if (s->a[2] && copy_out(s, s->a[2], &old, sizeof old) < 0)
+        return -EFAULT;
+    if (s->a[1]) {
         n.mask &= ~UNBLOCKABLE;
         *act = n;
         /* Setting a signal to be ignored discards it if pending. */
@@ -461,9 +470,11 @@ SYS(kill)
     int pid = (int)s->a[0], sig = (int)s->a[1];
     if (pid > 0)
         return send(s, proc_by_pid(s->emu, pid), sig);
+    if (sig < 0 || sig > NSIG_LINUX)
+        return -EINVAL;
     if (pid == INT_MIN)
         return -ESRCH; /* as Linux: its negation is no process group */
-    /* A process group, or everyone (-1): every match but pid 1 for -1. */
+    /* A process group, or everyone (-1): all but pid 1 and the caller. */
     int pgid = pid == 0 ? s->p->pgid : -pid;
     long found = 0;
     for (int i = 0; i < s->emu->nprocs; i++) {
@@ -475,8 +486,6 @@ SYS(kill)
         found++;
         send(s, q, sig);
     }
-    if (pid == -1)
-        send(s, s->p, sig), found++;
     return found ? 0 : -ESRCH;
 }
 

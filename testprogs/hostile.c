@@ -180,6 +180,46 @@ static int deadlock(void)
     return 0;
 }
 
+static int killall(void)
+{
+    /* kill(-1) reaches neither pid 1 nor the caller: nobody is left. */
+    pid_t c = fork();
+    if (c == 0)
+        _exit(kill(-1, SIGTERM) == -1 && errno == ESRCH ? 0 : 1);
+    int st;
+    if (waitpid(c, &st, 0) != c)
+        return 2;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int ignraise(void)
+{
+    /* Fault signals sent by raise() obey SIG_IGN and the mask; only the
+     * CPU's own faults are forced. */
+    signal(SIGTRAP, SIG_IGN);
+    raise(SIGTRAP);
+    sigset_t segv;
+    sigemptyset(&segv);
+    sigaddset(&segv, SIGSEGV);
+    sigprocmask(SIG_BLOCK, &segv, NULL);
+    raise(SIGSEGV);
+    sigset_t pending;
+    sigpending(&pending);
+    return sigismember(&pending, SIGSEGV) ? 0 : 1;
+}
+
+static int sigalias(void)
+{
+    /* rt_sigaction with the new and the old action in the same memory:
+     * the new one is read before the old one is written. */
+    struct { void *handler; unsigned long flags; void *restorer; uint64_t mask; } ka = {SIG_IGN, 0, 0, 0};
+    if (syscall(SYS_rt_sigaction, SIGUSR1, &ka, &ka, 8) != 0)
+        return 3;
+    struct sigaction cur;
+    sigaction(SIGUSR1, NULL, &cur);
+    return (ka.handler == SIG_DFL ? 0 : 1) | (cur.sa_handler == SIG_IGN ? 0 : 2);
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -189,13 +229,14 @@ int main(int argc, char **argv)
         {"nx", nx}, {"kernel", kernel_half}, {"noncanonical", non_canonical}, {"huge", huge},
         {"reserve", reserve}, {"mapcount", mapcount}, {"loop", loop}, {"deadlock", deadlock},
         {"enosys", enosys}, {"ud2", illegal}, {"divzero", divzero}, {"growsdown", growsdown},
-        {"vforkkill", vforkkill}, {"true", true_},
+        {"vforkkill", vforkkill}, {"true", true_}, {"killall", killall}, {"ignraise", ignraise},
+        {"sigalias", sigalias},
     };
     if (argc == 3)
         mapcount_pages = (size_t)atol(argv[2]);
     for (size_t i = 0; argc >= 2 && i < sizeof modes / sizeof modes[0]; i++)
         if (strcmp(argv[1], modes[i].name) == 0)
             return modes[i].fn();
-    fprintf(stderr, "usage: hostile nx|kernel|noncanonical|huge|reserve|mapcount [PAGES]|loop|deadlock|enosys|ud2|divzero|growsdown|vforkkill\n");
+    fprintf(stderr, "usage: hostile nx|kernel|noncanonical|huge|reserve|mapcount [PAGES]|loop|deadlock|enosys|ud2|divzero|growsdown|vforkkill|killall|ignraise|sigalias\n");
     return 2;
 }

@@ -38,6 +38,9 @@ for libc in glibc musl; do
     expect 0 "" $H.$libc reserve
     expect 139 "killed by SIGSEGV (SEGV_MAPERR at 0xf000000000)" $H.$libc growsdown
     expect 0 "faultline: pid 2 killed by SIGKILL" $H.$libc vforkkill
+    expect 0 "" $H.$libc killall
+    expect 0 "" $H.$libc ignraise
+    expect 0 "" $H.$libc sigalias
     expect 0 "" --max-procs 8 build/testprogs/fork_bomb.$libc
     expect 125 "faultline: deadlock: every process is blocked (pid 1 hostile.$libc, pid 2 hostile.$libc)" \
         $H.$libc deadlock
