@@ -68,6 +68,24 @@ Test(fork, both_write_gives_cow_in_each)
     vm_mm_free(child);
 }
 
+Test(fork, a_copy_the_host_refuses_keeps_the_shared_page)
+{
+    struct vm_mm *child = vm_mm_fork(parent, 2, NULL);
+    uint32_t f = pte_frame(vm_pte(child, 0x10000));
+    rec.fail_maps = true;
+    uint8_t b = 99;
+    cr_assert_lt(vm_copy_out(child, 0x10000, &b, 1), 0, "the write fails");
+    rec.fail_maps = false;
+    vm_check(vm);
+    cr_assert_eq(pte_frame(vm_pte(child, 0x10000)), f, "the child still maps the shared frame");
+    cr_assert_eq(vm->dram.frames[f].refs, 2);
+    cr_assert_eq(peek8(child, 0x10000), 10, "its byte is not lost");
+    poke8(child, 0x10000, 99);
+    expect_event(VM_EV_COW, 0x10000);
+    cr_assert_eq(peek8(parent, 0x10000), 10);
+    vm_mm_free(child);
+}
+
 Test(fork, child_exit_before_parent_write_gives_reuse)
 {
     struct vm_mm *child = vm_mm_fork(parent, 2, NULL);
@@ -107,5 +125,15 @@ Test(fork, fork_charges_commit_and_fails_cleanly_when_over)
     size_t before = vm_frames_free(vm);
     cr_assert_null(vm_mm_fork(parent, 2, NULL));
     cr_assert_eq(vm_frames_free(vm), before, "nothing left behind");
+    vm_check(vm);
+}
+
+Test(fork, a_fork_refused_part_way_gives_back_its_whole_charge)
+{
+    cr_assert_eq(vm_map(parent, 0x40000, 4 * PG, RW, 0, NULL, 0, "more"), 0);
+    uint64_t committed = vm->committed;
+    vm->commit_limit = committed + 6; /* room for the first area's 4 pages, not the second's */
+    cr_assert_null(vm_mm_fork(parent, 2, NULL));
+    cr_assert_eq(vm->committed, committed, "the first area's charge is returned");
     vm_check(vm);
 }

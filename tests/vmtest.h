@@ -23,6 +23,7 @@ struct recorder {
     size_t n;
     unsigned maps, map_calls, unmaps, flushes, covers, code_changes;
     struct vm_mm *last_flush;
+    bool fail_maps; /* the host refuses every alias */
 };
 
 static struct recorder rec;
@@ -42,6 +43,8 @@ static inline int rec_map(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t f, 
                           uint64_t ahead, bool exec)
 {
     (void)ctx, (void)mm, (void)va, (void)f, (void)exec, (void)ahead;
+    if (rec.fail_maps)
+        return -1;
     rec.maps += (unsigned)n;
     rec.map_calls++;
     return 0;

@@ -117,15 +117,22 @@ static enum vm_fault_result copy_page(struct fault *ft, pte_t *pte, uint32_t src
     if (f == NO_FRAME)
         return fail(ft, VM_FAULT_OOM);
     memcpy(frame_bytes(vm, f), frame_bytes(vm, src), VM_PAGE_SIZE);
+    pte_t before = *pte;
     if (mapped) {
         rmap_remove(vm, src, mm, ft->va);
         mm->rss--;
     }
     enum vm_fault_result r = install(ft, pte, f, true, VM_FAULT_COW);
+    if (r == VM_FAULT_PORT) {
+        if (mapped) { /* keep the page the process had: nothing is lost */
+            *pte = before;
+            rmap_add(vm, src, mm, ft->va);
+            mm->rss++;
+        }
+        return fail(ft, r);
+    }
     if (mapped)
         frame_put(vm, src); /* after the new entry is in place */
-    if (r == VM_FAULT_PORT)
-        return fail(ft, r);
     trace_event(vm, mm, VM_EV_COW, ft->va, ft->acc, ft->mode, ft->area->name, f, "from=%u",
                 src);
     return r;

@@ -417,32 +417,29 @@ struct vm_mm *vm_mm_fork(struct vm_mm *parent, int child_pid, void *child_port_d
         reclaim_for(vm, need);
     if (vm->dram.nfree < parent->npt)
         return NULL;
-    uint64_t charge = 0;
-    for (size_t i = 0; i < parent->nareas; i++)
-        if (parent->areas[i]->charged)
-            charge += area_pages(parent->areas[i]);
-    if (commit_charge(vm, charge) < 0)
-        return NULL;
     struct vm_mm *child = vm_mm_new(vm, child_pid);
-    if (!child) {
-        commit_uncharge(vm, charge);
+    if (!child)
         return NULL;
-    }
     child->port_data = child_port_data;
     child->brk_start = parent->brk_start;
     child->brk = parent->brk;
     child->stack_limit = parent->stack_limit;
+    /* Each area is charged as it is copied, so a failure part-way gives
+     * back exactly what was taken (vm_mm_free uncharges charged areas). */
     for (size_t i = 0; i < parent->nareas; i++) {
         const struct vm_area *a = parent->areas[i];
+        if (a->charged && commit_charge(vm, area_pages(a)) < 0)
+            goto fail;
         struct vm_area *c = area_new(a->start, a->end, a->prot, a->flags, a->obj, a->pgoff,
                                      a->name);
         if (!c || area_insert(child, c) < 0) {
             area_free(c);
+            if (a->charged)
+                commit_uncharge(vm, area_pages(a));
             goto fail;
         }
         c->charged = a->charged;
     }
-    /* The charge now belongs to the child's areas. */
     for (size_t i = 0; i < child->nareas; i++) {
         struct vm_area *a = child->areas[i];
         struct fork_ctx fc = {.child = child, .area = a};
