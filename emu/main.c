@@ -277,11 +277,18 @@ static int open_root(const char *root)
     return fd;
 }
 
-static void emu_teardown(struct emu *emu)
+/* Every process left goes, its memory with it: what that writes back
+ * (dirty MAP_SHARED pages) is still traced and compared. */
+static void emu_release_procs(struct emu *emu)
 {
     for (int i = 0; i < emu->nprocs; i++)
         if (emu->procs[i])
             proc_release(emu, emu->procs[i]);
+}
+
+static void emu_teardown(struct emu *emu)
+{
+    emu_release_procs(emu);
     free(emu->procs);
     free(emu->pstats);
     if (emu->vm)
@@ -344,6 +351,7 @@ static int cmd_run(int argc, char **argv)
     status = proc_spawn_init(&emu, argv[at], argv + at);
     if (status < 0)
         status = proc_schedule(&emu);
+    emu_release_procs(&emu);
     int mismatch = tracer_finish(emu.tracer);
     if (emu.opt.summary)
         summary_print(&emu, stderr);

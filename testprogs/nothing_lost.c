@@ -1,7 +1,8 @@
 /* nothing_lost FILE HOW: write every byte of FILE two ways, through a
  * MAP_SHARED mapping (pages 0..N-1) and with write() (pages N..2N-1), then
- * end HOW: "exit" (no munmap, no msync), "munmap", or "kill" (SIGKILL from
- * itself while the mapping is dirty).  The data must be in the file
+ * end HOW: "exit" (no munmap, no msync), "munmap", "kill" (SIGKILL from
+ * itself while the mapping is dirty), or "hang" (compute for ever, to be
+ * ended by --timeout).  The data must be in the file
  * afterwards in every case; the test reads it back. */
 #include <fcntl.h>
 #include <signal.h>
@@ -40,5 +41,8 @@ int main(int argc, char **argv)
         munmap((void *)map, N * PAGE);
     else if (strcmp(argv[2], "kill") == 0)
         kill(getpid(), SIGKILL);
+    else if (strcmp(argv[2], "hang") == 0)
+        for (volatile int spin = 0;; spin++)
+            ;
     return 0;
 }
