@@ -17,7 +17,6 @@
 #define ILL_ILLOPN_K 2
 #define TRAP_BRKPT_K 1
 #define SI_KERNEL_K 0x80
-#define SI_HOSTMAP 0x81 /* faultline's own: the host refused to map the page */
 
 #define PF_ERR_WRITE 0x2
 #define PF_ERR_FETCH 0x10

@@ -335,7 +335,7 @@ static void print_death(struct emu *emu, struct proc *p, int sig)
                 signal_name(sig), code, (unsigned long long)si->addr);
     } else if (si->code == 0x80 && sig == SIGKILL) {
         fprintf(stderr, "faultline: out of memory: killed pid %d (%s)\n", p->pid, p->name);
-    } else if (si->code == 0x81 && sig == SIGKILL) {
+    } else if (si->code == SI_HOSTMAP && sig == SIGKILL) {
         fprintf(stderr, "faultline: pid %d (%s) killed: page %#llx needs one more host memory "
                         "mapping than vm.max_map_count (%ld) allows; raise it with: sysctl -w "
                         "vm.max_map_count=1048576\n",

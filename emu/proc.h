@@ -55,6 +55,8 @@ struct k_sigaction {
     uint64_t mask;
 };
 
+#define SI_HOSTMAP 0x81 /* faultline's own si_code: the host refused to map a page */
+
 struct siginfo_k {
     int signo, code;
     uint64_t addr;   /* SIGSEGV/SIGBUS/SIGILL/SIGFPE */

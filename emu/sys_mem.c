@@ -235,6 +235,14 @@ SYS(mremap)
         oldlen = newlen;
     }
     int err = vm_move(mm, old, oldlen, dest);
+    if (err == -EHOSTDOWN) {
+        /* Its pages moved but the host would not map them all: like a
+         * fault the host refuses, the process cannot go on. */
+        struct siginfo_k si = {.signo = 9 /* SIGKILL */, .code = SI_HOSTMAP, .addr = dest};
+        proc_signal(s->emu, s->p, &si);
+        s->stop = true;
+        return -ENOMEM;
+    }
     if (err)
         return err == -EFAULT ? -EFAULT : -ENOMEM;
     /* The moved area may have merged with a neighbour below dest: grow

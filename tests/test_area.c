@@ -196,6 +196,20 @@ Test(area, move_keeps_the_bytes)
     cr_assert_eq(count_events(VM_EV_DEMAND_ZERO), 2, "no new faults after the move");
 }
 
+Test(area, a_move_the_host_refuses_is_whole_in_the_tables_and_says_so)
+{
+    cr_assert_eq(vm_map(mm, 0x10000, 2 * PG, RW, 0, NULL, 0, "[anon]"), 0);
+    poke8(mm, 0x10000, 7);
+    poke8(mm, 0x11000, 8);
+    rec.fail_maps = true;
+    cr_assert_eq(vm_move(mm, 0x10000, 2 * PG, 0x40000), -EHOSTDOWN);
+    rec.fail_maps = false;
+    vm_check(vm);
+    cr_assert_eq(peek8(mm, 0x40000), 7, "every page moved with its frame");
+    cr_assert_eq(peek8(mm, 0x41000), 8);
+    cr_assert(!(vm_pte(mm, 0x10000) & PTE_P));
+}
+
 Test(area, discard_gives_zero_pages_again)
 {
     cr_assert_eq(vm_map(mm, 0x10000, PG, RW, 0, NULL, 0, "[anon]"), 0);

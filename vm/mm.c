@@ -724,7 +724,7 @@ int vm_resize(struct vm_mm *mm, uint64_t start, uint64_t new_end)
 
 struct move_ctx {
     int64_t delta;
-    bool failed;
+    bool failed, port_failed;
 };
 
 static void move_one(struct vm_mm *mm, uint64_t va, pte_t *pte, void *arg)
@@ -748,7 +748,7 @@ static void move_one(struct vm_mm *mm, uint64_t va, pte_t *pte, void *arg)
         rmap_add(vm, f, mm, nva);
         port_unmap(mm, va, 1);
         if (port_map(mm, nva, f, 1, 0, !(e & PTE_NX)) < 0)
-            mc->failed = true;
+            mc->port_failed = true; /* keep moving: the tables stay whole */
         mm->tlb_stale = true;
     }
 }
@@ -788,7 +788,7 @@ int vm_move(struct vm_mm *mm, uint64_t old, uint64_t len, uint64_t new_start)
     area_try_merge(mm, area_index(mm, new_start));
     pt_prune(mm, old, old + len);
     port_flush(mm);
-    return mc.failed ? -ENOMEM : 0;
+    return mc.failed ? -ENOMEM : mc.port_failed ? -EHOSTDOWN : 0;
 }
 
 int vm_discard(struct vm_mm *mm, uint64_t start, uint64_t len)

@@ -309,7 +309,9 @@ bool vm_range_free(const struct vm_mm *mm, uint64_t start, uint64_t len);
  * in place, brk).  Growing needs free space after it. */
 int vm_resize(struct vm_mm *mm, uint64_t start, uint64_t new_end);
 /* Move the pages of [old, old + len), one whole area, to new (free), keeping
- * frames and swap entries (mremap MREMAP_MAYMOVE). */
+ * frames and swap entries (mremap MREMAP_MAYMOVE).  -EHOSTDOWN: moved, but
+ * the host refused to alias some page at its new place; the process must
+ * not run on (as a fault with VM_FAULT_PORT). */
 int vm_move(struct vm_mm *mm, uint64_t old, uint64_t len, uint64_t new_start);
 /* Drop the pages of [start, start + len) (madvise DONTNEED): the next touch
  * faults again as if new (anonymous: zero; file: the file's bytes). */
