@@ -207,7 +207,8 @@ bool sys_wait_until(struct sys *s, uint64_t ns, bool eintr)
     if (!p->wake_at) {
         if (!ns)
             return true;
-        p->wake_at = now + ns < now ? UINT64_MAX : now + ns;
+        /* Past KTIME_MAX (about 292 years) Linux never wakes: no deadline. */
+        p->wake_at = ns >= (uint64_t)INT64_MAX - now ? WAKE_NEVER : now + ns;
     } else if (now >= p->wake_at) {
         p->wake_at = 0;
         return true;
@@ -489,6 +490,16 @@ static struct proc *next_runnable(struct emu *emu, struct proc *last, bool stay)
     return best ? best : first;
 }
 
+bool emu_others_runnable(struct emu *emu, const struct proc *self)
+{
+    for (int i = 0; i < emu->nprocs; i++) {
+        struct proc *q = emu->procs[i];
+        if (q && q != self && q->state == PROC_RUNNABLE)
+            return true;
+    }
+    return false;
+}
+
 /* Wake every timed wait whose deadline has passed. */
 static void wake_timers(struct emu *emu)
 {
@@ -496,7 +507,7 @@ static void wake_timers(struct emu *emu)
     for (int i = 0; i < emu->nprocs; i++) {
         struct proc *q = emu->procs[i];
         if (q && q->state == PROC_BLOCKED && q->wake_at && q->wake_at <= now)
-            q->state = PROC_RUNNABLE;
+            q->state = PROC_RUNNABLE; /* WAKE_NEVER is never <= now */
     }
 }
 
@@ -507,7 +518,7 @@ static struct proc *next_timer(struct emu *emu)
     struct proc *t = NULL;
     for (int i = 0; i < emu->nprocs; i++) {
         struct proc *q = emu->procs[i];
-        if (q && q->state == PROC_BLOCKED && q->wake_at &&
+        if (q && q->state == PROC_BLOCKED && q->wake_at && q->wake_at != WAKE_NEVER &&
             (!t || q->wake_at < t->wake_at || (q->wake_at == t->wake_at && q->pid < t->pid)))
             t = q;
     }
@@ -610,15 +621,19 @@ int proc_schedule(struct emu *emu)
         }
         run_error(emu, p, err);
         /* With a quantum, a stop that used it up passes the turn on, and
-         * the fixed clock moves on by 1 ns per instruction, so that a
-         * sleeper wakes while others compute. */
+         * the fixed clock moves on by the quantum (1 ns an instruction),
+         * so that a sleeper wakes while others compute. */
         stay = !(emu->opt.quantum && err == UC_ERR_OK && p->state == PROC_RUNNABLE &&
                  !p->sig.pending && !p->cpu->need_flush && !p->cpu->need_zones);
         if (!stay && !emu->opt.real_time)
             emu->clock_ns += emu->opt.quantum;
         if (p->yielded) {
+            /* A process that yields waits for another: when nobody else
+             * can run, time passes to the next deadline. */
             p->yielded = false;
             stay = false;
+            if (!emu_others_runnable(emu, p))
+                next_timer(emu);
         }
         if (p->state == PROC_RUNNABLE && p->sig.pending)
             signal_deliver(emu, p);

@@ -101,8 +101,12 @@ struct proc {
     bool restart_eintr;      /* a handler ends the wait with EINTR even with SA_RESTART */
     uint64_t restart_rip;
     uint64_t wake_at;        /* a blocked call with a timeout: its deadline (guest ns) */
+#define WAKE_NEVER UINT64_MAX    /* a timeout too far to ever end */
     uint64_t io_done;        /* bytes a blocking pipe write moved before it blocked */
-    bool futex_wait;         /* blocked in FUTEX_WAIT */
+    bool futex_wait;         /* blocked in FUTEX_WAIT on futex_key */
+    bool futex_woken;        /* a FUTEX_WAKE chose this waiter */
+    struct vm_key futex_key;
+    uint64_t sleep_rem;      /* nanosleep's rem: where an interrupted sleep writes what is left */
     bool exec_done;          /* execve replaced the engine: do not touch the old one */
     struct cpu *dead_cpu;    /* the engine execve replaced, freed once stopped */
     uint64_t syscalls;
@@ -173,8 +177,10 @@ struct sys;
 void sys_wait_and_retry(struct sys *s, bool eintr);
 bool sys_wait_until(struct sys *s, uint64_t ns, bool eintr);
 long signal_wait_mask(struct sys *s, uint64_t addr, uint64_t size);
-void signal_wait_mask_end(struct sys *s);
+void signal_wait_mask_end(struct sys *s, long r);
 uint64_t emu_monotonic(struct emu *emu);
+bool emu_others_runnable(struct emu *emu, const struct proc *self);
+void sleep_interrupted(struct emu *emu, struct proc *p);
 struct proc *proc_alloc(struct emu *emu);
 void proc_release(struct emu *emu, struct proc *p);
 void proc_start_regs(struct cpu *cpu, const struct loader_image *img);

@@ -302,13 +302,16 @@ void signal_deliver(struct emu *emu, struct proc *p)
                 /* A pipe write that moved some bytes returns their count. */
                 cpu_set_reg(p->cpu, UC_X86_REG_RIP, p->restart_rip + 2);
                 cpu_set_reg(p->cpu, UC_X86_REG_RAX, p->io_done);
-                p->io_done = 0;
             } else if (!(act->flags & SA_RESTART_K) || p->restart_eintr) {
                 cpu_set_reg(p->cpu, UC_X86_REG_RIP, p->restart_rip + 2);
                 cpu_set_reg(p->cpu, UC_X86_REG_RAX, (uint64_t)-EINTR);
-                p->wake_at = 0;
-                p->futex_wait = false;
+                sleep_interrupted(emu, p);
             }
+            /* Ended, or to be made again from the start. */
+            p->io_done = 0;
+            p->wake_at = 0;
+            p->futex_wait = p->futex_woken = false;
+            p->sleep_rem = 0;
         }
         if (!setup_frame(emu, p, sig)) {
             /* No room for the frame: Linux kills with SIGSEGV. */
@@ -431,11 +434,13 @@ long signal_wait_mask(struct sys *s, uint64_t addr, uint64_t size)
     return 0;
 }
 
-void signal_wait_mask_end(struct sys *s)
+void signal_wait_mask_end(struct sys *s, long r)
 {
     struct proc *p = s->p;
     if (s->no_return || !p->sig.suspended)
         return; /* still waiting */
+    if (r == -EINTR && (p->sig.pending & ~p->sig.blocked))
+        return; /* the handler's frame restores the old mask */
     p->sig.blocked = p->sig.saved_mask;
     p->sig.suspended = false;
 }

@@ -140,8 +140,9 @@ static long pipe_write(struct sys *s, struct file *f, uint64_t buf, size_t len)
 {
     struct pipe *pp = f->pipe;
     struct proc *p = s->p;
-    size_t done = p->io_done;
-    p->io_done = 0;
+    size_t done = s->vectored ? 0 : p->io_done; /* writev keeps its own count */
+    if (!s->vectored)
+        p->io_done = 0;
     if (!pp->readers) {
         struct siginfo_k si = {.signo = 13 /* SIGPIPE */, .pid = p->pid};
         proc_signal(s->emu, p, &si);
@@ -157,7 +158,8 @@ static long pipe_write(struct sys *s, struct file *f, uint64_t buf, size_t len)
     if (!room || (len <= 4096 && room < len)) {
         if (f->status & O_NONBLOCK)
             return done ? (long)done : -EAGAIN;
-        p->io_done = done;
+        if (!s->vectored)
+            p->io_done = done;
         sys_wait_and_retry(s, false);
         return 0;
     }
@@ -318,30 +320,47 @@ SYS(pwrite64)
     return (int64_t)s->a[3] < 0 ? -EINVAL : file_write(s, f, s->a[1], clamp_len(s->a[2]), (int64_t)s->a[3]);
 }
 
+/* readv and writev, a piece at a time.  A blocking writev to a pipe is
+ * written whole, like write(): p->io_done counts what earlier rounds
+ * moved, and the retry skips that much of the vector. */
 static long vector_io(struct sys *s, bool write)
 {
-    struct file *f = fd_file(s->p, (int)s->a[0]);
+    struct proc *p = s->p;
+    struct file *f = fd_file(p, (int)s->a[0]);
     if (!f)
         return -EBADF;
     int n = (int)s->a[2];
     if (n < 0 || n > IOV_MAX_K)
         return -EINVAL;
-    long total = 0;
+    bool whole = write && f->kind == FILE_PIPE_WRITE && !(f->status & O_NONBLOCK);
+    uint64_t skip = whole ? p->io_done : 0;
+    p->io_done = 0;
+    long total = (long)skip;
     s->vectored = true;
     for (int i = 0; i < n; i++) {
         uint64_t iov[2];
         if (copy_in(s, iov, s->a[1] + (uint64_t)i * 16, 16) < 0)
             return total ? total : -EFAULT;
-        if (!iov[1])
+        uint64_t len = clamp_len(iov[1]);
+        if (skip >= len) {
+            skip -= len;
             continue;
-        long r = write ? file_write(s, f, iov[0], clamp_len(iov[1]), -1)
-                       : file_read(s, f, iov[0], clamp_len(iov[1]), -1);
+        }
+        uint64_t base = iov[0] + skip;
+        len -= skip;
+        skip = 0;
+        long r = write ? file_write(s, f, base, len, -1) : file_read(s, f, base, len, -1);
         if (s->no_return) {
-            /* It would block: done if something moved, else wait. */
+            /* It would block: a whole write waits on, others return
+             * what moved, or wait if nothing did. */
+            if (total && whole) {
+                p->io_done = (uint64_t)total;
+                return 0;
+            }
             if (total) {
                 s->no_return = false;
-                s->p->restart = false;
-                s->p->state = PROC_RUNNABLE;
+                p->restart = false;
+                p->state = PROC_RUNNABLE;
                 s->stop = false;
                 return total;
             }
@@ -350,8 +369,14 @@ static long vector_io(struct sys *s, bool write)
         if (r < 0)
             return total ? total : r;
         total += r;
-        if ((uint64_t)r < iov[1])
+        if ((uint64_t)r < len) {
+            if (whole) {
+                p->io_done = (uint64_t)total;
+                sys_wait_and_retry(s, false);
+                return 0;
+            }
             break;
+        }
     }
     return total;
 }
@@ -773,16 +798,6 @@ static short poll_one(struct file *f, short events)
     return ready & (events | POLLERR | POLLHUP | POLLNVAL);
 }
 
-static bool others_runnable(struct emu *emu, struct proc *self)
-{
-    for (int i = 0; i < emu->nprocs; i++) {
-        struct proc *q = emu->procs[i];
-        if (q && q != self && q->state == PROC_RUNNABLE)
-            return true;
-    }
-    return false;
-}
-
 /* Wait for events on fds: returns the number ready, 0 on timeout, or
  * blocks (the call is retried) while another guest process may act.  A
  * finite timeout is a deadline on the guest's clock (sys_wait_until): with
@@ -790,7 +805,7 @@ static bool others_runnable(struct emu *emu, struct proc *self)
  * descriptors of the host (a terminal, a host pipe) make the host wait,
  * and only when no guest process can run.  A handler ends the wait with
  * EINTR, as poll is never restarted. */
-static long do_poll(struct sys *s, struct pollfd *pf, size_t n, int64_t timeout_ms)
+static long do_poll(struct sys *s, struct pollfd *pf, size_t n, int64_t timeout_ns)
 {
     long ready = 0;
     size_t host = 0;
@@ -800,12 +815,18 @@ static long do_poll(struct sys *s, struct pollfd *pf, size_t n, int64_t timeout_
         ready += pf[i].revents != 0;
         host += f && f->kind == FILE_HOST;
     }
-    if (ready || timeout_ms == 0)
+    if (ready)
         return ready;
-    if (!host || others_runnable(s->emu, s->p)) {
-        if (timeout_ms < 0)
+    if (s->p->sig.pending & ~s->p->sig.blocked) {
+        s->stop = true; /* a signal ppoll's or pselect's mask lets in */
+        return -EINTR;
+    }
+    if (timeout_ns == 0)
+        return 0;
+    if (!host || emu_others_runnable(s->emu, s->p)) {
+        if (timeout_ns < 0)
             sys_wait_and_retry(s, true);
-        else if (sys_wait_until(s, (uint64_t)timeout_ms * 1000000ULL, true))
+        else if (sys_wait_until(s, (uint64_t)timeout_ns, true))
             return 0;
         s->p->host_wait = host > 0; /* when all others block, wait on the host */
         return 0;
@@ -820,7 +841,8 @@ static long do_poll(struct sys *s, struct pollfd *pf, size_t n, int64_t timeout_
             map[hn++] = i;
         }
     }
-    int r = poll(hp, (nfds_t)hn, timeout_ms < 0 ? -1 : (int)(timeout_ms > INT32_MAX ? INT32_MAX : timeout_ms));
+    int64_t ms = timeout_ns < 0 ? -1 : (timeout_ns + 999999) / 1000000;
+    int r = poll(hp, (nfds_t)hn, ms > INT32_MAX ? INT32_MAX : (int)ms);
     if (r < 0)
         return errno == EINTR ? -EINTR : -errno;
     for (size_t k = 0; k < hn; k++)
@@ -828,14 +850,14 @@ static long do_poll(struct sys *s, struct pollfd *pf, size_t n, int64_t timeout_
     return r;
 }
 
-static long poll_common(struct sys *s, uint64_t ufds, uint64_t nfds, int64_t timeout_ms)
+static long poll_common(struct sys *s, uint64_t ufds, uint64_t nfds, int64_t timeout_ns)
 {
     if (nfds > MAX_FDS)
         return -EINVAL;
     struct pollfd *pf = calloc(nfds ? nfds : 1, sizeof *pf);
     if (!pf)
         return -ENOMEM;
-    long r = copy_in(s, pf, ufds, nfds * sizeof *pf) < 0 ? -EFAULT : do_poll(s, pf, nfds, timeout_ms);
+    long r = copy_in(s, pf, ufds, nfds * sizeof *pf) < 0 ? -EFAULT : do_poll(s, pf, nfds, timeout_ns);
     if (r >= 0 && !s->no_return && copy_out(s, ufds, pf, nfds * sizeof *pf) < 0)
         r = -EFAULT;
     free(pf);
@@ -845,14 +867,14 @@ static long poll_common(struct sys *s, uint64_t ufds, uint64_t nfds, int64_t tim
 SYS(poll)
 {
     int timeout = (int)s->a[2];
-    return poll_common(s, s->a[0], s->a[1], timeout < 0 ? -1 : timeout);
+    return poll_common(s, s->a[0], s->a[1], timeout < 0 ? -1 : timeout * 1000000LL);
 }
 
-/* A guest timespec (or timeval, with sub = 1000) as milliseconds; -1 when
- * addr is NULL (wait for ever).  Rejects what Linux rejects. */
-static long timeout_in(struct sys *s, uint64_t addr, int64_t sub_per_sec, int64_t *ms)
+/* A guest timespec (or timeval, with sub_per_sec = 1000000) as ns; -1
+ * when addr is NULL (wait for ever).  Rejects what Linux rejects. */
+static long timeout_in(struct sys *s, uint64_t addr, int64_t sub_per_sec, int64_t *ns)
 {
-    *ms = -1;
+    *ns = -1;
     if (!addr)
         return 0;
     int64_t t[2];
@@ -861,25 +883,25 @@ static long timeout_in(struct sys *s, uint64_t addr, int64_t sub_per_sec, int64_
     if (t[0] < 0 || t[1] < 0 || t[1] >= sub_per_sec)
         return -EINVAL;
     int64_t cap = INT64_MAX / 1000000000 - 1; /* still fits in ns */
-    *ms = (t[0] > cap ? cap : t[0]) * 1000 + t[1] / (sub_per_sec / 1000);
+    *ns = (t[0] > cap ? cap : t[0]) * 1000000000 + t[1] * (1000000000 / sub_per_sec);
     return 0;
 }
 
 SYS(ppoll)
 {
-    int64_t ms;
-    long err = timeout_in(s, s->a[2], 1000000000, &ms);
+    int64_t ns;
+    long err = timeout_in(s, s->a[2], 1000000000, &ns);
     if (!err && s->a[3])
         err = signal_wait_mask(s, s->a[3], s->a[4]);
     if (err)
         return err;
-    long r = poll_common(s, s->a[0], s->a[1], ms);
-    signal_wait_mask_end(s);
+    long r = poll_common(s, s->a[0], s->a[1], ns);
+    signal_wait_mask_end(s, r);
     return r;
 }
 
 static long select_common(struct sys *s, int nfds, uint64_t rset, uint64_t wset, uint64_t eset,
-                          int64_t ms)
+                          int64_t ns)
 {
     if (nfds < 0 || nfds > MAX_FDS)
         return -EINVAL;
@@ -899,7 +921,7 @@ static long select_common(struct sys *s, int nfds, uint64_t rset, uint64_t wset,
             pf[n++] = (struct pollfd){fd, ev, 0};
         }
     }
-    long ready = do_poll(s, pf, n, ms);
+    long ready = do_poll(s, pf, n, ns);
     if (ready < 0 || s->no_return)
         return ready;
     memset(r, 0, sizeof r);
@@ -919,17 +941,34 @@ static long select_common(struct sys *s, int nfds, uint64_t rset, uint64_t wset,
     return count;
 }
 
+/* select and pselect6 write back the time left, as Linux does. */
+static long select_time_left(struct sys *s, uint64_t addr, int64_t ns, long r, int64_t sub_per_sec)
+{
+    if (r < 0 || s->no_return || !addr)
+        return r;
+    uint64_t now = emu_monotonic(s->emu), left = (uint64_t)ns;
+    if (s->p->wake_at) /* woken before the deadline */
+        left = s->p->wake_at == WAKE_NEVER ? left : s->p->wake_at > now ? s->p->wake_at - now : 0;
+    else if (r == 0)
+        left = 0; /* timed out */
+    int64_t t[2] = {(int64_t)(left / 1000000000), (int64_t)(left % 1000000000) / (1000000000 / sub_per_sec)};
+    return copy_out(s, addr, t, sizeof t) < 0 ? -EFAULT : r;
+}
+
 SYS(select)
 {
-    int64_t ms;
-    long err = timeout_in(s, s->a[4], 1000000, &ms);
-    return err ? err : select_common(s, (int)s->a[0], s->a[1], s->a[2], s->a[3], ms);
+    int64_t ns;
+    long err = timeout_in(s, s->a[4], 1000000, &ns);
+    if (err)
+        return err;
+    long r = select_common(s, (int)s->a[0], s->a[1], s->a[2], s->a[3], ns);
+    return ns > 0 ? select_time_left(s, s->a[4], ns, r, 1000000) : r;
 }
 
 SYS(pselect6)
 {
-    int64_t ms;
-    long err = timeout_in(s, s->a[4], 1000000000, &ms);
+    int64_t ns;
+    long err = timeout_in(s, s->a[4], 1000000000, &ns);
     uint64_t sm[2] = {0, 0}; /* { const sigset_t *, size_t } */
     if (!err && s->a[5] && copy_in(s, sm, s->a[5], sizeof sm) < 0)
         err = -EFAULT;
@@ -937,7 +976,7 @@ SYS(pselect6)
         err = signal_wait_mask(s, sm[0], sm[1]);
     if (err)
         return err;
-    long r = select_common(s, (int)s->a[0], s->a[1], s->a[2], s->a[3], ms);
-    signal_wait_mask_end(s);
-    return r;
+    long r = select_common(s, (int)s->a[0], s->a[1], s->a[2], s->a[3], ns);
+    signal_wait_mask_end(s, r);
+    return ns > 0 ? select_time_left(s, s->a[4], ns, r, 1000000000) : r;
 }

@@ -82,38 +82,55 @@ static long timespec_ns(struct sys *s, uint64_t addr, uint64_t *ns)
 
 /* Sleeping is a timed wait: others run meanwhile, and when nobody can,
  * the fixed clock jumps to the deadline instead of waiting.  A handler
- * ends it with EINTR. */
-static long sleep_ns(struct sys *s, uint64_t ns)
+ * ends it with EINTR, and what was left is written to rem (if not NULL),
+ * by sleep_interrupted. */
+static long sleep_ns(struct sys *s, uint64_t ns, uint64_t rem)
 {
+    if (!s->p->wake_at)
+        s->p->sleep_rem = rem;
     sys_wait_until(s, ns, true);
     return 0;
+}
+
+void sleep_interrupted(struct emu *emu, struct proc *p)
+{
+    if (!p->sleep_rem || !p->wake_at || p->wake_at == WAKE_NEVER)
+        return;
+    uint64_t now = emu_monotonic(emu);
+    uint64_t left = p->wake_at > now ? p->wake_at - now : 0;
+    struct { int64_t sec, nsec; } ts = {(int64_t)(left / NS), (int64_t)(left % NS)};
+    (void)vm_copy_out(p->mm, p->sleep_rem, &ts, sizeof ts); /* a bad rem: Linux's EFAULT is moot */
 }
 
 SYS(nanosleep)
 {
     uint64_t ns = 0;
     long err = s->p->wake_at ? 0 : timespec_ns(s, s->a[0], &ns);
-    return err ? err : sleep_ns(s, ns);
+    return err ? err : sleep_ns(s, ns, s->a[1]);
 }
 
 SYS(clock_nanosleep)
 {
     int clock = (int)s->a[0];
-    if (clock < 0 || clock > 11)
+    if (clock < 0 || clock > 11 || clock == CLOCK_THREAD_CPUTIME_ID)
         return -EINVAL;
+    if (clock == CLOCK_MONOTONIC_RAW || clock == CLOCK_REALTIME_COARSE ||
+        clock == CLOCK_MONOTONIC_COARSE)
+        return -EOPNOTSUPP;
+    bool abs = s->a[1] & 1; /* TIMER_ABSTIME */
     uint64_t ns = 0;
     long err = s->p->wake_at ? 0 : timespec_ns(s, s->a[2], &ns);
     if (err)
         return err;
-    if (!s->p->wake_at && s->a[1] & 1 /* TIMER_ABSTIME */) {
+    if (!s->p->wake_at && abs) {
         uint64_t now = emu_monotonic(s->emu);
-        if (!s->emu->opt.real_time && (clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_COARSE))
+        if (!s->emu->opt.real_time && clock == CLOCK_REALTIME)
             now += FIXED_EPOCH * NS;
         else if (s->emu->opt.real_time && clock == CLOCK_REALTIME)
             now = now_ns(s->emu, CLOCK_REALTIME);
         ns = ns > now ? ns - now : 0;
     }
-    return sleep_ns(s, ns);
+    return sleep_ns(s, ns, abs ? 0 : s->a[3]);
 }
 
 /* splitmix64 over the machine's stream */
@@ -150,61 +167,103 @@ SYS(getrandom)
 #define FUTEX_CMD_MASK 0x7f
 
 /* Processes share futex words only through MAP_SHARED memory (threads
- * are not supported): a wait blocks until a wake from any process (the
- * retry compares the word again, so a wake for another word costs a
- * spurious retry, as futex allows), a signal, or its timeout. */
+ * are not supported).  A waiter is keyed by what its word is
+ * (vm_memory_key: the object and offset for shared memory, so the same in
+ * every process; the process and address otherwise, and always with
+ * FUTEX_PRIVATE_FLAG); FUTEX_WAKE wakes up to nr waiters with the same
+ * key.  A waiter ends when chosen, by a signal, or at its timeout. */
+#define FUTEX_PRIVATE 128
+#define FUTEX_CLOCK_REALTIME 256
+
+static bool futex_key(struct sys *s, uint64_t addr, struct vm_key *key)
+{
+    if (s->a[1] & FUTEX_PRIVATE) {
+        *key = (struct vm_key){s->p->mm, addr};
+        return true;
+    }
+    return vm_memory_key(s->p->mm, addr, key);
+}
+
+static long futex_wait(struct sys *s, int op)
+{
+    struct proc *p = s->p;
+    bool timed = s->a[3] != 0;
+    if (p->futex_wait) { /* a retry: chosen, timed out, or still waiting */
+        if (p->futex_woken) {
+            p->futex_wait = p->futex_woken = false;
+            return 0;
+        }
+        if (timed ? sys_wait_until(s, 0, true) : (sys_wait_and_retry(s, false), false)) {
+            p->futex_wait = false;
+            return -ETIMEDOUT;
+        }
+        return 0;
+    }
+    if ((s->a[0] & 3) || (op == FUTEX_WAIT_BITSET && !(uint32_t)s->a[5]))
+        return -EINVAL;
+    uint64_t ns = 0;
+    if (timed) {
+        long err = timespec_ns(s, s->a[3], &ns);
+        if (err)
+            return err;
+        if (op == FUTEX_WAIT_BITSET) { /* an absolute time */
+            uint64_t now = emu_monotonic(s->emu);
+            if (s->a[1] & FUTEX_CLOCK_REALTIME)
+                now = s->emu->opt.real_time ? now_ns(s->emu, CLOCK_REALTIME) : now + FIXED_EPOCH * NS;
+            ns = ns > now ? ns - now : 0;
+        }
+    }
+    uint32_t val;
+    struct vm_key key;
+    if (copy_in(s, &val, s->a[0], 4) < 0 || !futex_key(s, s->a[0], &key))
+        return -EFAULT;
+    if (val != (uint32_t)s->a[2])
+        return -EAGAIN;
+    if (timed && !ns)
+        return -ETIMEDOUT;
+    p->futex_key = key;
+    p->futex_wait = true;
+    p->futex_woken = false;
+    /* Untimed, a handler with SA_RESTART makes the call again (Linux's
+     * ERESTARTSYS); timed, it ends with EINTR. */
+    if (timed)
+        sys_wait_until(s, ns, true);
+    else
+        sys_wait_and_retry(s, false);
+    return 0;
+}
+
+static long futex_wake(struct sys *s)
+{
+    struct vm_key key;
+    if (s->a[0] & 3)
+        return -EINVAL;
+    if (!futex_key(s, s->a[0], &key))
+        return -EFAULT;
+    int nr = (int)s->a[2];
+    long n = 0;
+    for (int i = 0; i < s->emu->nprocs && n < nr; i++) {
+        struct proc *q = s->emu->procs[i];
+        if (q && q->state == PROC_BLOCKED && q->futex_wait && !q->futex_woken &&
+            q->futex_key.base == key.base && q->futex_key.off == key.off) {
+            q->futex_woken = true;
+            q->state = PROC_RUNNABLE;
+            n++;
+        }
+    }
+    return n;
+}
+
 SYS(futex)
 {
     int op = (int)(s->a[1] & FUTEX_CMD_MASK);
-    struct proc *p = s->p;
-    uint32_t val;
     switch (op) {
     case FUTEX_WAIT:
-    case FUTEX_WAIT_BITSET: {
-        bool woken = p->futex_wait; /* a retry: the word may have changed since */
-        p->futex_wait = false;
-        if (copy_in(s, &val, s->a[0], 4) < 0)
-            return -EFAULT;
-        if (val != (uint32_t)s->a[2])
-            return woken ? 0 : -EAGAIN;
-        if (op == FUTEX_WAIT_BITSET && !(uint32_t)s->a[5])
-            return -EINVAL;
-        uint64_t ns = 0;
-        if (s->a[3] && !p->wake_at) {
-            long err = timespec_ns(s, s->a[3], &ns);
-            if (err)
-                return err;
-            if (op == FUTEX_WAIT_BITSET) { /* an absolute time */
-                uint64_t now = emu_monotonic(s->emu);
-                if (s->a[1] & 256 /* FUTEX_CLOCK_REALTIME */)
-                    now = s->emu->opt.real_time ? now_ns(s->emu, CLOCK_REALTIME) : now + FIXED_EPOCH * NS;
-                ns = ns > now ? ns - now : 0;
-            }
-            if (!ns)
-                return -ETIMEDOUT;
-        }
-        if (s->a[3]) {
-            if (sys_wait_until(s, ns, true))
-                return -ETIMEDOUT;
-        } else {
-            sys_wait_and_retry(s, true);
-        }
-        p->futex_wait = true;
-        return 0;
-    }
+    case FUTEX_WAIT_BITSET:
+        return futex_wait(s, op);
     case FUTEX_WAKE:
-    case FUTEX_WAKE_BITSET: {
-        if (copy_in(s, &val, s->a[0], 4) < 0)
-            return -EFAULT;
-        long n = 0;
-        for (int i = 0; i < s->emu->nprocs && n < (long)(int)s->a[2]; i++) {
-            struct proc *q = s->emu->procs[i];
-            n += q && q != p && q->state == PROC_BLOCKED && q->futex_wait;
-        }
-        if (n)
-            proc_wake_all(s->emu);
-        return n;
-    }
+    case FUTEX_WAKE_BITSET:
+        return futex_wake(s);
     default:
         return -ENOSYS;
     }

@@ -140,5 +140,6 @@ void syscall_retry(struct proc *p)
     if (!s.no_return && p->cpu == cpu && p->state != PROC_ZOMBIE) {
         cpu_set_reg(cpu, UC_X86_REG_RIP, rip + 2);
         p->wake_at = 0;
+        p->sleep_rem = 0;
     }
 }

@@ -10,9 +10,18 @@
  *   waits futex-timeout FUTEX_WAIT with a timeout ends with ETIMEDOUT
  *   waits pipe-big     a 150000-byte write to a pipe is written whole
  *   waits sleep-kill   a sleeper wakes while its child computes (--quantum)
+ *   waits futex-kick   FUTEX_WAKE ends a wait even when the word is unchanged,
+ *                      and wakes nobody waiting on another word
+ *   waits futex-restart an endless FUTEX_WAIT goes on after an SA_RESTART handler
+ *   waits sleep-left   an interrupted nanosleep writes the time left
+ *   waits ppoll-pending a pending signal ppoll's mask lets in ends a zero wait
+ *   waits writev-big   a 150000-byte writev to a pipe is written whole
+ *   waits yield-spin   a sched_yield loop lets a sleeper wake and finish
+ *   waits select-left  select writes back the time left (0 at a timeout)
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <poll.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -21,12 +30,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
 
 static volatile sig_atomic_t handled;
 
@@ -183,13 +195,15 @@ static int futex_timeout(void)
 
 static char big[150000];
 
-static int pipe_big(void)
+/* A child reads the pipe to its end; the parent writes big at once,
+ * with write() or with a three-piece writev(). */
+static int pipe_whole(int vectored)
 {
     int p[2];
     if (pipe(p))
         return 1;
     for (size_t i = 0; i < sizeof big; i++)
-        big[i] = (char)(i * 7);
+        big[i] = (char)(i * (vectored ? 13 : 7));
     pid_t c = fork();
     if (c == 0) {
         close(p[1]);
@@ -203,12 +217,28 @@ static int pipe_big(void)
         _exit(0);
     }
     close(p[0]);
-    ssize_t w = write(p[1], big, sizeof big);
-    printf("write(%zu) -> %zd\n", sizeof big, w);
+    ssize_t w;
+    if (vectored) {
+        struct iovec iov[3] = {{big, 1000}, {big + 1000, 100000}, {big + 101000, sizeof big - 101000}};
+        w = writev(p[1], iov, 3);
+    } else {
+        w = write(p[1], big, sizeof big);
+    }
+    printf("%s(%zu) -> %zd\n", vectored ? "writev" : "write", sizeof big, w);
     fflush(stdout);
     close(p[1]);
     printf("child status %d\n", child_status(c));
     return 0;
+}
+
+static int pipe_big(void)
+{
+    return pipe_whole(0);
+}
+
+static int writev_big(void)
+{
+    return pipe_whole(1);
 }
 
 static int sleep_kill(void)
@@ -223,6 +253,129 @@ static int sleep_kill(void)
     return 0;
 }
 
+static uint32_t *shared_words(void)
+{
+    uint32_t *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    return w == MAP_FAILED ? NULL : w;
+}
+
+static long futex(uint32_t *w, int op, uint32_t val, const struct timespec *t)
+{
+    return syscall(SYS_futex, w, op, val, t, NULL, 0);
+}
+
+static int futex_kick(void)
+{
+    uint32_t *w = shared_words();
+    if (!w)
+        return 1;
+    pid_t c = fork();
+    if (c == 0)
+        _exit(futex(&w[0], FUTEX_WAIT, 0, NULL) == 0 ? 0 : 1);
+    usleep(1000);
+    printf("wake on another word -> %ld\n", futex(&w[1], FUTEX_WAKE, 1, NULL));
+    printf("wake on the word -> %ld\n", futex(&w[0], FUTEX_WAKE, 1, NULL));
+    printf("child status %d\n", child_status(c));
+    return 0;
+}
+
+static int futex_restart(void)
+{
+    uint32_t *w = shared_words();
+    if (!w)
+        return 1;
+    struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
+    sigaction(SIGUSR1, &sa, NULL);
+    pid_t parent = getpid(), c = fork();
+    if (c == 0) {
+        usleep(1000);
+        kill(parent, SIGUSR1);
+        usleep(1000);
+        __atomic_store_n(w, 1, __ATOMIC_SEQ_CST);
+        futex(w, FUTEX_WAKE, 1, NULL);
+        _exit(0);
+    }
+    long r = futex(w, FUTEX_WAIT, 0, NULL);
+    printf("futex wait -> %ld, handler ran %d, word %u\n", r, (int)handled, *w);
+    printf("child status %d\n", child_status(c));
+    return 0;
+}
+
+static int sleep_left(void)
+{
+    struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
+    sigaction(SIGUSR1, &sa, NULL);
+    pid_t parent = getpid(), c = fork();
+    if (c == 0) {
+        usleep(1500000);
+        kill(parent, SIGUSR1);
+        _exit(0);
+    }
+    struct timespec req = {5, 0}, rem = {-1, -1};
+    int r = nanosleep(&req, &rem);
+    printf("nanosleep -> %d (%s), left %ld.%09ld s\n", r, r ? strerror(errno) : "-",
+           (long)rem.tv_sec, rem.tv_nsec);
+    printf("child status %d\n", child_status(c));
+    return 0;
+}
+
+static int ppoll_pending(void)
+{
+    sigset_t usr1, none;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigemptyset(&none);
+    sigprocmask(SIG_BLOCK, &usr1, NULL);
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGUSR1, &sa, NULL);
+    raise(SIGUSR1);
+    struct timespec zero = {0, 0};
+    int r = ppoll(NULL, 0, &zero, &none);
+    printf("ppoll -> %d (%s), handler ran %d\n", r, r < 0 ? strerror(errno) : "-", (int)handled);
+    raise(SIGUSR1);
+    r = pselect(0, NULL, NULL, NULL, &zero, &none);
+    printf("pselect -> %d (%s), handler ran %d\n", r, r < 0 ? strerror(errno) : "-", (int)handled);
+    return 0;
+}
+
+static int yield_spin(void)
+{
+    uint32_t *flag = shared_words();
+    if (!flag)
+        return 1;
+    pid_t c = fork();
+    if (c == 0) {
+        usleep(1000);
+        __atomic_store_n(flag, 1, __ATOMIC_SEQ_CST);
+        _exit(3);
+    }
+    while (!__atomic_load_n(flag, __ATOMIC_SEQ_CST))
+        sched_yield();
+    printf("flag seen\n");
+    printf("child status %d\n", child_status(c));
+    return 0;
+}
+
+static int select_left(void)
+{
+    int p[2];
+    if (pipe(p))
+        return 1;
+    struct timeval tv = {0, 300000};
+    fd_set r;
+    FD_ZERO(&r);
+    FD_SET(p[0], &r);
+    int n = select(p[0] + 1, &r, NULL, NULL, &tv);
+    printf("select -> %d, left %ld.%06ld s\n", n, (long)tv.tv_sec, (long)tv.tv_usec);
+    if (write(p[1], "x", 1) != 1)
+        return 1;
+    tv = (struct timeval){2, 0};
+    FD_SET(p[0], &r);
+    n = select(p[0] + 1, &r, NULL, NULL, &tv);
+    printf("select -> %d, left %ld.%06ld s\n", n, (long)tv.tv_sec, (long)tv.tv_usec);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -233,6 +386,10 @@ int main(int argc, char **argv)
         {"poll-timeout", poll_timeout}, {"poll-signal", poll_signal},
         {"ppoll-mask", ppoll_mask},     {"futex-timeout", futex_timeout},
         {"pipe-big", pipe_big},         {"sleep-kill", sleep_kill},
+        {"futex-kick", futex_kick},     {"futex-restart", futex_restart},
+        {"sleep-left", sleep_left},     {"ppoll-pending", ppoll_pending},
+        {"writev-big", writev_big},     {"yield-spin", yield_spin},
+        {"select-left", select_left},
     };
     for (size_t i = 0; argc == 2 && i < sizeof modes / sizeof modes[0]; i++)
         if (!strcmp(argv[1], modes[i].name))

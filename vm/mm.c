@@ -940,6 +940,18 @@ static void area_info(const struct vm_mm *mm, const struct vm_area *a, struct vm
     };
 }
 
+bool vm_memory_key(const struct vm_mm *mm, uint64_t addr, struct vm_key *key)
+{
+    const struct vm_area *a = area_find(mm, addr);
+    if (!a)
+        return false;
+    if ((a->flags & VM_AREA_SHARED) && a->obj)
+        *key = (struct vm_key){a->obj, a->pgoff * VM_PAGE_SIZE + (addr - a->start)};
+    else
+        *key = (struct vm_key){mm, addr};
+    return true;
+}
+
 size_t vm_areas(const struct vm_mm *mm, struct vm_area_info *out, size_t max)
 {
     size_t n = mm->nareas < max ? mm->nareas : max;

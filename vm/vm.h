@@ -331,6 +331,14 @@ uint64_t vm_stack_limit(const struct vm_mm *mm);
 /* Areas in address order: fills at most max entries, returns the count. */
 size_t vm_areas(const struct vm_mm *mm, struct vm_area_info *out, size_t max);
 size_t vm_area_count(const struct vm_mm *mm);
+/* What the memory at addr is, the same in every process that maps it:
+ * (object, byte offset) in a MAP_SHARED area, (mm, addr) otherwise
+ * (futex keys).  False when addr is in no area. */
+struct vm_key {
+    const void *base;
+    uint64_t off;
+};
+bool vm_memory_key(const struct vm_mm *mm, uint64_t addr, struct vm_key *key);
 /* The area containing addr, or false. */
 bool vm_area_at(const struct vm_mm *mm, uint64_t addr, struct vm_area_info *out);
 
