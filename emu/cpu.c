@@ -40,6 +40,10 @@
 #define MSR_STAR 0xC0000081u
 #define EFER_SCE (1ULL << 0)
 #define EFER_NXE (1ULL << 11)
+#define CR4_TSD (1ULL << 2)
+#define CR4_PAE (1ULL << 5)
+#define CR4_OSFXSR (1ULL << 9)
+#define CR4_OSXMMEXCPT (1ULL << 10)
 
 struct zone {
     uint64_t base;
@@ -228,7 +232,7 @@ int cpu_calibrate(struct cpu_calib *cal, char *err, size_t errlen)
     uint64_t v = CALIB_TABLES;
     uc_reg_write(uc, UC_X86_REG_CR3, &v);
     uc_reg_read(uc, UC_X86_REG_CR4, &v);
-    v |= 1 << 5; /* PAE */
+    v |= CR4_PAE;
     uc_reg_write(uc, UC_X86_REG_CR4, &v);
     uc_reg_read(uc, UC_X86_REG_CR0, &v);
     v |= (1ULL << 31) | (1ULL << 16) | 1; /* PG, WP, PE */
@@ -589,8 +593,15 @@ struct cpu *cpu_new(struct emu *emu, struct proc *proc)
     for (size_t i = 0; i < sizeof gprs / sizeof gprs[0]; i++)
         cpu_set_reg(cpu, gprs[i], 0);
     cpu_set_reg(cpu, UC_X86_REG_EFLAGS, 0x202);
-    /* CR4.TSD: rdtsc traps at CPL 3, so time stays deterministic. */
-    cpu_set_reg(cpu, UC_X86_REG_CR4, cpu_reg(cpu, UC_X86_REG_CR4) | (1u << 2));
+    /* CR4.TSD: rdtsc traps at CPL 3, so time stays deterministic.
+     * OSFXSR and OSXMMEXCPT, as Linux sets them: without OSFXSR fxsave
+     * and fxrstor leave the XMM registers out, and ld.so's lazy binding
+     * (_dl_runtime_resolve_fxsave) would lose floating-point arguments. */
+    cpu_set_reg(cpu, UC_X86_REG_CR4, cpu_reg(cpu, UC_X86_REG_CR4) | CR4_TSD | CR4_OSFXSR | CR4_OSXMMEXCPT);
+    /* The FPU as a new Linux process has it (FNINIT, and MXCSR with every
+     * exception masked). */
+    cpu_set_reg(cpu, UC_X86_REG_FPCW, 0x37f);
+    cpu_set_reg(cpu, UC_X86_REG_MXCSR, 0x1f80);
     hooks_install(cpu);
     return cpu;
 fail:
