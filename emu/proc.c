@@ -327,8 +327,8 @@ int proc_spawn_init(struct emu *emu, const char *path, char **argv)
 static void print_death(struct emu *emu, struct proc *p, int sig)
 {
     const struct siginfo_k *si = &p->sig.info[sig];
-    if (sig == SIGSEGV || sig == SIGBUS) {
-        const char *code = sig == SIGBUS ? "BUS_ADRERR"
+    if ((sig == SIGSEGV || sig == SIGBUS) && si->code > 0) {
+        const char *code = sig == SIGBUS    ? "BUS_ADRERR"
                            : si->code == 1 ? "SEGV_MAPERR"
                            : si->code == 2 ? "SEGV_ACCERR"
                                            : "SI_KERNEL";
@@ -351,8 +351,12 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
 {
     if (p->state == PROC_ZOMBIE)
         return;
+    /* A death is reported for pid 1, and for any process the CPU or
+     * faultline itself killed (a fault, out of memory); one sent by
+     * another process is the business of whoever waits for it (a shell
+     * reports it), unless --verbose. */
     int sig = wait_status & 0x7f;
-    if (sig && (p->pid == 1 || signal_default(sig) == 2 || sig == SIGKILL))
+    if (sig && (p->pid == 1 || emu->opt.verbose || p->sig.info[sig].code > 0))
         print_death(emu, p, sig);
     if (p->mm && emu->opt.maps && (p->pid == 1 || sig)) {
         fprintf(stderr, "faultline: address space of pid %d (%s) at %s:\n", p->pid, p->name,

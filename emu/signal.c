@@ -290,7 +290,7 @@ void signal_deliver(struct emu *emu, struct proc *p)
             int d = signal_default(sig);
             if (d == 0)
                 continue;
-            proc_exit(emu, p, sig | (d == 2 ? 0x80 : 0));
+            proc_exit(emu, p, sig); /* no core is dumped: no 0x80 bit */
             return;
         }
         /* A blocked system call: restart it after the handler (SA_RESTART)
@@ -316,7 +316,7 @@ void signal_deliver(struct emu *emu, struct proc *p)
         if (!setup_frame(emu, p, sig)) {
             /* No room for the frame: Linux kills with SIGSEGV. */
             p->sig.info[SIGSEGV] = (struct siginfo_k){.signo = SIGSEGV, .code = 0x80};
-            proc_exit(emu, p, SIGSEGV | 0x80);
+            proc_exit(emu, p, SIGSEGV);
             return;
         }
     }
