@@ -159,6 +159,8 @@ static void canonical_path(struct emu *emu, int hostfd, char *out, size_t outlen
 static struct proc *proc_path(struct emu *emu, struct proc *p, const char *abs, const char **rest,
                               bool *host_pid);
 
+static struct file *magic_fd(struct emu *emu, struct proc *p, const char *abs, const char **tail);
+
 int fs_open(struct emu *emu, struct proc *p, int dirfd, const char *path, int flags,
             unsigned mode)
 {
@@ -166,6 +168,27 @@ int fs_open(struct emu *emu, struct proc *p, int dirfd, const char *path, int fl
     int err = fs_guest_path(p, dirfd, path, abs, sizeof abs);
     if (err)
         return err;
+    /* A guest's /proc/<pid>/fd/N is a magic link to the open file, as in
+     * Linux: chmod, utimensat, truncate and opens through it (glibc's
+     * fchmodat(AT_SYMLINK_NOFOLLOW) does) reach that file again. */
+    const char *tail;
+    struct file *mf = magic_fd(emu, p, abs, &tail);
+    if (mf) {
+        if (*tail) {
+            char sub[PATH_MAX];
+            if (!mf->is_dir)
+                return -ENOTDIR;
+            if (snprintf(sub, sizeof sub, "%s%s", mf->path, tail) >= (int)sizeof sub)
+                return -ENAMETOOLONG;
+            return fs_open(emu, p, AT_FDCWD, sub, flags, mode);
+        }
+        if ((flags & O_NOFOLLOW) && !(flags & O_PATH))
+            return -ELOOP;
+        char link[64];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", mf->hostfd);
+        int fd = open(link, (flags & ~(O_NOFOLLOW | O_CREAT | O_EXCL)) | O_CLOEXEC, mode);
+        return fd < 0 ? -errno : guard_host_fd(fd, flags);
+    }
     /* /proc/<pid>/exe is the only magic link followed: to the program. */
     const char *rest;
     bool host_pid;
@@ -277,6 +300,42 @@ static struct proc *proc_path(struct emu *emu, struct proc *p, const char *abs, 
         q++;
     *rest = q;
     return who;
+}
+
+/* A host file a guest process has open, named by /proc/<pid>/fd/N,
+ * /dev/fd/N or /dev/stdin (stdout, stderr); *tail is what follows N. */
+static struct file *magic_fd(struct emu *emu, struct proc *p, const char *abs, const char **tail)
+{
+    static const char *const std[] = {"/dev/stdin", "/dev/stdout", "/dev/stderr"};
+    struct proc *who = p;
+    const char *q = NULL;
+    int fdn = -1;
+    for (int i = 0; i < 3; i++)
+        if (strcmp(abs, std[i]) == 0)
+            fdn = i;
+    *tail = "";
+    if (fdn < 0) {
+        if (strncmp(abs, "/dev/fd/", 8) == 0) {
+            q = abs + 8;
+        } else {
+            const char *rest;
+            bool host_pid;
+            who = proc_path(emu, p, abs, &rest, &host_pid);
+            if (!who || strncmp(rest, "fd/", 3) != 0)
+                return NULL;
+            q = rest + 3;
+        }
+        if (!isdigit((unsigned char)*q))
+            return NULL;
+        char *end;
+        long n = strtol(q, &end, 10);
+        if ((*end && *end != '/') || n > MAX_FDS)
+            return NULL;
+        fdn = (int)n;
+        *tail = end;
+    }
+    struct file *f = who->fds ? fd_file(who, fdn) : NULL;
+    return f && f->kind == FILE_HOST ? f : NULL;
 }
 
 /* The descriptor number that s is exactly ("12"), or -1. */

@@ -53,6 +53,18 @@ sed 's/ [0-9]\{10\} link/ T link/' "$tmp/n.out" >"$tmp/n2"
 sed 's/ [0-9]\{10\} link/ T link/' "$tmp/f.out" >"$tmp/f2"
 cmp -s "$tmp/n2" "$tmp/f2" && grep -q "86400 g" "$tmp/f2" || { echo "FAIL file tools"; diff "$tmp/n2" "$tmp/f2"; fail=1; }
 
+# tar extracts directories (fchmodat(AT_SYMLINK_NOFOLLOW) goes through
+# /proc/self/fd/N) and files as the host wrote them.
+mkdir -p "$tmp/tar/d/e" "$tmp/untar"
+echo hello >"$tmp/tar/d/e/f"
+chmod 750 "$tmp/tar/d/e"
+(cd "$tmp/tar" && tar cf ../a.tar d)
+(cd "$tmp/untar" && "$fl" run --real-time /bin/tar xf ../a.tar) >"$tmp/tar.out" 2>&1
+st=$?
+[ $st = 0 ] && [ ! -s "$tmp/tar.out" ] && cmp -s "$tmp/tar/d/e/f" "$tmp/untar/d/e/f" &&
+    [ "$(stat -c %a "$tmp/untar/d/e")" = 750 ] ||
+    { echo "FAIL tar xf: status $st"; head -5 "$tmp/tar.out"; fail=1; }
+
 # env: the guest inherits the environment faultline is given.
 env -i A=1 B=two /usr/bin/env >"$tmp/n.out"
 env -i A=1 B=two "$FL" run /usr/bin/env >"$tmp/f.out" 2>&1
