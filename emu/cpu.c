@@ -28,7 +28,11 @@
 
 #define ZONE_SHIFT 30
 #define ZONE_SIZE (1ULL << ZONE_SHIFT)
-#define ZONES_MAX 4096
+/* Unicorn 2.0.1 (QEMU 5) asserts past 4096 memory sections, and adding a
+ * region costs time that grows with the regions already there: 1024
+ * zones (1 TiB of accessible address space per process) stay clear of
+ * both; beyond, mmap fails with ENOMEM. */
+#define ZONES_MAX 1024
 #define SCRATCH_PAGE (VM_RESERVED_END - VM_PAGE_SIZE)
 #define CALIB_CODE (VM_RESERVED_END - 2 * VM_PAGE_SIZE)
 #define CALIB_DATA (VM_RESERVED_END - 4 * VM_PAGE_SIZE)
@@ -400,9 +404,15 @@ static int port_cover(void *ctx, struct vm_mm *mm, uint64_t start, uint64_t end)
     struct cpu *cpu = vm_mm_port_data(mm);
     if (!cpu)
         return 0;
+    /* All or nothing: count the zones it needs first. */
+    size_t missing = 0;
     for (uint64_t base = start & ~(ZONE_SIZE - 1); base < end; base += ZONE_SIZE) {
         if (base < VM_RESERVED_END && base + ZONE_SIZE > VM_RESERVED_START)
             return -EFAULT; /* guest memory never shares the DRAM window */
+        if (!zone_find(cpu, base) && cpu->nzones + ++missing > ZONES_MAX)
+            return -ENOMEM;
+    }
+    for (uint64_t base = start & ~(ZONE_SIZE - 1); base < end; base += ZONE_SIZE) {
         if (!zone_find(cpu, base)) {
             int err = zone_add(cpu, base);
             if (err)

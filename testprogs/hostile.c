@@ -220,6 +220,23 @@ static int sigalias(void)
     return (ka.handler == SIG_DFL ? 0 : 1) | (cur.sa_handler == SIG_IGN ? 0 : 2);
 }
 
+static int terabytes(void)
+{
+    /* 64 TiB reserved PROT_NONE costs nothing; a page opened in it works;
+     * 2 TiB that could all be touched is more than the host can back for
+     * one process: ENOMEM, not an abort. */
+    char *r = mmap(NULL, 64UL << 40, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (r == MAP_FAILED)
+        return 3;
+    if (mprotect(r + (5UL << 30), PAGE, PROT_READ | PROT_WRITE) != 0)
+        return 4;
+    r[5UL << 30] = 1;
+    void *w = mmap(NULL, 2UL << 40, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (w != MAP_FAILED || errno != ENOMEM)
+        return 5;
+    return mprotect(r, 2UL << 40, PROT_READ) == -1 && errno == ENOMEM ? 0 : 6;
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -230,13 +247,13 @@ int main(int argc, char **argv)
         {"reserve", reserve}, {"mapcount", mapcount}, {"loop", loop}, {"deadlock", deadlock},
         {"enosys", enosys}, {"ud2", illegal}, {"divzero", divzero}, {"growsdown", growsdown},
         {"vforkkill", vforkkill}, {"true", true_}, {"killall", killall}, {"ignraise", ignraise},
-        {"sigalias", sigalias},
+        {"sigalias", sigalias}, {"terabytes", terabytes},
     };
     if (argc == 3)
         mapcount_pages = (size_t)atol(argv[2]);
     for (size_t i = 0; argc >= 2 && i < sizeof modes / sizeof modes[0]; i++)
         if (strcmp(argv[1], modes[i].name) == 0)
             return modes[i].fn();
-    fprintf(stderr, "usage: hostile nx|kernel|noncanonical|huge|reserve|mapcount [PAGES]|loop|deadlock|enosys|ud2|divzero|growsdown|vforkkill|killall|ignraise|sigalias\n");
+    fprintf(stderr, "usage: hostile nx|kernel|noncanonical|huge|reserve|mapcount [PAGES]|loop|deadlock|enosys|ud2|divzero|growsdown|vforkkill|killall|ignraise|sigalias|terabytes\n");
     return 2;
 }

@@ -210,6 +210,19 @@ Test(area, a_move_the_host_refuses_is_whole_in_the_tables_and_says_so)
     cr_assert(!(vm_pte(mm, 0x10000) & PTE_P));
 }
 
+Test(area, a_prot_none_area_is_made_reachable_only_when_opened)
+{
+    rec.covers = 0;
+    cr_assert_eq(vm_map(mm, 0x100000, 16 * PG, 0, 0, NULL, 0, "[anon]"), 0);
+    cr_assert_eq(rec.covers, 0, "nobody can touch it: no host memory behind it");
+    cr_assert_eq(vm_protect(mm, 0x104000, PG, RW), 0);
+    cr_assert_eq(rec.covers, 1, "opened: covered");
+    poke8(mm, 0x104000, 5);
+    cr_assert_eq(peek8(mm, 0x104000), 5);
+    cr_assert_eq(vm_protect(mm, 0x104000, PG, RW), 0);
+    cr_assert_eq(rec.covers, 1, "already open: nothing more");
+}
+
 Test(area, discard_gives_zero_pages_again)
 {
     cr_assert_eq(vm_map(mm, 0x10000, PG, RW, 0, NULL, 0, "[anon]"), 0);

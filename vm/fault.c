@@ -286,7 +286,7 @@ static struct vm_area *stack_expand(struct vm_mm *mm, uint64_t addr)
     uint64_t pages = (a->start - start) >> VM_PAGE_SHIFT;
     if (a->charged && commit_charge(mm->vm, pages) < 0)
         return NULL;
-    if (port_cover(mm, start, a->start) < 0) {
+    if (port_cover(mm, start, a->start, a->prot) < 0) {
         if (a->charged)
             commit_uncharge(mm->vm, pages);
         return NULL;

@@ -281,7 +281,10 @@ static inline uint8_t *frame_bytes(const struct vm *vm, uint32_t f)
 int port_map(struct vm_mm *mm, uint64_t va, uint32_t f, uint64_t npages, uint64_t ahead,
              bool exec);
 void port_unmap(struct vm_mm *mm, uint64_t va, uint64_t npages);
-int port_cover(struct vm_mm *mm, uint64_t start, uint64_t end);
+/* An area with prot now covers [start, end): make it reachable.  An area
+ * nobody may touch (PROT_NONE: guard regions, reservations of terabytes)
+ * needs nothing until vm_protect opens it. */
+int port_cover(struct vm_mm *mm, uint64_t start, uint64_t end, unsigned prot);
 /* Tell the port once that mm's TLB is stale, if it is. */
 void port_flush(struct vm_mm *mm);
 

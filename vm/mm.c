@@ -129,9 +129,11 @@ void port_unmap(struct vm_mm *mm, uint64_t va, uint64_t npages)
         p->unmap(p->ctx, mm, va, npages);
 }
 
-int port_cover(struct vm_mm *mm, uint64_t start, uint64_t end)
+int port_cover(struct vm_mm *mm, uint64_t start, uint64_t end, unsigned prot)
 {
     struct vm_port *p = &mm->vm->port;
+    if (!prot)
+        return 0;
     return p->cover && start < end ? p->cover(p->ctx, mm, start, end) : 0;
 }
 
@@ -443,7 +445,7 @@ struct vm_mm *vm_mm_fork(struct vm_mm *parent, int child_pid, void *child_port_d
     for (size_t i = 0; i < child->nareas; i++) {
         struct vm_area *a = child->areas[i];
         struct fork_ctx fc = {.child = child, .area = a};
-        if (port_cover(child, a->start, a->end) < 0)
+        if (port_cover(child, a->start, a->end, a->prot) < 0)
             goto fail;
         pt_for_each(parent, a->start, a->end, fork_one, &fc);
         fork_flush_run(&fc);
@@ -492,7 +494,7 @@ int vm_map(struct vm_mm *mm, uint64_t start, uint64_t len, unsigned prot, unsign
         return -ENOMEM;
     struct vm_area *a = area_new(start, start + len, prot, flags, obj, off >> VM_PAGE_SHIFT,
                                  name);
-    int err = a ? port_cover(mm, start, start + len) : -ENOMEM;
+    int err = a ? port_cover(mm, start, start + len, prot) : -ENOMEM;
     if (!err)
         err = area_insert(mm, a);
     if (err) {
@@ -633,6 +635,10 @@ int vm_protect(struct vm_mm *mm, uint64_t start, uint64_t len, unsigned prot)
     for (; i < mm->nareas && mm->areas[i]->start < end; i++) {
         struct vm_area *a = mm->areas[i];
         bool gains_exec = (prot & VM_PROT_EXEC) && !(a->prot & VM_PROT_EXEC);
+        if (!a->prot && port_cover(mm, a->start, a->end, prot) < 0) {
+            err = -ENOMEM; /* the host cannot hold it: it stays PROT_NONE */
+            break;
+        }
         bool charge = area_needs_charge(mm->vm, prot, a->flags) && !a->charged;
         if (charge && commit_charge(mm->vm, area_pages(a)) < 0) {
             err = -ENOMEM;
@@ -711,7 +717,7 @@ int vm_resize(struct vm_mm *mm, uint64_t start, uint64_t new_end)
     uint64_t pages = grow >> VM_PAGE_SHIFT;
     if (a->charged && commit_charge(mm->vm, pages) < 0)
         return -ENOMEM;
-    int err = port_cover(mm, a->end, new_end);
+    int err = port_cover(mm, a->end, new_end, a->prot);
     if (err) {
         if (a->charged)
             commit_uncharge(mm->vm, pages);
@@ -770,7 +776,7 @@ int vm_move(struct vm_mm *mm, uint64_t old, uint64_t len, uint64_t new_start)
         return err;
     size_t i = area_index(mm, old);
     a = mm->areas[i];
-    err = port_cover(mm, new_start, new_start + len);
+    err = port_cover(mm, new_start, new_start + len, a->prot);
     if (err)
         return err;
     /* Page tables for the destination first, so the move cannot stop half way. */

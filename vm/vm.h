@@ -161,7 +161,8 @@ struct vm_port {
      * CPU cannot reach what still shows there; map replaces it when the
      * page comes back. */
     void (*unmap)(void *ctx, struct vm_mm *mm, uint64_t va, uint64_t npages);
-    /* An area now covers [start, end) in mm: make it reachable. */
+    /* An area now covers [start, end) in mm: make it reachable (not
+     * called for PROT_NONE areas until they are opened). */
     int (*cover)(void *ctx, struct vm_mm *mm, uint64_t start, uint64_t end);
     /* mm's TLB may hold translations that are no longer true (entries were
      * removed or downgraded).  Before the CPU of mm executes another
