@@ -504,9 +504,10 @@ bool emu_others_runnable(struct emu *emu, const struct proc *self)
     return false;
 }
 
-/* Wake every timed wait whose deadline has passed. */
+/* Wake every timed wait whose deadline has passed; fire due timers. */
 static void wake_timers(struct emu *emu)
 {
+    timers_fire(emu);
     uint64_t now = emu_monotonic(emu);
     for (int i = 0; i < emu->nprocs; i++) {
         struct proc *q = emu->procs[i];
@@ -515,32 +516,33 @@ static void wake_timers(struct emu *emu)
     }
 }
 
-/* Nothing can run: the timed wait with the earliest deadline (lowest pid
- * on a tie) ends first; time passes until then. */
-static struct proc *next_timer(struct emu *emu)
+/* Nothing can run: time passes to the earliest deadline, a timed wait's
+ * or a timer's (the fixed clock jumps there; with --real-time the host
+ * sleeps).  False when there is none: only a host descriptor or nothing
+ * at all can end the waits. */
+static bool pass_time(struct emu *emu)
 {
-    struct proc *t = NULL;
+    uint64_t next = timers_next(emu);
     for (int i = 0; i < emu->nprocs; i++) {
         struct proc *q = emu->procs[i];
         if (q && q->state == PROC_BLOCKED && q->wake_at && q->wake_at != WAKE_NEVER &&
-            (!t || q->wake_at < t->wake_at || (q->wake_at == t->wake_at && q->pid < t->pid)))
-            t = q;
+            q->wake_at < next)
+            next = q->wake_at;
     }
-    if (!t)
-        return NULL;
+    if (next == UINT64_MAX)
+        return false;
     if (!emu->opt.real_time) {
-        if (emu->clock_ns < t->wake_at)
-            emu->clock_ns = t->wake_at;
+        if (emu->clock_ns < next)
+            emu->clock_ns = next;
     } else {
         uint64_t now = emu_monotonic(emu);
-        if (t->wake_at > now) {
-            uint64_t d = t->wake_at - now;
+        if (next > now) {
+            uint64_t d = next - now;
             struct timespec ts = {(time_t)(d / 1000000000ULL), (long)(d % 1000000000ULL)};
             nanosleep(&ts, NULL); /* an early end (the --timeout alarm) only retries */
         }
     }
-    t->state = PROC_RUNNABLE;
-    return t;
+    return true;
 }
 
 static void run_error(struct emu *emu, struct proc *p, uc_err err)
@@ -570,11 +572,16 @@ int proc_schedule(struct emu *emu)
     start_timer(emu);
     struct proc *last = NULL;
     bool stay = true;
+    unsigned idle = 0; /* turns in a row in which time passed and nobody ran */
     while (!emu->init_exited && !emu->timed_out) {
         wake_timers(emu);
         struct proc *p = next_runnable(emu, last, stay);
-        if (!p)
-            p = next_timer(emu);
+        /* Time passing may wake someone; a timer whose signal wakes
+         * nobody (blocked) for a million turns is a hang like any other. */
+        if (!p && idle < 1000000 && pass_time(emu)) {
+            idle++;
+            continue;
+        }
         if (!p) {
             /* Nothing in the guest can act: a wait on host descriptors
              * may still end (its retry now waits on the host). */
@@ -611,6 +618,7 @@ int proc_schedule(struct emu *emu)
             stay = false;
             continue;
         }
+        idle = 0;
         uc_err err = cpu_run(p->cpu, emu->opt.quantum);
         proc_free_engine(p);
         if (p->reap_when_stopped) {
@@ -637,7 +645,7 @@ int proc_schedule(struct emu *emu)
             p->yielded = false;
             stay = false;
             if (!emu_others_runnable(emu, p))
-                next_timer(emu);
+                pass_time(emu);
         }
         if (p->state == PROC_RUNNABLE && p->sig.pending)
             signal_deliver(emu, p);

@@ -57,10 +57,27 @@ struct k_sigaction {
 
 #define SI_HOSTMAP 0x81 /* faultline's own si_code: the host refused to map a page */
 
+#define SI_TIMER_K (-2) /* a POSIX timer expired */
+
 struct siginfo_k {
     int signo, code;
     uint64_t addr;   /* SIGSEGV/SIGBUS/SIGILL/SIGFPE */
-    int pid, uid, status; /* SIGCHLD, kill */
+    int pid, uid, status; /* SIGCHLD, kill; a timer: pid = its id, uid = overruns */
+    uint64_t value;       /* a timer's sigev_value */
+};
+
+/* Timers on the guest's monotonic clock: [0] is the interval timer
+ * (alarm, setitimer ITIMER_REAL), the others timer_create's (id = index - 1). */
+#define PTIMERS 9
+struct ptimer {
+    bool used;           /* a timer_create slot in use ([0] always is) */
+    bool notify;         /* send signo when it expires (not SIGEV_NONE) */
+    int signo;
+    int clock;           /* the clock it was created on */
+    int overrun;
+    uint64_t at;         /* the next expiry, guest monotonic ns; 0: disarmed */
+    uint64_t interval;   /* ns; 0: one shot */
+    uint64_t value;      /* sigev_value */
 };
 
 struct sigstate {
@@ -107,6 +124,7 @@ struct proc {
     bool futex_woken;        /* a FUTEX_WAKE chose this waiter */
     struct vm_key futex_key;
     uint64_t sleep_rem;      /* nanosleep's rem: where an interrupted sleep writes what is left */
+    struct ptimer timers[PTIMERS];
     bool exec_done;          /* execve replaced the engine: do not touch the old one */
     struct cpu *dead_cpu;    /* the engine execve replaced, freed once stopped */
     uint64_t syscalls;
@@ -181,6 +199,14 @@ void signal_wait_mask_end(struct sys *s, long r);
 uint64_t emu_monotonic(struct emu *emu);
 bool emu_others_runnable(struct emu *emu, const struct proc *self);
 void sleep_interrupted(struct emu *emu, struct proc *p);
+/* timer.c: fire what is due; the earliest expiry of any live process's
+ * timers (UINT64_MAX: none); execve drops timer_create's timers. */
+void timers_fire(struct emu *emu);
+void timers_check(struct emu *emu, struct proc *p);
+uint64_t timers_next(struct emu *emu);
+void timers_exec(struct proc *p);
+/* The guest's CLOCK_REALTIME minus its CLOCK_MONOTONIC, in ns. */
+uint64_t emu_realtime_offset(struct emu *emu);
 struct proc *proc_alloc(struct emu *emu);
 void proc_release(struct emu *emu, struct proc *p);
 void proc_start_regs(struct cpu *cpu, const struct loader_image *img);
@@ -270,6 +296,9 @@ SYS(setresuid); SYS(setresgid); SYS(setreuid); SYS(setregid);
 /* sys_time.c */
 SYS(clock_gettime); SYS(clock_getres); SYS(gettimeofday); SYS(time); SYS(nanosleep);
 SYS(clock_nanosleep); SYS(getrandom); SYS(futex); SYS(pause);
+/* timer.c */
+SYS(alarm); SYS(setitimer); SYS(getitimer); SYS(timer_create); SYS(timer_settime);
+SYS(timer_gettime); SYS(timer_getoverrun); SYS(timer_delete);
 /* signal.c */
 SYS(rt_sigaction); SYS(rt_sigprocmask); SYS(rt_sigreturn); SYS(kill); SYS(tgkill);
 SYS(tkill); SYS(sigaltstack); SYS(rt_sigsuspend); SYS(rt_sigpending);

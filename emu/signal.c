@@ -121,6 +121,7 @@ struct siginfo_linux {
     union {
         struct { int32_t pid, uid, status; } chld; /* pid at +16 */
         struct { int32_t pid, uid; } kill;
+        struct { int32_t tid, overrun; uint64_t value; } timer; /* value at +24 */
         uint64_t addr;
         uint8_t raw[112];
     } u;
@@ -235,6 +236,10 @@ static bool setup_frame(struct emu *emu, struct proc *p, int sig)
     } else if (sig == SIGCHLD) {
         f.info.u.chld.pid = si->pid;
         f.info.u.chld.status = (si->status & 0x7f) ? (si->status & 0x7f) : (si->status >> 8) & 0xff;
+    } else if (si->code == SI_TIMER_K) {
+        f.info.u.timer.tid = si->pid;
+        f.info.u.timer.overrun = si->uid;
+        f.info.u.timer.value = si->value;
     } else {
         f.info.u.kill.pid = si->pid;
         f.info.u.kill.uid = si->uid;

@@ -242,6 +242,7 @@ static long do_execve(struct sys *s, int dirfd, uint64_t upath, uint64_t uargv, 
         a->flags &= ~0x04000000ULL;
     }
     p->sig.altstack_sp = p->sig.altstack_size = 0;
+    timers_exec(p);
     p->clear_child_tid = 0;
     proc_vfork_release(emu, p);
     s->no_return = true;

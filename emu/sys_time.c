@@ -28,6 +28,16 @@ static uint64_t now_ns(struct emu *emu, int clock)
     return t;
 }
 
+uint64_t emu_realtime_offset(struct emu *emu)
+{
+    if (!emu->opt.real_time)
+        return FIXED_EPOCH * NS;
+    struct timespec r, m;
+    clock_gettime(CLOCK_REALTIME, &r);
+    clock_gettime(CLOCK_MONOTONIC, &m);
+    return ((uint64_t)r.tv_sec * NS + (uint64_t)r.tv_nsec) - ((uint64_t)m.tv_sec * NS + (uint64_t)m.tv_nsec);
+}
+
 SYS(clock_gettime)
 {
     int clock = (int)s->a[0];

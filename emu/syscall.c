@@ -50,17 +50,20 @@ const struct syscall_def syscall_table[SYSCALL_MAX] = {
     E(getrandom, getrandom), E(execveat, execveat), E(statx, statx), E(rseq, rseq),
     E(faccessat2, faccessat2), E(getxattr, getxattr), E(lgetxattr, lgetxattr),
     E(fgetxattr, fgetxattr), E(listxattr, listxattr), E(llistxattr, llistxattr),
-    E(flistxattr, flistxattr),
+    E(flistxattr, flistxattr), E(alarm, alarm), E(setitimer, setitimer),
+    E(getitimer, getitimer), E(timer_create, timer_create), E(timer_settime, timer_settime),
+    E(timer_gettime, timer_gettime), E(timer_getoverrun, timer_getoverrun),
+    E(timer_delete, timer_delete),
 };
 
 const char *syscall_name(uint64_t nr)
 {
     static const char *const extra[SYSCALL_MAX] = {
         [SYS_sendfile] = "sendfile", [SYS_copy_file_range] = "copy_file_range",
-        [SYS_clone3] = "clone3", [SYS_alarm] = "alarm", [SYS_setitimer] = "setitimer",
-        [SYS_getitimer] = "getitimer", [SYS_mlock] = "mlock", [SYS_munlock] = "munlock",
+        [SYS_clone3] = "clone3", 
+        [SYS_mlock] = "mlock", [SYS_munlock] = "munlock",
         [SYS_socket] = "socket", [SYS_connect] = "connect", [SYS_ptrace] = "ptrace",
-        [SYS_timer_create] = "timer_create", [SYS_epoll_create1] = "epoll_create1",
+        [SYS_epoll_create1] = "epoll_create1",
         [SYS_eventfd2] = "eventfd2", [SYS_memfd_create] = "memfd_create",
         [SYS_membarrier] = "membarrier", [SYS_io_uring_setup] = "io_uring_setup",
         [SYS_close_range] = "close_range", [SYS_mlockall] = "mlockall",
@@ -123,6 +126,7 @@ void syscall_dispatch(struct cpu *cpu)
 {
     struct proc *p = cpu->proc;
     struct sys s = invoke(cpu, cpu_reg(cpu, UC_X86_REG_RIP));
+    timers_check(cpu->emu, p); /* a busy process meets its own alarm */
     if (s.stop || p->state != PROC_RUNNABLE || p->cpu != cpu ||
         (p->sig.pending & ~p->sig.blocked))
         uc_emu_stop(cpu->uc);

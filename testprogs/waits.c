@@ -18,6 +18,10 @@
  *   waits writev-big   a 150000-byte writev to a pipe is written whole
  *   waits yield-spin   a sched_yield loop lets a sleeper wake and finish
  *   waits select-left  select writes back the time left (0 at a timeout)
+ *   waits alarm        alarm ends pause and sleep with SIGALRM; alarm(0) says what was left
+ *   waits itimer       setitimer(ITIMER_REAL) ticks at its interval
+ *   waits posix-timer  timer_create/settime: SI_TIMER with the timer's value,
+ *                      an absolute expiry, gettime and delete
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,6 +36,7 @@
 #include <sys/mman.h>
 #include <sys/select.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -253,6 +258,80 @@ static int sleep_kill(void)
     return 0;
 }
 
+static int alarm_(void)
+{
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGALRM, &sa, NULL);
+    alarm(2);
+    printf("alarm(10) after alarm(2) -> %u\n", alarm(10));
+    printf("alarm(1) -> %u\n", alarm(1));
+    int r = pause();
+    printf("pause -> %d (%s), handler ran %d\n", r, strerror(errno), (int)handled);
+    alarm(1);
+    unsigned left = sleep(5);
+    printf("sleep(5) ended by the alarm with %u s left, handler ran %d\n", left, (int)handled);
+    alarm(3);
+    printf("alarm(0) -> %u\n", alarm(0));
+    return 0;
+}
+
+static int itimer(void)
+{
+    struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval it = {{0, 250000}, {1, 0}}, cur;
+    setitimer(ITIMER_REAL, &it, NULL);
+    getitimer(ITIMER_REAL, &cur);
+    printf("armed: interval %ld.%06ld s, value %ld.%06ld s\n", (long)cur.it_interval.tv_sec,
+           (long)cur.it_interval.tv_usec, (long)cur.it_value.tv_sec, (long)cur.it_value.tv_usec);
+    while (handled < 4)
+        pause();
+    it = (struct itimerval){{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &it, &cur);
+    printf("ticks %d, then disarmed with %ld.%06ld s to go\n", (int)handled,
+           (long)cur.it_value.tv_sec, (long)cur.it_value.tv_usec);
+    return 0;
+}
+
+static volatile sig_atomic_t timer_code, timer_value;
+
+static void on_timer(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig, (void)uc;
+    timer_code = si->si_code;
+    timer_value = si->si_value.sival_int;
+    handled++;
+}
+
+static int posix_timer(void)
+{
+    struct sigaction sa = {.sa_sigaction = on_timer, .sa_flags = SA_SIGINFO};
+    sigaction(SIGUSR1, &sa, NULL);
+    struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1};
+    ev.sigev_value.sival_int = 42;
+    timer_t t;
+    if (timer_create(CLOCK_MONOTONIC, &ev, &t) != 0)
+        return 1;
+    struct itimerspec its = {{0, 0}, {0, 500000000}}, cur;
+    timer_settime(t, 0, &its, NULL);
+    timer_gettime(t, &cur);
+    printf("armed for %ld.%09ld s\n", (long)cur.it_value.tv_sec, cur.it_value.tv_nsec);
+    pause();
+    printf("expired: handler ran %d, si_code SI_TIMER: %s, value %d\n", (int)handled,
+           timer_code == SI_TIMER ? "yes" : "no", (int)timer_value);
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    its = (struct itimerspec){{0, 0}, {now.tv_sec + 2, now.tv_nsec}};
+    timer_settime(t, TIMER_ABSTIME, &its, NULL);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    pause();
+    printf("absolute expiry after at least 2 s: %s\n", elapsed_ms(&t0) >= 1990 ? "yes" : "no");
+    int first = timer_delete(t);
+    printf("delete -> %d, then again: %s\n", first, timer_delete(t) != 0 ? "fails" : "works");
+    return 0;
+}
+
 static uint32_t *shared_words(void)
 {
     uint32_t *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -389,7 +468,8 @@ int main(int argc, char **argv)
         {"futex-kick", futex_kick},     {"futex-restart", futex_restart},
         {"sleep-left", sleep_left},     {"ppoll-pending", ppoll_pending},
         {"writev-big", writev_big},     {"yield-spin", yield_spin},
-        {"select-left", select_left},
+        {"select-left", select_left},   {"alarm", alarm_},
+        {"itimer", itimer},             {"posix-timer", posix_timer},
     };
     for (size_t i = 0; argc == 2 && i < sizeof modes / sizeof modes[0]; i++)
         if (!strcmp(argv[1], modes[i].name))

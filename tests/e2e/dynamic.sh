@@ -35,6 +35,12 @@ same "sha256sum" "" /usr/bin/sha256sum tests/data/lines.txt
 same "dash pipeline" "" /bin/dash -c 'ls / | wc -l'
 same "dash status" "" /bin/dash -c 'exit 42'
 same "readlink /proc/self/exe" "" /bin/readlink /proc/self/exe
+# timeout(1) arms a POSIX timer; the signal ends the child and timeout
+# says 124 (with --real-time here; on the fixed clock it is immediate).
+same "timeout" "" /usr/bin/timeout 0.2 /bin/sleep 5
+"$FL" run /usr/bin/timeout 1 /bin/sleep 100000 </dev/null
+st=$?
+[ $st = 124 ] || { echo "FAIL timeout on the fixed clock: status $st"; fail=1; }
 # Floating-point arguments through a lazily bound PLT entry (fxsave in ld.so)
 # (perl, from the essential perl-base, is linked for lazy binding).
 same "perl atan2 and sqrt" "" /usr/bin/perl -e 'printf "%.6f %.6f %.3f\n", atan2(1, 1) * 4, sqrt(2), 13 / 6'
