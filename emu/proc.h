@@ -106,6 +106,7 @@ struct proc {
     char exe[PATH_MAX];      /* /proc/self/exe, a guest path */
     char cwd[PATH_MAX];      /* a guest path, always absolute */
     unsigned umask;
+    int nice;                /* -20..19, inherited; scheduling ignores it */
     int wait_status;         /* encoded as wait(2) gives it */
     int vfork_parent;        /* pid blocked until this child execs or exits; 0 none */
     int vfork_child;         /* blocked until this child execs or exits; 0 none */
@@ -283,7 +284,8 @@ SYS(poll); SYS(ppoll); SYS(fchmod); SYS(chmod);
 SYS(fchmodat); SYS(fchown); SYS(chown); SYS(lchown); SYS(fchownat); SYS(symlink);
 SYS(symlinkat); SYS(link); SYS(linkat); SYS(statfs); SYS(fstatfs); SYS(flock);
 SYS(fadvise64); SYS(select); SYS(pselect6); SYS(creat); SYS(getxattr); SYS(lgetxattr);
-SYS(fgetxattr); SYS(listxattr); SYS(llistxattr); SYS(flistxattr);
+SYS(fgetxattr); SYS(listxattr); SYS(llistxattr); SYS(flistxattr); SYS(sync); SYS(syncfs);
+SYS(fallocate);
 /* sys_proc.c */
 SYS(exit); SYS(exit_group); SYS(fork); SYS(vfork); SYS(clone); SYS(clone3); SYS(execve);
 SYS(execveat); SYS(wait4); SYS(waitid); SYS(getpid); SYS(getppid); SYS(gettid);
@@ -292,7 +294,10 @@ SYS(setgid); SYS(getpgid); SYS(setpgid); SYS(getpgrp); SYS(getsid); SYS(setsid);
 SYS(arch_prctl); SYS(set_tid_address); SYS(set_robust_list); SYS(rseq); SYS(prlimit64);
 SYS(getrlimit); SYS(setrlimit); SYS(uname); SYS(sysinfo); SYS(sched_getaffinity);
 SYS(sched_yield); SYS(getrusage); SYS(times); SYS(prctl); SYS(getresuid); SYS(getresgid);
-SYS(setresuid); SYS(setresgid); SYS(setreuid); SYS(setregid);
+SYS(setresuid); SYS(setresgid); SYS(setreuid); SYS(setregid); SYS(getpriority);
+SYS(setpriority); SYS(sched_getscheduler); SYS(sched_setscheduler); SYS(sched_getparam);
+SYS(sched_setparam); SYS(sched_get_priority_max); SYS(sched_get_priority_min);
+SYS(ioprio_get); SYS(ioprio_set);
 /* sys_time.c */
 SYS(clock_gettime); SYS(clock_getres); SYS(gettimeofday); SYS(time); SYS(nanosleep);
 SYS(clock_nanosleep); SYS(getrandom); SYS(futex); SYS(pause);

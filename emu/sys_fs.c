@@ -385,6 +385,28 @@ static long sync_fd(struct sys *s, bool data_only)
 }
 
 SYS(fsync) { return sync_fd(s, false); }
+
+/* sync: every dirty MAP_SHARED page reaches its file (the host then
+ * has the bytes; its own writeback is the host's business). */
+SYS(sync)
+{
+    vm_sync_all(s->emu->vm);
+    return 0;
+}
+
+SYS(syncfs) { return sync_fd(s, false); }
+
+SYS(fallocate)
+{
+    long err;
+    struct file *f = host_file(s, (int)s->a[0], &err);
+    if (!f)
+        return err;
+    if (fallocate(f->hostfd, (int)s->a[1], (off_t)s->a[2], (off_t)s->a[3]) < 0)
+        return -errno;
+    vm_object_resized(s->emu->vm, f->hostfd);
+    return 0;
+}
 SYS(fdatasync) { return sync_fd(s, true); }
 
 SYS(getdents64)

@@ -50,6 +50,7 @@ static long do_fork(struct sys *s, uint64_t flags, uint64_t newsp, uint64_t ptid
     c->pgid = parent->pgid;
     c->sid = parent->sid;
     c->umask = parent->umask;
+    c->nice = parent->nice;
     memcpy(c->name, parent->name, sizeof c->name);
     memcpy(c->exe, parent->exe, sizeof c->exe);
     memcpy(c->cwd, parent->cwd, sizeof c->cwd);
@@ -602,6 +603,76 @@ SYS(sched_getaffinity)
     uint64_t mask = 1; /* one CPU */
     return copy_out(s, s->a[2], &mask, 8) < 0 ? -EFAULT : 8;
 }
+
+/* Priorities are kept and reported but do not change the deterministic
+ * schedule.  which: PRIO_PROCESS (0) only, for the caller or a guest pid. */
+static struct proc *prio_target(struct sys *s)
+{
+    if (s->a[0] != 0)
+        return NULL;
+    return s->a[1] ? proc_by_pid(s->emu, (int)s->a[1]) : s->p;
+}
+
+SYS(getpriority)
+{
+    if (s->a[0] > 2)
+        return -EINVAL;
+    struct proc *t = prio_target(s);
+    return t && t->state != PROC_ZOMBIE ? 20 - t->nice : -ESRCH; /* the raw call's 40..1 */
+}
+
+SYS(setpriority)
+{
+    if (s->a[0] > 2)
+        return -EINVAL;
+    struct proc *t = prio_target(s);
+    if (!t || t->state == PROC_ZOMBIE)
+        return -ESRCH;
+    int n = (int)s->a[2];
+    t->nice = n < -20 ? -20 : n > 19 ? 19 : n;
+    return 0;
+}
+
+static long sched_target(struct sys *s)
+{
+    struct proc *t = s->a[0] ? proc_by_pid(s->emu, (int)s->a[0]) : s->p;
+    return (int64_t)s->a[0] < 0 ? -EINVAL : t && t->state != PROC_ZOMBIE ? 0 : -ESRCH;
+}
+
+SYS(sched_getscheduler) { return sched_target(s); /* SCHED_OTHER */ }
+
+SYS(sched_getparam)
+{
+    long err = sched_target(s);
+    int32_t prio = 0;
+    return err ? err : copy_out(s, s->a[1], &prio, 4) < 0 ? -EFAULT : 0;
+}
+
+/* Only SCHED_OTHER (0) with priority 0 is what the schedule is. */
+SYS(sched_setscheduler)
+{
+    long err = sched_target(s);
+    int32_t prio;
+    if (!err && copy_in(s, &prio, s->a[2], 4) < 0)
+        err = -EFAULT;
+    return err ? err : (s->a[1] & ~0x40000000ULL) != 0 || prio != 0 ? -EPERM : 0;
+}
+
+SYS(sched_setparam)
+{
+    long err = sched_target(s);
+    int32_t prio;
+    if (!err && copy_in(s, &prio, s->a[1], 4) < 0)
+        err = -EFAULT;
+    return err ? err : prio != 0 ? -EINVAL : 0;
+}
+
+SYS(sched_get_priority_max) { return s->a[0] == 1 || s->a[0] == 2 ? 99 : s->a[0] <= 6 ? 0 : -EINVAL; }
+SYS(sched_get_priority_min) { return s->a[0] == 1 || s->a[0] == 2 ? 1 : s->a[0] <= 6 ? 0 : -EINVAL; }
+
+/* I/O priorities: none set (IOPRIO_CLASS_NONE, 0), as for a new process. */
+SYS(ioprio_get) { return s->a[0] >= 1 && s->a[0] <= 3 ? 0 : -EINVAL; }
+SYS(ioprio_set) { return s->a[0] >= 1 && s->a[0] <= 3 ? 0 : -EINVAL; }
 
 SYS(sched_yield)
 {

@@ -53,7 +53,12 @@ const struct syscall_def syscall_table[SYSCALL_MAX] = {
     E(flistxattr, flistxattr), E(alarm, alarm), E(setitimer, setitimer),
     E(getitimer, getitimer), E(timer_create, timer_create), E(timer_settime, timer_settime),
     E(timer_gettime, timer_gettime), E(timer_getoverrun, timer_getoverrun),
-    E(timer_delete, timer_delete),
+    E(timer_delete, timer_delete), E(getpriority, getpriority), E(setpriority, setpriority),
+    E(sched_getscheduler, sched_getscheduler), E(sched_setscheduler, sched_setscheduler),
+    E(sched_getparam, sched_getparam), E(sched_setparam, sched_setparam),
+    E(sched_get_priority_max, sched_get_priority_max),
+    E(sched_get_priority_min, sched_get_priority_min), E(ioprio_get, ioprio_get),
+    E(ioprio_set, ioprio_set), E(sync, sync), E(syncfs, syncfs), E(fallocate, fallocate),
 };
 
 const char *syscall_name(uint64_t nr)
@@ -69,9 +74,24 @@ const char *syscall_name(uint64_t nr)
         [SYS_close_range] = "close_range", [SYS_mlockall] = "mlockall",
         [SYS_sched_setaffinity] = "sched_setaffinity", [SYS_getcpu] = "getcpu",
         [SYS_shmget] = "shmget", [SYS_signalfd4] = "signalfd4", [SYS_inotify_init1] = "inotify_init1",
-        [SYS_timerfd_create] = "timerfd_create", [SYS_getpriority] = "getpriority",
-        [SYS_setpriority] = "setpriority", [SYS_sync] = "sync", [SYS_syncfs] = "syncfs",
+        [SYS_timerfd_create] = "timerfd_create", 
+        
         [SYS_openat2] = "openat2", [SYS_pidfd_open] = "pidfd_open", [SYS_mknodat] = "mknodat",
+        [SYS_mknod] = "mknod", [SYS_sched_getattr] = "sched_getattr",
+        [SYS_sched_setattr] = "sched_setattr", [SYS_setxattr] = "setxattr",
+        [SYS_lsetxattr] = "lsetxattr", [SYS_fsetxattr] = "fsetxattr",
+        [SYS_removexattr] = "removexattr", [SYS_fremovexattr] = "fremovexattr",
+        [SYS_socketpair] = "socketpair", [SYS_bind] = "bind", [SYS_listen] = "listen",
+        [SYS_accept4] = "accept4", [SYS_sendto] = "sendto", [SYS_recvfrom] = "recvfrom",
+        [SYS_sendmsg] = "sendmsg", [SYS_recvmsg] = "recvmsg", [SYS_epoll_ctl] = "epoll_ctl",
+        [SYS_epoll_wait] = "epoll_wait", [SYS_epoll_pwait] = "epoll_pwait",
+        [SYS_eventfd] = "eventfd", [SYS_splice] = "splice", [SYS_tee] = "tee",
+        [SYS_rt_sigtimedwait] = "rt_sigtimedwait", [SYS_rt_sigqueueinfo] = "rt_sigqueueinfo",
+        [SYS_capget] = "capget", [SYS_capset] = "capset", [SYS_personality] = "personality",
+        [SYS_mount] = "mount", [SYS_umount2] = "umount2", [SYS_chroot] = "chroot",
+        [SYS_unshare] = "unshare", [SYS_seccomp] = "seccomp", [SYS_pidfd_send_signal] = "pidfd_send_signal",
+        [SYS_sync_file_range] = "sync_file_range", [SYS_process_vm_readv] = "process_vm_readv",
+        [SYS_userfaultfd] = "userfaultfd", [SYS_mlock2] = "mlock2", [SYS_pkey_mprotect] = "pkey_mprotect",
     };
     if (nr < SYSCALL_MAX && syscall_table[nr].name)
         return syscall_table[nr].name;

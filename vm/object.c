@@ -425,3 +425,10 @@ void vm_file_sync(struct vm *vm, uint64_t dev, uint64_t ino)
     if (o)
         vm_object_sync(o);
 }
+
+void vm_sync_all(struct vm *vm)
+{
+    for (struct vm_object *o = vm->objects; o; o = o->next)
+        if (o->kind == OBJ_FILE)
+            vm_object_sync(o);
+}

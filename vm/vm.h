@@ -273,6 +273,8 @@ void vm_file_written(struct vm *vm, uint64_t dev, uint64_t ino, uint64_t off, co
                      size_t len);
 /* Before read() of the file dev+ino: its dirty cached pages reach it. */
 void vm_file_sync(struct vm *vm, uint64_t dev, uint64_t ino);
+/* sync(2): the dirty cached pages of every file reach it. */
+void vm_sync_all(struct vm *vm);
 
 /* --- areas ---------------------------------------------------------------- */
 

@@ -35,6 +35,8 @@ same "sha256sum" "" /usr/bin/sha256sum tests/data/lines.txt
 same "dash pipeline" "" /bin/dash -c 'ls / | wc -l'
 same "dash status" "" /bin/dash -c 'exit 42'
 same "readlink /proc/self/exe" "" /bin/readlink /proc/self/exe
+same "nice, ionice, fallocate, sync" "" /bin/dash -c \
+    "cd $tmp && fallocate -l 65536 fa && wc -c <fa && rm fa && sync && nice -n 3 nice && ionice"
 # timeout(1) arms a POSIX timer; the signal ends the child and timeout
 # says 124 (with --real-time here; on the fixed clock it is immediate).
 same "timeout" "" /usr/bin/timeout 0.2 /bin/sleep 5
