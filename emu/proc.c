@@ -416,11 +416,23 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
             else
                 proc_release(emu, p);
         } else {
-            struct siginfo_k si = {.signo = SIGCHLD, .pid = p->pid, .status = wait_status};
-            si.code = (wait_status & 0x7f) ? 2 /* CLD_KILLED */ : 1 /* CLD_EXITED */;
-            proc_signal(emu, parent, &si);
+            proc_notify_parent(emu, p, (wait_status & 0x7f) ? 2 /* CLD_KILLED */ : 1 /* CLD_EXITED */,
+                               wait_status);
         }
     }
+    proc_wake_all(emu);
+}
+
+void proc_notify_parent(struct emu *emu, struct proc *p, int code, int status)
+{
+    struct proc *parent = proc_by_pid(emu, p->ppid);
+    if (!parent || parent->state == PROC_ZOMBIE)
+        return;
+    /* SA_NOCLDSTOP: no SIGCHLD for stops and continues. */
+    if (code >= 5 && (parent->sig.act[SIGCHLD].flags & 1))
+        return proc_wake_all(emu);
+    struct siginfo_k si = {.signo = SIGCHLD, .code = code, .pid = p->pid, .status = status};
+    proc_signal(emu, parent, &si);
     proc_wake_all(emu);
 }
 
@@ -477,14 +489,14 @@ static void start_timer(struct emu *emu)
 
 static struct proc *next_runnable(struct emu *emu, struct proc *last, bool stay)
 {
-    if (stay && last && last->state == PROC_RUNNABLE)
+    if (stay && last && last->state == PROC_RUNNABLE && !last->stopped)
         return last;
     /* Round robin in pid order after last. */
     struct proc *best = NULL, *first = NULL;
     int after = last ? last->pid : 0;
     for (int i = 0; i < emu->nprocs; i++) {
         struct proc *p = emu->procs[i];
-        if (!p || p->state != PROC_RUNNABLE)
+        if (!p || p->state != PROC_RUNNABLE || p->stopped)
             continue;
         if (!first || p->pid < first->pid)
             first = p;
@@ -498,7 +510,7 @@ bool emu_others_runnable(struct emu *emu, const struct proc *self)
 {
     for (int i = 0; i < emu->nprocs; i++) {
         struct proc *q = emu->procs[i];
-        if (q && q != self && q->state == PROC_RUNNABLE)
+        if (q && q != self && q->state == PROC_RUNNABLE && !q->stopped)
             return true;
     }
     return false;
@@ -587,7 +599,7 @@ int proc_schedule(struct emu *emu)
              * may still end (its retry now waits on the host). */
             for (int i = 0; i < emu->nprocs && !p; i++) {
                 struct proc *q = emu->procs[i];
-                if (q && q->state == PROC_BLOCKED && q->host_wait)
+                if (q && q->state == PROC_BLOCKED && q->host_wait && !q->stopped)
                     p = q;
             }
             if (!p) {
@@ -614,7 +626,7 @@ int proc_schedule(struct emu *emu)
         signal_deliver(emu, p);
         if (p->state == PROC_RUNNABLE && p->restart)
             p->state = PROC_BLOCKED; /* the signal did not end the wait */
-        if (p->state != PROC_RUNNABLE) {
+        if (p->state != PROC_RUNNABLE || p->stopped) {
             stay = false;
             continue;
         }
@@ -663,8 +675,9 @@ int proc_schedule(struct emu *emu)
         int n = 0;
         for (int i = 0; i < emu->nprocs; i++) {
             struct proc *q = emu->procs[i];
-            if (q && q->state == PROC_BLOCKED)
-                fprintf(stderr, "%spid %d %s", n++ ? ", " : "", q->pid, q->name);
+            if (q && q->state != PROC_ZOMBIE && (q->state == PROC_BLOCKED || q->stopped))
+                fprintf(stderr, "%spid %d %s%s", n++ ? ", " : "", q->pid, q->name,
+                        q->stopped ? " (stopped)" : "");
         }
         fprintf(stderr, ")\n");
         return EXIT_FAULTLINE;

@@ -121,6 +121,10 @@ struct proc {
     uint64_t wake_at;        /* a blocked call with a timeout: its deadline (guest ns) */
 #define WAKE_NEVER UINT64_MAX    /* a timeout too far to ever end */
     uint64_t io_done;        /* bytes a blocking pipe write moved before it blocked */
+    bool stopped;            /* by SIGSTOP (TSTP, TTIN, TTOU) until SIGCONT */
+    int stop_sig;
+    bool stop_report;        /* a stop wait4(WUNTRACED) has not seen yet */
+    bool cont_report;        /* a continue wait4(WCONTINUED) has not seen yet */
     bool futex_wait;         /* blocked in FUTEX_WAIT on futex_key */
     bool futex_woken;        /* a FUTEX_WAKE chose this waiter */
     struct vm_key futex_key;
@@ -200,6 +204,8 @@ void signal_wait_mask_end(struct sys *s, long r);
 uint64_t emu_monotonic(struct emu *emu);
 bool emu_others_runnable(struct emu *emu, const struct proc *self);
 void sleep_interrupted(struct emu *emu, struct proc *p);
+/* Tell p's parent about p with SIGCHLD (code CLD_*) and wake its waits. */
+void proc_notify_parent(struct emu *emu, struct proc *p, int code, int status);
 /* timer.c: fire what is due; the earliest expiry of any live process's
  * timers (UINT64_MAX: none); execve drops timer_create's timers. */
 void timers_fire(struct emu *emu);

@@ -52,9 +52,10 @@ const char *signal_name(int sig)
 int signal_default(int sig)
 {
     switch (sig) {
-    case SIGCHLD: case SIGURG: case SIGWINCH: case SIGCONT:
-    case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU: /* stopping is not modelled */
+    case SIGCHLD: case SIGURG: case SIGWINCH: case SIGCONT: /* SIGCONT continues when sent */
         return 0;
+    case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+        return 3;
     case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS: case SIGFPE:
     case SIGSEGV: case SIGXCPU: case SIGXFSZ: case SIGSYS:
         return 2;
@@ -84,6 +85,21 @@ void proc_signal(struct emu *emu, struct proc *p, const struct siginfo_k *info)
         p->sig.info[sig] = *info;
         proc_exit(emu, p, SIGKILL);
         return;
+    }
+    /* Job control acts when the signal is sent: SIGCONT continues a
+     * stopped process (whatever its disposition) and drops pending stops;
+     * a stop drops a pending SIGCONT. */
+    uint64_t stops = BIT(SIGSTOP) | BIT(SIGTSTP) | BIT(SIGTTIN) | BIT(SIGTTOU);
+    if (sig == SIGCONT) {
+        p->sig.pending &= ~stops;
+        if (p->stopped) {
+            p->stopped = false;
+            p->stop_report = false;
+            p->cont_report = true;
+            proc_notify_parent(emu, p, 6 /* CLD_CONTINUED */, SIGCONT);
+        }
+    } else if (stops & BIT(sig)) {
+        p->sig.pending &= ~BIT(SIGCONT);
     }
     const struct k_sigaction *act = &p->sig.act[sig];
     bool ignored = act->handler == SIG_IGN_K || (act->handler == SIG_DFL_K && !signal_default(sig));
@@ -268,7 +284,7 @@ static bool setup_frame(struct emu *emu, struct proc *p, int sig)
 
 void signal_deliver(struct emu *emu, struct proc *p)
 {
-    while (p->state == PROC_RUNNABLE && p->cpu) {
+    while (p->state == PROC_RUNNABLE && p->cpu && !p->stopped) {
         uint64_t ready = p->sig.pending & ~p->sig.blocked;
         /* A fault that is blocked or ignored still kills (force_sig). */
         for (int sig = 1; sig <= NSIG_LINUX; sig++)
@@ -295,6 +311,17 @@ void signal_deliver(struct emu *emu, struct proc *p)
             int d = signal_default(sig);
             if (d == 0)
                 continue;
+            if (d == 3) {
+                /* Stop until SIGCONT; a blocked call waits on after it. */
+                p->stopped = true;
+                p->stop_sig = sig;
+                p->stop_report = true;
+                p->cont_report = false;
+                if (p->cpu)
+                    cpu_request_stop(p->cpu);
+                proc_notify_parent(emu, p, 5 /* CLD_STOPPED */, sig);
+                return;
+            }
             proc_exit(emu, p, sig); /* no core is dumped: no 0x80 bit */
             return;
         }

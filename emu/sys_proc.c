@@ -293,8 +293,16 @@ static bool child_matches(const struct proc *parent, const struct proc *c, int p
     return true;
 }
 
-/* A zombie child matching pid, or NULL; *any tells whether a child matched. */
-static struct proc *find_zombie(struct emu *emu, struct proc *parent, int pid, bool *any)
+#define WSTOPPED_K 2 /* WUNTRACED for wait4 */
+#define WCONTINUED_K 8
+
+enum waited { WAITED_EXIT, WAITED_STOP, WAITED_CONT };
+
+/* The child matching pid with something to report that options ask for
+ * (an exit; a stop with WSTOPPED; a continue with WCONTINUED), lowest pid
+ * first, or NULL; *any tells whether a child matched at all. */
+static struct proc *find_waitable(struct emu *emu, struct proc *parent, int pid, int options,
+                                  bool *any, enum waited *what)
 {
     *any = false;
     struct proc *found = NULL;
@@ -303,8 +311,19 @@ static struct proc *find_zombie(struct emu *emu, struct proc *parent, int pid, b
         if (!c || !child_matches(parent, c, pid))
             continue;
         *any = true;
-        if (c->state == PROC_ZOMBIE && (!found || c->pid < found->pid))
+        enum waited w;
+        if (c->state == PROC_ZOMBIE && (options & WEXITED_K))
+            w = WAITED_EXIT;
+        else if (c->state != PROC_ZOMBIE && c->stopped && c->stop_report && (options & WSTOPPED_K))
+            w = WAITED_STOP;
+        else if (c->state != PROC_ZOMBIE && c->cont_report && (options & WCONTINUED_K))
+            w = WAITED_CONT;
+        else
+            continue;
+        if (!found || c->pid < found->pid) {
             found = c;
+            *what = w;
+        }
     }
     return found;
 }
@@ -312,12 +331,13 @@ static struct proc *find_zombie(struct emu *emu, struct proc *parent, int pid, b
 SYS(wait4)
 {
     int pid = (int)s->a[0];
-    if (s->a[2] & ~(uint64_t)(WNOHANG_K | 2 | 8 | 0x40000000 | 0x80000000))
+    if (s->a[2] & ~(uint64_t)(WNOHANG_K | WSTOPPED_K | WCONTINUED_K | 0x40000000 | 0x80000000))
         return -EINVAL;
     if (pid == INT_MIN)
         return -ESRCH; /* as Linux: its negation is no process group */
     bool any;
-    struct proc *z = find_zombie(s->emu, s->p, pid, &any);
+    enum waited what = WAITED_EXIT;
+    struct proc *z = find_waitable(s->emu, s->p, pid, (int)s->a[2] | WEXITED_K, &any, &what);
     if (!any)
         return -ECHILD;
     if (!z) {
@@ -326,7 +346,9 @@ SYS(wait4)
         sys_wait_and_retry(s, false);
         return 0;
     }
-    int32_t status = z->wait_status;
+    int32_t status = what == WAITED_STOP ? (z->stop_sig << 8) | 0x7f
+                     : what == WAITED_CONT ? 0xffff
+                                           : z->wait_status;
     if (s->a[1] && copy_out(s, s->a[1], &status, 4) < 0)
         return -EFAULT;
     if (s->a[3]) {
@@ -335,20 +357,26 @@ SYS(wait4)
             return -EFAULT;
     }
     int zpid = z->pid;
-    proc_release(s->emu, z);
+    if (what == WAITED_STOP)
+        z->stop_report = false;
+    else if (what == WAITED_CONT)
+        z->cont_report = false;
+    else
+        proc_release(s->emu, z);
     return zpid;
 }
 
 SYS(waitid)
 {
     int idtype = (int)s->a[0], id = (int)s->a[1], options = (int)s->a[3];
-    if (idtype < 0 || idtype > 2 || !(options & WEXITED_K) || (idtype > 0 && id < 0) ||
-        (idtype == 1 && id == 0))
+    if (idtype < 0 || idtype > 2 || !(options & (WEXITED_K | WSTOPPED_K | WCONTINUED_K)) ||
+        (idtype > 0 && id < 0) || (idtype == 1 && id == 0))
         return -EINVAL;
     /* As wait4 names them: -1 any, N the pid, -N the group (0: ours). */
     int pid = idtype == 0 ? -1 : idtype == 1 ? id : -id;
     bool any;
-    struct proc *z = find_zombie(s->emu, s->p, pid, &any);
+    enum waited what = WAITED_EXIT;
+    struct proc *z = find_waitable(s->emu, s->p, pid, options, &any, &what);
     if (!any)
         return -ECHILD;
     uint8_t info[128] = {0};
@@ -358,14 +386,29 @@ SYS(waitid)
         sys_wait_and_retry(s, false);
         return 0;
     }
-    int32_t fields[7] = {SIGCHLD, 0, (z->wait_status & 0x7f) ? 2 : 1, 0, z->pid, 0,
-                         (z->wait_status & 0x7f) ? (z->wait_status & 0x7f)
-                                                 : (z->wait_status >> 8) & 0xff};
+    int code, status;
+    if (what == WAITED_STOP) {
+        code = 5; /* CLD_STOPPED */
+        status = z->stop_sig;
+    } else if (what == WAITED_CONT) {
+        code = 6; /* CLD_CONTINUED */
+        status = SIGCONT;
+    } else {
+        code = (z->wait_status & 0x7f) ? 2 : 1;
+        status = (z->wait_status & 0x7f) ? (z->wait_status & 0x7f) : (z->wait_status >> 8) & 0xff;
+    }
+    int32_t fields[7] = {SIGCHLD, 0, code, 0, z->pid, 0, status};
     memcpy(info, fields, sizeof fields);
     if (s->a[2] && copy_out(s, s->a[2], info, sizeof info) < 0)
         return -EFAULT;
-    if (!(options & WNOWAIT_K))
-        proc_release(s->emu, z);
+    if (!(options & WNOWAIT_K)) {
+        if (what == WAITED_STOP)
+            z->stop_report = false;
+        else if (what == WAITED_CONT)
+            z->cont_report = false;
+        else
+            proc_release(s->emu, z);
+    }
     return 0;
 }
 

@@ -22,6 +22,9 @@
  *   waits itimer       setitimer(ITIMER_REAL) ticks at its interval
  *   waits posix-timer  timer_create/settime: SI_TIMER with the timer's value,
  *                      an absolute expiry, gettime and delete
+ *   waits stop-cont    SIGSTOP stops a child until SIGCONT; wait4 WUNTRACED and
+ *                      WCONTINUED and waitid WSTOPPED see it; SIGTSTP with a
+ *                      handler does not stop
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -332,6 +335,48 @@ static int posix_timer(void)
     return 0;
 }
 
+static void wait_report(pid_t c, int options)
+{
+    int st = 0;
+    pid_t r = waitpid(c, &st, options);
+    if (r != c)
+        printf("waitpid -> %d (%s)\n", (int)r, r < 0 ? strerror(errno) : "nothing to report");
+    else if (WIFSTOPPED(st))
+        printf("waitpid: stopped by signal %d\n", WSTOPSIG(st));
+    else if (WIFCONTINUED(st))
+        printf("waitpid: continued\n");
+    else if (WIFEXITED(st))
+        printf("waitpid: exited %d\n", WEXITSTATUS(st));
+    else
+        printf("waitpid: killed by signal %d\n", WTERMSIG(st));
+}
+
+static int stop_cont(void)
+{
+    struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
+    sigaction(SIGCHLD, &sa, NULL);
+    pid_t c = fork();
+    if (c == 0) {
+        struct sigaction ts = {.sa_handler = on_signal};
+        sigaction(SIGTSTP, &ts, NULL);
+        raise(SIGTSTP); /* caught: no stop */
+        raise(SIGSTOP);
+        printf("child continued, its handler ran %d\n", (int)handled);
+        fflush(stdout);
+        _exit(6);
+    }
+    wait_report(c, WUNTRACED);
+    wait_report(c, WUNTRACED | WNOHANG); /* a stop is reported once */
+    siginfo_t si = {0};
+    printf("waitid WSTOPPED -> %d (the stop was reported already: pid %d)\n",
+           waitid(P_PID, (id_t)c, &si, WSTOPPED | WNOHANG), (int)si.si_pid);
+    kill(c, SIGCONT);
+    wait_report(c, WCONTINUED);
+    wait_report(c, 0);
+    printf("SIGCHLD handler ran %d times (stop, continue, exit)\n", (int)handled);
+    return 0;
+}
+
 static uint32_t *shared_words(void)
 {
     uint32_t *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -470,6 +515,7 @@ int main(int argc, char **argv)
         {"writev-big", writev_big},     {"yield-spin", yield_spin},
         {"select-left", select_left},   {"alarm", alarm_},
         {"itimer", itimer},             {"posix-timer", posix_timer},
+        {"stop-cont", stop_cont},
     };
     for (size_t i = 0; argc == 2 && i < sizeof modes / sizeof modes[0]; i++)
         if (!strcmp(argv[1], modes[i].name))

@@ -47,6 +47,8 @@ for libc in glibc musl; do
         $H.$libc deadlock
     expect 124 "faultline: timed out after 1 s" --timeout 1 $H.$libc loop
 done
+# A process that stops itself with nobody to continue it: a deadlock.
+expect 125 "faultline: deadlock: every process is blocked (pid 1 dash (stopped))" /bin/dash -c 'kill -STOP $$' 
 
 # A call faultline does not model: ENOSYS to the guest, named in the summary.
 "$FL" run --summary $H.glibc enosys >"$tmp/out" 2>"$tmp/err" </dev/null
