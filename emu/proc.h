@@ -169,6 +169,7 @@ struct emu {
     uint64_t rng;          /* getrandom stream, from --seed */
     uint64_t hwcap;
     int init_status;       /* pid 1's wait status, once it exited */
+    bool thread_warned;    /* the one notice that threads are not supported */
     bool init_exited;
     bool deadlock;
     bool timed_out;

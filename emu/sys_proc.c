@@ -41,8 +41,15 @@ static long do_fork(struct sys *s, uint64_t flags, uint64_t newsp, uint64_t ptid
     struct emu *emu = s->emu;
     struct proc *parent = s->p;
     if ((flags & ~(uint64_t)CLONE_SUPPORTED) ||
-        ((flags & CLONE_VM_K) && !(flags & CLONE_VFORK_K)))
-        return -ENOSYS; /* threads */
+        ((flags & CLONE_VM_K) && !(flags & CLONE_VFORK_K))) {
+        /* Threads: say once why the program's error message will follow. */
+        if ((flags & CLONE_VM_K) && !emu->thread_warned) {
+            emu->thread_warned = true;
+            fprintf(stderr, "faultline: pid %d (%s) tried to start a thread: threads are not "
+                            "supported (clone fails with ENOSYS)\n", parent->pid, parent->name);
+        }
+        return -ENOSYS;
+    }
     struct proc *c = proc_alloc(emu);
     if (!c)
         return -EAGAIN; /* --max-procs */

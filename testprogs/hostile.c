@@ -2,6 +2,7 @@
  * Each mode either exits with a status saying what it saw, or is killed
  * the way Linux would kill it. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,6 +181,18 @@ static int deadlock(void)
     return 0;
 }
 
+static void *thread_body(void *arg)
+{
+    return arg;
+}
+
+static int thread(void)
+{
+    /* Threads are not supported: pthread_create fails, it does not crash. */
+    pthread_t t;
+    return pthread_create(&t, NULL, thread_body, NULL) != 0 ? 0 : 1;
+}
+
 static int killall(void)
 {
     /* kill(-1) reaches neither pid 1 nor the caller: nobody is left. */
@@ -248,12 +261,13 @@ int main(int argc, char **argv)
         {"enosys", enosys}, {"ud2", illegal}, {"divzero", divzero}, {"growsdown", growsdown},
         {"vforkkill", vforkkill}, {"true", true_}, {"killall", killall}, {"ignraise", ignraise},
         {"sigalias", sigalias}, {"terabytes", terabytes},
+        {"thread", thread},
     };
     if (argc == 3)
         mapcount_pages = (size_t)atol(argv[2]);
     for (size_t i = 0; argc >= 2 && i < sizeof modes / sizeof modes[0]; i++)
         if (strcmp(argv[1], modes[i].name) == 0)
             return modes[i].fn();
-    fprintf(stderr, "usage: hostile nx|kernel|noncanonical|huge|reserve|mapcount [PAGES]|loop|deadlock|enosys|ud2|divzero|growsdown|vforkkill|killall|ignraise|sigalias|terabytes\n");
+    fprintf(stderr, "usage: hostile nx|kernel|noncanonical|huge|reserve|mapcount [PAGES]|loop|deadlock|enosys|ud2|divzero|growsdown|vforkkill|killall|ignraise|sigalias|terabytes|thread\n");
     return 2;
 }

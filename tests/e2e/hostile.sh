@@ -42,6 +42,8 @@ for libc in glibc musl; do
     expect 0 "" $H.$libc ignraise
     expect 0 "" $H.$libc sigalias
     expect 0 "" --commit overcommit $H.$libc terabytes
+    expect 0 "faultline: pid 1 (hostile.$libc) tried to start a thread: threads are not supported" \
+        $H.$libc thread
     expect 0 "" --max-procs 8 build/testprogs/fork_bomb.$libc
     expect 125 "faultline: deadlock: every process is blocked (pid 1 hostile.$libc, pid 2 hostile.$libc)" \
         $H.$libc deadlock
