@@ -400,6 +400,105 @@ static struct file *mem_file(char *text, size_t len, const char *path)
     return f;
 }
 
+/* Append one linux_dirent64 record to a growing buffer. */
+static bool dirent_add(char **buf, size_t *len, size_t *cap, uint64_t ino, unsigned char type,
+                       const char *name)
+{
+    size_t nl = strlen(name), rec = (19 + nl + 1 + 7) & ~(size_t)7;
+    if (*len + rec > *cap) {
+        size_t ncap = (*cap ? *cap * 2 : 1024) + rec;
+        char *nb = realloc(*buf, ncap);
+        if (!nb)
+            return false;
+        memset(nb + *cap, 0, ncap - *cap);
+        *buf = nb;
+        *cap = ncap;
+    }
+    char *r = *buf + *len;
+    uint64_t off = *len + rec;
+    uint16_t reclen = (uint16_t)rec;
+    memcpy(r, &ino, 8);
+    memcpy(r + 8, &off, 8);
+    memcpy(r + 16, &reclen, 2);
+    r[18] = (char)type;
+    memcpy(r + 19, name, nl + 1);
+    *len += rec;
+    return true;
+}
+
+/* /proc/<pid> and /proc/<pid>/fd as directories: what the guest can
+ * list there is what faultline models of it. */
+static struct file *proc_dir(struct proc *who, const char *rest, const char *abs, int *err)
+{
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    bool ok = dirent_add(&buf, &len, &cap, 1, 4 /* DT_DIR */, ".") &&
+              dirent_add(&buf, &len, &cap, 1, 4, "..");
+    if (!*rest) {
+        static const char *const links[] = {"cwd", "exe", "root"}, *const files[] = {"comm", "maps"};
+        ok = ok && dirent_add(&buf, &len, &cap, 2, 4, "fd");
+        for (size_t i = 0; i < 3; i++)
+            ok = ok && dirent_add(&buf, &len, &cap, 3 + i, 10 /* DT_LNK */, links[i]);
+        for (size_t i = 0; i < 2; i++)
+            ok = ok && dirent_add(&buf, &len, &cap, 6 + i, 8 /* DT_REG */, files[i]);
+    }
+    struct file *f = ok ? file_new(FILE_MEM) : NULL;
+    if (!f) {
+        free(buf);
+        *err = -ENOMEM;
+        return NULL;
+    }
+    f->mem = buf;
+    f->memlen = len;
+    f->status = O_RDONLY;
+    f->is_dir = true;
+    f->fds_of = *rest ? who->pid : 0; /* listed when read, as Linux does */
+    snprintf(f->path, sizeof f->path, "%s", abs);
+    return f;
+}
+
+/* The descriptors of /proc/<pid>/fd as they are now. */
+static void list_fds(struct emu *emu, struct file *f)
+{
+    struct proc *who = proc_by_pid(emu, f->fds_of);
+    char *buf = NULL, name[16];
+    size_t len = 0, cap = 0;
+    bool ok = dirent_add(&buf, &len, &cap, 1, 4, ".") && dirent_add(&buf, &len, &cap, 1, 4, "..");
+    for (int fd = 0; ok && who && who->fds && fd < MAX_FDS; fd++) {
+        if (!who->fds->file[fd])
+            continue;
+        snprintf(name, sizeof name, "%d", fd);
+        ok = dirent_add(&buf, &len, &cap, 100 + (uint64_t)fd, 10, name);
+    }
+    if (!ok) {
+        free(buf);
+        return; /* out of memory: the old listing stays */
+    }
+    free(f->mem);
+    f->mem = buf;
+    f->memlen = len;
+}
+
+/* getdents64 of a generated directory: whole records from f->pos. */
+long fs_mem_getdents(struct emu *emu, struct file *f, char *out, size_t len)
+{
+    if (f->fds_of && f->pos == 0)
+        list_fds(emu, f);
+    size_t n = 0;
+    while (f->pos + n < f->memlen) {
+        uint16_t reclen;
+        memcpy(&reclen, f->mem + f->pos + n + 16, 2);
+        if (n + reclen > len)
+            break;
+        n += reclen;
+    }
+    if (!n && f->pos < f->memlen)
+        return -EINVAL; /* the buffer cannot hold one record */
+    memcpy(out, f->mem + f->pos, n);
+    f->pos += n;
+    return (long)n;
+}
+
 struct file *fs_proc_file(struct emu *emu, struct proc *p, const char *abs, int *err)
 {
     *err = 0;
@@ -422,6 +521,8 @@ struct file *fs_proc_file(struct emu *emu, struct proc *p, const char *abs, int 
             *err = -ENOENT;
         return NULL;
     }
+    if (fdn < 0 && (!*rest || strcmp(rest, "fd") == 0 || strcmp(rest, "fd/") == 0))
+        return proc_dir(who, rest, abs, err);
     if (fdn < 0 && strncmp(rest, "fd/", 3) == 0 && (fdn = fd_number(rest + 3)) < 0) {
         *err = -ENOENT;
         return NULL;

@@ -37,6 +37,7 @@ struct file {
     size_t memlen, pos;
     bool is_dir;
     bool is_reg;         /* a regular file: its page cache must stay coherent */
+    int fds_of;          /* FILE_MEM /proc/<pid>/fd: whose, listed when read */
     uint64_t dev, ino;
     char path[PATH_MAX]; /* the guest's path, for readlink of /proc/self/fd */
 };
@@ -336,6 +337,8 @@ int fs_guest_path(struct proc *p, int dirfd, const char *path, char *out, size_t
  * last component; returns the fd or -errno. */
 int fs_parent(struct emu *emu, struct proc *p, int dirfd, const char *path, char *base,
               size_t baselen);
+/* getdents64 of a generated /proc directory (FILE_MEM, is_dir). */
+long fs_mem_getdents(struct emu *emu, struct file *f, char *out, size_t len);
 /* Fill f->path with the canonical guest path of f's host fd. */
 void fs_note_path(struct emu *emu, struct file *f, const char *fallback);
 /* A FILE_HOST file for a host fd just opened for guest path (owns hostfd). */

@@ -418,8 +418,8 @@ static long fstat_file(struct file *f, struct stat *st)
     case FILE_HOST:
         return fstat(f->hostfd, st) < 0 ? -errno : 0;
     case FILE_MEM:
-        st->st_mode = S_IFREG | 0444;
-        st->st_nlink = 1;
+        st->st_mode = f->is_dir ? S_IFDIR | 0555 : S_IFREG | 0444;
+        st->st_nlink = f->is_dir ? 2 : 1;
         st->st_blksize = 4096;
         return 0;
     default:
@@ -448,14 +448,29 @@ static long stat_path(struct sys *s, int dirfd, const char *path, bool nofollow,
     long err = fs_guest_path(s->p, dirfd, path, abs, sizeof abs);
     if (err)
         return err;
+    if (nofollow) {
+        /* A guest's /proc links (fd/N, exe, cwd, root) are links to lstat;
+         * /dev/stdin and /dev/fd are the host's own symlinks. */
+        char target[PATH_MAX];
+        long n = fs_proc_readlink(s->emu, s->p, abs, target, sizeof target);
+        if (n >= 0) {
+            memset(st, 0, sizeof *st);
+            st->st_mode = S_IFLNK | 0777;
+            st->st_nlink = 1;
+            st->st_size = n;
+            st->st_blksize = 4096;
+            return 0;
+        }
+    }
     int perr;
-    struct file *f = fs_proc_file(s->emu, s->p, abs, &perr);
+    struct file *f = nofollow && strncmp(abs, "/dev/", 5) == 0 ? NULL
+                                                               : fs_proc_file(s->emu, s->p, abs, &perr);
     if (f) {
         err = fstat_file(f, st);
         file_put(f);
         return err;
     }
-    if (perr)
+    if (!(nofollow && strncmp(abs, "/dev/", 5) == 0) && perr)
         return perr;
     if (nofollow) {
         char base[NAME_MAX + 1];

@@ -412,17 +412,20 @@ SYS(fdatasync) { return sync_fd(s, true); }
 SYS(getdents64)
 {
     long err;
-    struct file *f = host_file(s, (int)s->a[0], &err);
-    if (!f)
+    struct file *f = fd_file(s->p, (int)s->a[0]);
+    bool mem = f && f->kind == FILE_MEM;
+    if (mem && !f->is_dir)
+        return -ENOTDIR;
+    if (!mem && !(f = host_file(s, (int)s->a[0], &err)))
         return err;
     size_t len = s->a[2] > 65536 ? 65536 : (size_t)s->a[2];
     char *buf = malloc(len ? len : 1);
     if (!buf)
         return -ENOMEM;
-    long n = syscall(SYS_getdents64, f->hostfd, buf, len);
-    if (n < 0)
+    long n = mem ? fs_mem_getdents(s->emu, f, buf, len) : syscall(SYS_getdents64, f->hostfd, buf, len);
+    if (n < 0 && !mem)
         n = -errno;
-    else if (copy_out(s, s->a[1], buf, (size_t)n) < 0)
+    if (n > 0 && copy_out(s, s->a[1], buf, (size_t)n) < 0)
         n = -EFAULT;
     free(buf);
     return n;

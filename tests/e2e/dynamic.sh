@@ -35,6 +35,9 @@ same "sha256sum" "" /usr/bin/sha256sum tests/data/lines.txt
 same "dash pipeline" "" /bin/dash -c 'ls / | wc -l'
 same "dash status" "" /bin/dash -c 'exit 42'
 same "readlink /proc/self/exe" "" /bin/readlink /proc/self/exe
+"$FL" run /bin/ls /proc/self/fd </dev/null >"$tmp/fds" 2>&1
+[ "$(cat "$tmp/fds" | tr '\n' ' ')" = "0 1 2 3 " ] || { echo "FAIL ls /proc/self/fd:"; cat "$tmp/fds"; fail=1; }
+same "stat -c of /proc/self/exe (a link)" "" /usr/bin/stat -c %F /proc/self/exe
 same "nice, ionice, fallocate, sync" "" /bin/dash -c \
     "cd $tmp && fallocate -l 65536 fa && wc -c <fa && rm fa && sync && nice -n 3 nice && ionice"
 # timeout(1) arms a POSIX timer; the signal ends the child and timeout
