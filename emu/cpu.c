@@ -464,8 +464,13 @@ static int port_map(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t frame, ui
      * is split where it would. */
     while (npages) {
         uint8_t *host = zone_host(cpu, va);
-        if (!host)
-            return -ENOMEM;
+        if (!host) {
+            /* A PROT_NONE area holding pages (made so after they were
+             * touched) is not covered; its pages move (fork, mremap) all
+             * the same: the zone comes now. */
+            if (port_cover(ctx, mm, va, va + VM_PAGE_SIZE) < 0 || !(host = zone_host(cpu, va)))
+                return -ENOMEM;
+        }
         uint64_t room = (ZONE_SIZE - (va & (ZONE_SIZE - 1))) / VM_PAGE_SIZE;
         uint64_t n = npages < room ? npages : room;
         uint64_t extra = npages == n && ahead < room - n ? ahead : 0;

@@ -184,6 +184,11 @@ int fs_open(struct emu *emu, struct proc *p, int dirfd, const char *path, int fl
         }
         if ((flags & O_NOFOLLOW) && !(flags & O_PATH))
             return -ELOOP;
+        if ((flags & O_CREAT) && (flags & O_EXCL))
+            return -EEXIST;
+        const char *t2;
+        if (magic_fd(emu, p, mf->path, &t2))
+            return -ELOOP; /* its own name is a magic link (/dev/fd/N): no loops */
         char link[64];
         snprintf(link, sizeof link, "/proc/self/fd/%d", mf->hostfd);
         int fd = open(link, (flags & ~(O_NOFOLLOW | O_CREAT | O_EXCL)) | O_CLOEXEC, mode);
@@ -503,8 +508,10 @@ struct file *fs_proc_file(struct emu *emu, struct proc *p, const char *abs, int 
 {
     *err = 0;
     int fdn = -1;
+    const char *tail;
     if (strncmp(abs, "/dev/fd/", 8) == 0 && (fdn = fd_number(abs + 8)) < 0) {
-        *err = -ENOENT;
+        /* /dev/fd/N/...: a path below a directory fd, for fs_open. */
+        *err = magic_fd(emu, p, abs, &tail) ? 0 : -ENOENT;
         return NULL;
     }
     else if (strcmp(abs, "/dev/stdin") == 0)
@@ -524,13 +531,18 @@ struct file *fs_proc_file(struct emu *emu, struct proc *p, const char *abs, int 
     if (fdn < 0 && (!*rest || strcmp(rest, "fd") == 0 || strcmp(rest, "fd/") == 0))
         return proc_dir(who, rest, abs, err);
     if (fdn < 0 && strncmp(rest, "fd/", 3) == 0 && (fdn = fd_number(rest + 3)) < 0) {
-        *err = -ENOENT;
+        *err = magic_fd(emu, p, abs, &tail) ? 0 : -ENOENT;
         return NULL;
     }
     if (fdn >= 0) {
         struct file *f = who->fds ? fd_file(who, fdn) : NULL;
         if (!f)
             *err = -ENOENT;
+        /* A host file is opened again through its magic link (fs_open), a
+         * new open file description as in Linux; pipes and generated
+         * files are shared. */
+        if (f && f->kind == FILE_HOST)
+            return NULL;
         return f ? file_get(f) : NULL;
     }
     if (strcmp(rest, "maps") == 0) {

@@ -528,11 +528,9 @@ static void wake_timers(struct emu *emu)
     }
 }
 
-/* Nothing can run: time passes to the earliest deadline, a timed wait's
- * or a timer's (the fixed clock jumps there; with --real-time the host
- * sleeps).  False when there is none: only a host descriptor or nothing
- * at all can end the waits. */
-static bool pass_time(struct emu *emu)
+/* The earliest deadline: a blocked process's timed wait, or a timer
+ * whose expiry would change something (UINT64_MAX: none). */
+static uint64_t next_deadline(struct emu *emu)
 {
     uint64_t next = timers_next(emu);
     for (int i = 0; i < emu->nprocs; i++) {
@@ -541,6 +539,15 @@ static bool pass_time(struct emu *emu)
             q->wake_at < next)
             next = q->wake_at;
     }
+    return next;
+}
+
+/* Nothing can run: time passes to the earliest deadline (the fixed clock
+ * jumps there; with --real-time the host sleeps).  False when there is
+ * none: only a host descriptor or nothing at all can end the waits. */
+static bool pass_time(struct emu *emu)
+{
+    uint64_t next = next_deadline(emu);
     if (next == UINT64_MAX)
         return false;
     if (!emu->opt.real_time) {
@@ -555,6 +562,17 @@ static bool pass_time(struct emu *emu)
         }
     }
     return true;
+}
+
+/* A process waiting on host descriptors, when nothing else can run. */
+static struct proc *host_waiter(struct emu *emu)
+{
+    for (int i = 0; i < emu->nprocs; i++) {
+        struct proc *q = emu->procs[i];
+        if (q && q->state == PROC_BLOCKED && q->host_wait && !q->stopped)
+            return q;
+    }
+    return NULL;
 }
 
 static void run_error(struct emu *emu, struct proc *p, uc_err err)
@@ -587,9 +605,30 @@ int proc_schedule(struct emu *emu)
     unsigned idle = 0; /* turns in a row in which time passed and nobody ran */
     while (!emu->init_exited && !emu->timed_out) {
         wake_timers(emu);
+        /* Auto-reaped children whose end came while they were not running
+         * (a timer's SIGKILL): gone now, before any wait can see them. */
+        for (int i = 0; i < emu->nprocs; i++) {
+            struct proc *q = emu->procs[i];
+            if (q && q->reap_when_stopped && q->state == PROC_ZOMBIE &&
+                !(q->dead_cpu && q->dead_cpu->running)) {
+                if (q == last)
+                    last = NULL;
+                if (q == emu->current)
+                    emu->current = NULL;
+                proc_release(emu, q);
+            }
+        }
         struct proc *p = next_runnable(emu, last, stay);
         /* Time passing may wake someone; a timer whose signal wakes
          * nobody (blocked) for a million turns is a hang like any other. */
+        emu->poll_until = 0;
+        if (!p && emu->opt.real_time && (p = host_waiter(emu))) {
+            /* Real time passes for the host's descriptors and the
+             * deadlines alike: wait on the host until the next deadline. */
+            uint64_t next = next_deadline(emu);
+            emu->poll_until = next == UINT64_MAX ? 0 : next;
+            p->state = PROC_RUNNABLE;
+        }
         if (!p && idle < 1000000 && pass_time(emu)) {
             idle++;
             continue;
@@ -597,11 +636,7 @@ int proc_schedule(struct emu *emu)
         if (!p) {
             /* Nothing in the guest can act: a wait on host descriptors
              * may still end (its retry now waits on the host). */
-            for (int i = 0; i < emu->nprocs && !p; i++) {
-                struct proc *q = emu->procs[i];
-                if (q && q->state == PROC_BLOCKED && q->host_wait && !q->stopped)
-                    p = q;
-            }
+            p = host_waiter(emu);
             if (!p) {
                 emu->deadlock = true;
                 break;

@@ -856,10 +856,27 @@ static long do_poll(struct sys *s, struct pollfd *pf, size_t n, int64_t timeout_
             map[hn++] = i;
         }
     }
-    int64_t ms = timeout_ns < 0 ? -1 : (timeout_ns + 999999) / 1000000;
+    /* The call's own deadline, and the scheduler's (a timer or another
+     * process's timed wait, with --real-time): whichever comes first. */
+    struct proc *p = s->p;
+    uint64_t now = emu_monotonic(s->emu);
+    if (timeout_ns >= 0 && !p->wake_at)
+        p->wake_at = now + (uint64_t)timeout_ns;
+    uint64_t until = timeout_ns >= 0 ? p->wake_at : UINT64_MAX;
+    bool cut = s->emu->poll_until && s->emu->poll_until < until;
+    if (cut)
+        until = s->emu->poll_until;
+    int64_t ms = until == UINT64_MAX ? -1 : until <= now ? 0 : (int64_t)((until - now + 999999) / 1000000);
     int r = poll(hp, (nfds_t)hn, ms > INT32_MAX ? INT32_MAX : (int)ms);
     if (r < 0)
         return errno == EINTR ? -EINTR : -errno;
+    if (r == 0 && cut) {
+        /* Something else is due first: wait on after it. */
+        sys_wait_and_retry(s, true);
+        p->host_wait = true;
+        return 0;
+    }
+    p->wake_at = 0;
     for (size_t k = 0; k < hn; k++)
         pf[map[k]].revents = hp[k].revents;
     return r;

@@ -23,7 +23,8 @@ static uint64_t now_ns(struct emu *emu, int clock)
     }
     emu->clock_ns += 1000;
     uint64_t t = emu->clock_ns;
-    if (clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_COARSE)
+    if (clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_COARSE || clock == CLOCK_TAI ||
+        clock == CLOCK_REALTIME_ALARM)
         t += FIXED_EPOCH * NS;
     return t;
 }

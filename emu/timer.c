@@ -22,19 +22,42 @@
 #define SIGEV_THREAD_ID_K 4
 #define TIMER_ABSTIME_K 1
 
+/* Would t's expiry change anything now?  Not when its signal is ignored
+ * (it would be discarded) or already pending (it only counts an
+ * overrun): such a timer does not make time pass to it. */
+static bool timer_matters(const struct proc *p, const struct ptimer *t)
+{
+    if (!t->notify)
+        return false;
+    const struct k_sigaction *act = &p->sig.act[t->signo];
+    bool blocked = p->sig.blocked & (1ULL << (t->signo - 1));
+    bool ignored = act->handler == 1 /* SIG_IGN */ ||
+                   (act->handler == 0 && !signal_default(t->signo) && t->signo != SIGCONT);
+    if (ignored && !blocked)
+        return false;
+    return !(p->sig.pending & (1ULL << (t->signo - 1)));
+}
+
 static void fire(struct emu *emu, struct proc *p, int i, uint64_t now)
 {
     struct ptimer *t = &p->timers[i];
-    if (t->interval) {
-        uint64_t missed = (now - t->at) / t->interval;
-        t->overrun = missed > INT32_MAX ? INT32_MAX : (int)missed;
+    uint64_t missed = t->interval ? (now - t->at) / t->interval : 0;
+    if (t->interval)
         t->at += (missed + 1) * t->interval;
-    } else {
-        t->overrun = 0;
+    else
         t->at = 0;
-    }
     if (!t->notify)
         return;
+    struct siginfo_k *pend = &p->sig.info[t->signo];
+    if (i > 0 && (p->sig.pending & (1ULL << (t->signo - 1))) && pend->code == SI_TIMER_K &&
+        pend->pid == i - 1) {
+        /* Still pending: these expiries are overruns of that signal. */
+        uint64_t o = (uint64_t)t->overrun + missed + 1;
+        t->overrun = o > INT32_MAX ? INT32_MAX : (int)o;
+        pend->uid = t->overrun;
+        return;
+    }
+    t->overrun = missed > INT32_MAX ? INT32_MAX : (int)missed;
     struct siginfo_k si = {.signo = t->signo};
     if (i == 0) {
         si.code = 0x80; /* SI_KERNEL, as Linux sends SIGALRM for alarm */
@@ -47,25 +70,37 @@ static void fire(struct emu *emu, struct proc *p, int i, uint64_t now)
     proc_signal(emu, p, &si);
 }
 
+/* Fire p's due timers; false when that ended p (a timer's SIGKILL). */
+static bool fire_due(struct emu *emu, struct proc *p, uint64_t now)
+{
+    for (int i = 0; i < PTIMERS; i++) {
+        if (!p->timers[i].at || p->timers[i].at > now)
+            continue;
+        int pid = p->pid;
+        fire(emu, p, i, now);
+        if (proc_by_pid(emu, pid) != p || p->state == PROC_ZOMBIE)
+            return false;
+    }
+    return true;
+}
+
 void timers_fire(struct emu *emu)
 {
     uint64_t now = emu_monotonic(emu);
     for (int k = 0; k < emu->nprocs; k++) {
         struct proc *p = emu->procs[k];
-        if (!p || p->state == PROC_ZOMBIE)
-            continue;
-        for (int i = 0; i < PTIMERS; i++)
-            if (p->timers[i].at && p->timers[i].at <= now)
-                fire(emu, p, i, now);
+        if (p && p->state != PROC_ZOMBIE)
+            fire_due(emu, p, now);
     }
 }
 
 void timers_check(struct emu *emu, struct proc *p)
 {
-    uint64_t now = 0;
     for (int i = 0; i < PTIMERS; i++)
-        if (p->timers[i].at && p->timers[i].at <= (now ? now : (now = emu_monotonic(emu))))
-            fire(emu, p, i, now);
+        if (p->timers[i].at) {
+            fire_due(emu, p, emu_monotonic(emu));
+            return;
+        }
 }
 
 uint64_t timers_next(struct emu *emu)
@@ -76,7 +111,7 @@ uint64_t timers_next(struct emu *emu)
         if (!p || p->state == PROC_ZOMBIE)
             continue;
         for (int i = 0; i < PTIMERS; i++)
-            if (p->timers[i].at && p->timers[i].at < next)
+            if (p->timers[i].at && p->timers[i].at < next && timer_matters(p, &p->timers[i]))
                 next = p->timers[i].at;
     }
     return next;
@@ -169,6 +204,15 @@ SYS(setitimer)
     return 0;
 }
 
+/* A timer set again or deleted takes back its signal still pending. */
+static void drop_pending(struct proc *p, const struct ptimer *t)
+{
+    const struct siginfo_k *si = &p->sig.info[t->signo];
+    uint64_t bit = 1ULL << (t->signo - 1);
+    if (t->notify && (p->sig.pending & bit) && si->code == SI_TIMER_K && si->pid == (int)(t - p->timers) - 1)
+        p->sig.pending &= ~bit;
+}
+
 static struct ptimer *posix_timer(struct sys *s, uint64_t id)
 {
     if (id >= PTIMERS - 1)
@@ -233,6 +277,7 @@ SYS(timer_settime)
             now += emu_realtime_offset(s->emu);
         value = value > now ? value - now : 1; /* in the past: expires at once */
     }
+    drop_pending(s->p, t);
     arm(s, t, value, value ? v[0] : 0);
     return 0;
 }
@@ -254,6 +299,7 @@ SYS(timer_delete)
     struct ptimer *t = posix_timer(s, s->a[0]);
     if (!t)
         return -EINVAL;
+    drop_pending(s->p, t);
     *t = (struct ptimer){0};
     return 0;
 }

@@ -1,6 +1,7 @@
 /* hostile MODE: a guest that misbehaves on purpose, one way per MODE.
  * Each mode either exits with a status saying what it saw, or is killed
  * the way Linux would kill it. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -193,6 +194,29 @@ static int thread(void)
     return pthread_create(&t, NULL, thread_body, NULL) != 0 ? 0 : 1;
 }
 
+static int protnone(void)
+{
+    /* Pages kept under PROT_NONE move with fork and mremap and read back
+     * once opened again. */
+    char *a = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (a == MAP_FAILED)
+        return 2;
+    a[0] = 42;
+    a[PAGE] = 43;
+    if (mprotect(a, 2 * PAGE, PROT_NONE) != 0)
+        return 3;
+    pid_t c = fork();
+    if (c == 0)
+        _exit(mprotect(a, PAGE, PROT_READ) == 0 && a[0] == 42 ? 0 : 1);
+    int st;
+    if (c < 0 || waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return 4;
+    char *b = mremap(a, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)0x310000000000ULL);
+    if (b == MAP_FAILED || mprotect(b, 2 * PAGE, PROT_READ) != 0)
+        return 5;
+    return b[0] == 42 && b[PAGE] == 43 ? 0 : 6;
+}
+
 static int killall(void)
 {
     /* kill(-1) reaches neither pid 1 nor the caller: nobody is left. */
@@ -261,13 +285,13 @@ int main(int argc, char **argv)
         {"enosys", enosys}, {"ud2", illegal}, {"divzero", divzero}, {"growsdown", growsdown},
         {"vforkkill", vforkkill}, {"true", true_}, {"killall", killall}, {"ignraise", ignraise},
         {"sigalias", sigalias}, {"terabytes", terabytes},
-        {"thread", thread},
+        {"thread", thread}, {"protnone", protnone},
     };
     if (argc == 3)
         mapcount_pages = (size_t)atol(argv[2]);
     for (size_t i = 0; argc >= 2 && i < sizeof modes / sizeof modes[0]; i++)
         if (strcmp(argv[1], modes[i].name) == 0)
             return modes[i].fn();
-    fprintf(stderr, "usage: hostile nx|kernel|noncanonical|huge|reserve|mapcount [PAGES]|loop|deadlock|enosys|ud2|divzero|growsdown|vforkkill|killall|ignraise|sigalias|terabytes|thread\n");
+    fprintf(stderr, "usage: hostile nx|kernel|noncanonical|huge|reserve|mapcount [PAGES]|loop|deadlock|enosys|ud2|divzero|growsdown|vforkkill|killall|ignraise|sigalias|terabytes|thread|protnone\n");
     return 2;
 }

@@ -25,6 +25,11 @@
  *   waits stop-cont    SIGSTOP stops a child until SIGCONT; wait4 WUNTRACED and
  *                      WCONTINUED and waitid WSTOPPED see it; SIGTSTP with a
  *                      handler does not stop
+ *   waits timer-kill   a child's own timer sends it SIGKILL (reaped at once)
+ *   waits timer-ignored an ignored 1 ms interval timer does not stall a long sleep
+ *   waits timer-overrun expiries while the signal is blocked count as overruns
+ *   waits host-poll    (stdin a host pipe) a child waits on stdin while the
+ *                      parent has an alarm due later
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -377,6 +382,89 @@ static int stop_cont(void)
     return 0;
 }
 
+static int timer_kill(void)
+{
+    signal(SIGCHLD, SIG_IGN);
+    pid_t c = fork();
+    if (c == 0) {
+        struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGKILL};
+        struct itimerspec its = {{0, 0}, {0, 1000000}};
+        for (int i = 0; i < 3; i++) {
+            timer_t t;
+            timer_create(CLOCK_MONOTONIC, &ev, &t);
+            timer_settime(t, 0, &its, NULL);
+        }
+        pause();
+        _exit(1);
+    }
+    int r = waitpid(c, NULL, 0);
+    printf("waitpid -> %d (%s)\n", r, r < 0 ? strerror(errno) : "-");
+    return 0;
+}
+
+static int timer_ignored(void)
+{
+    signal(SIGALRM, SIG_IGN);
+    struct itimerval it = {{0, 1000}, {0, 1000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+    struct timespec ts = {2000, 0};
+    printf("nanosleep(2000 s) -> %d\n", nanosleep(&ts, NULL));
+    return 0;
+}
+
+static timer_t overrun_timer;
+
+static void on_overrun(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    printf("signal %d, si_overrun %d, timer_getoverrun %d\n", sig, si->si_overrun,
+           timer_getoverrun(overrun_timer));
+}
+
+static int timer_overrun(void)
+{
+    struct sigaction sa = {.sa_sigaction = on_overrun, .sa_flags = SA_SIGINFO};
+    sigaction(SIGUSR1, &sa, NULL);
+    sigset_t m;
+    sigemptyset(&m);
+    sigaddset(&m, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &m, NULL);
+    struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1};
+    timer_create(CLOCK_MONOTONIC, &ev, &overrun_timer);
+    struct itimerspec its = {{0, 10000000}, {0, 10000000}}, off = {{0, 0}, {0, 0}};
+    timer_settime(overrun_timer, 0, &its, NULL);
+    struct timespec ts = {0, 505000000};
+    nanosleep(&ts, NULL);
+    sigprocmask(SIG_UNBLOCK, &m, NULL);
+    timer_settime(overrun_timer, 0, &off, NULL);
+    return 0;
+}
+
+static int host_poll(void)
+{
+    pid_t c = fork();
+    if (c == 0) {
+        struct pollfd pf = {0, POLLIN, 0};
+        char buf[16];
+        if (poll(&pf, 1, -1) == 1)
+            printf("child read %zd\n", read(0, buf, sizeof buf));
+        fflush(stdout);
+        _exit(0);
+    }
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGALRM, &sa, NULL);
+    alarm(5);
+    sched_yield(); /* the child starts its wait while this one can still run */
+    int st;
+    if (waitpid(c, &st, 0) < 0) {
+        printf("the alarm came first\n");
+        kill(c, SIGKILL);
+        waitpid(c, &st, 0);
+    }
+    printf("child status %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+    return 0;
+}
+
 static uint32_t *shared_words(void)
 {
     uint32_t *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -515,7 +603,9 @@ int main(int argc, char **argv)
         {"writev-big", writev_big},     {"yield-spin", yield_spin},
         {"select-left", select_left},   {"alarm", alarm_},
         {"itimer", itimer},             {"posix-timer", posix_timer},
-        {"stop-cont", stop_cont},
+        {"stop-cont", stop_cont},       {"timer-kill", timer_kill},
+        {"timer-ignored", timer_ignored}, {"timer-overrun", timer_overrun},
+        {"host-poll", host_poll},
     };
     for (size_t i = 0; argc == 2 && i < sizeof modes / sizeof modes[0]; i++)
         if (!strcmp(argv[1], modes[i].name))

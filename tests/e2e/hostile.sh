@@ -42,6 +42,7 @@ for libc in glibc musl; do
     expect 0 "" $H.$libc ignraise
     expect 0 "" $H.$libc sigalias
     expect 0 "" --commit overcommit $H.$libc terabytes
+    expect 0 "" $H.$libc protnone
     expect 0 "faultline: pid 1 (hostile.$libc) tried to start a thread: threads are not supported" \
         $H.$libc thread
     expect 0 "" --max-procs 8 build/testprogs/fork_bomb.$libc
@@ -65,6 +66,13 @@ st=$?
 st=$?
 [ $st = 139 ] && [ "$(cat "$tmp/err")" = "Segmentation fault" ] ||
     { echo "FAIL signal sent to a child: status $st"; cat "$tmp/err"; fail=1; }
+
+# With --real-time, a child waiting on a host pipe gets its input although
+# the parent has an alarm due later (time passes for both at once).
+(sleep 0.3; echo hi) | "$FL" run --real-time build/testprogs/waits.glibc host-poll >"$tmp/out" 2>"$tmp/err"
+st=$?
+[ $st = 0 ] && [ "$(cat "$tmp/out")" = "child read 3
+child status 0" ] || { echo "FAIL host poll with an alarm due: status $st"; cat "$tmp/out" "$tmp/err"; fail=1; }
 
 # A reader that goes away: the guest gets SIGPIPE (or EPIPE when it ignores
 # it), faultline lives on and the fault log is complete.
