@@ -451,14 +451,12 @@ static int port_map(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t frame, ui
     struct cpu *cpu = vm_mm_port_data(mm);
     if (!cpu)
         return 0;
-    if (npages == 1 && spec_hit(cpu, va, frame)) {
-        /* Already there: the bet on the neighbouring frame paid off. */
-        if (exec) {
-            uc_ctl_remove_cache(cpu->uc, va, va + VM_PAGE_SIZE);
-            cpu_clear_exception(cpu);
-        }
-        return 0;
-    }
+    /* Code pages need no retranslation here: a page that comes back
+     * after eviction has its old bytes, and where other code takes a
+     * place, vm/ said so (code_changed) when the old one went. */
+    (void)exec;
+    if (npages == 1 && spec_hit(cpu, va, frame))
+        return 0; /* already there: the bet on the neighbouring frame paid off */
     spec_forget(cpu, va, npages);
     /* Runs never cross a zone: areas are covered zone by zone, and a run
      * is split where it would. */
@@ -485,11 +483,6 @@ static int port_map(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t frame, ui
             cpu->spec_va = va + n * VM_PAGE_SIZE;
             cpu->spec_frame = frame + (uint32_t)n;
             cpu->spec_pages = extra;
-        }
-        if (exec) {
-            /* Different bytes may now sit where code was translated. */
-            uc_ctl_remove_cache(cpu->uc, va, va + n * VM_PAGE_SIZE);
-            cpu_clear_exception(cpu);
         }
         va += n * VM_PAGE_SIZE;
         frame += (uint32_t)n;
@@ -536,10 +529,14 @@ static void port_code_changed(void *ctx, struct vm_mm *mm, uint64_t va, uint64_t
     struct cpu *cpu = vm_mm_port_data(mm);
     if (!cpu || !len)
         return;
-    /* Only pages that are present can be looked up; vm/ just wrote them. */
-    uc_ctl_remove_cache(cpu->uc, va & VM_PAGE_MASK,
-                        (va + len + VM_PAGE_SIZE - 1) & VM_PAGE_MASK);
-    cpu_clear_exception(cpu);
+    /* Invalidating translated blocks while the CPU runs (this is called
+     * from system calls) can leave Unicorn 2.0.1 chaining into a block it
+     * dropped (a host crash, seen with cc1 under memory pressure); and a
+     * range whose pages are gone cannot be looked up at all.  So the whole
+     * cache is flushed before the CPU runs again. */
+    (void)va;
+    cpu->need_tb_flush = true;
+    cpu_request_stop(cpu);
 }
 
 const struct vm_port cpu_port_template = {
@@ -554,6 +551,10 @@ const struct vm_port cpu_port_template = {
 
 void cpu_settle(struct cpu *cpu)
 {
+    if (cpu->need_tb_flush) {
+        uc_ctl_flush_tlb(cpu->uc); /* UC_CTL_TB_FLUSH: every translated block */
+        cpu->need_tb_flush = false;
+    }
     if (cpu->need_zones) {
         for (size_t i = 0; i < cpu->nzones; i++) {
             struct zone *z = &cpu->zones[i];

@@ -86,6 +86,7 @@ struct cpu {
     uint32_t spec_frame;    /* frames spec_frame on, */
     uint64_t spec_pages;    /* this many (0: none) */
     bool need_flush;        /* the TLB holds stale translations */
+    bool need_tb_flush;     /* translated code may be stale: drop it before running */
     bool need_zones;        /* zones to register with Unicorn */
     bool running;           /* inside uc_emu_start */
     uint8_t scratch_prot;   /* toggled to flush the TLB */

@@ -227,3 +227,29 @@ Test(swap, kernel_write_to_a_swapped_page_shared_by_fork_swaps_in_then_copies)
     cr_assert_eq(vm->swap.used, 0);
     vm_free(vm);
 }
+
+/* Code pages that are evicted and come back hold the same bytes: the CPU's
+ * translations stay (no code_changed); code that goes away says so. */
+Test(swap, evicted_code_keeps_its_translations_and_unmapped_code_drops_them)
+{
+    struct vm *vm = make_vm(64, 512, VM_POLICY_FIFO);
+    struct vm_mm *mm = vm_mm_new(vm, 1);
+    const int pages = 192;
+    cr_assert_eq(vm_map(mm, 0x10000000, pages * PG, VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC,
+                        0, NULL, 0, "[jit]"), 0);
+    for (int i = 0; i < pages; i++)
+        poke8(mm, 0x10000000 + i * PG, (uint8_t)i); /* written before any translation */
+    rec.code_changes = 0;
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < pages; i++)
+            cr_assert(vm_fault_ok(vm_fault(mm, 0x10000000 + i * PG, VM_PROT_EXEC, VM_USER)));
+    cr_assert_gt(count_events(VM_EV_SWAP_IN), 0, "pages were evicted and came back");
+    cr_assert_eq(rec.code_changes, 0, "eviction and swap-in change no code");
+    cr_assert_eq(vm_unmap(mm, 0x10000000, PG), 0);
+    cr_assert_eq(rec.code_changes, 1, "unmapped code is gone");
+    cr_assert_eq(vm_discard(mm, 0x10001000, PG), 0);
+    cr_assert_eq(rec.code_changes, 2, "discarded code is gone");
+    vm_mm_free(mm);
+    vm_check(vm);
+    vm_free(vm);
+}

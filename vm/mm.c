@@ -323,8 +323,18 @@ static void zap_one(struct vm_mm *mm, uint64_t va, pte_t *pte, void *arg)
 }
 
 /* Drop every page of [start, end) within area a (entries, frames, slots). */
+/* Pages of an area that was ever executable leave [start, end): what
+ * comes there next is other code. */
+static void code_gone(struct vm_mm *mm, const struct vm_area *a, uint64_t start, uint64_t end)
+{
+    struct vm_port *port = &mm->vm->port;
+    if ((a->flags & VM_AREA_CODE) && port->code_changed && start < end)
+        port->code_changed(port->ctx, mm, start, end - start);
+}
+
 static void zap_range(struct vm_mm *mm, const struct vm_area *a, uint64_t start, uint64_t end)
 {
+    code_gone(mm, a, start, end);
     struct zap_ctx z = {.area = a};
     pt_for_each(mm, start, end, zap_one, &z);
     if (z.run_pages)
@@ -492,6 +502,8 @@ int vm_map(struct vm_mm *mm, uint64_t start, uint64_t len, unsigned prot, unsign
     uint64_t pages = len >> VM_PAGE_SHIFT;
     if (charge && commit_charge(vm, pages) < 0)
         return -ENOMEM;
+    if (prot & VM_PROT_EXEC)
+        flags |= VM_AREA_CODE;
     struct vm_area *a = area_new(start, start + len, prot, flags, obj, off >> VM_PAGE_SHIFT,
                                  name);
     int err = a ? port_cover(mm, start, start + len, prot) : -ENOMEM;
@@ -647,6 +659,8 @@ int vm_protect(struct vm_mm *mm, uint64_t start, uint64_t len, unsigned prot)
         if (charge)
             a->charged = true;
         a->prot = prot;
+        if (prot & VM_PROT_EXEC)
+            a->flags |= VM_AREA_CODE;
         struct protect_ctx pc = {.area = a, .gains_exec = gains_exec};
         pt_for_each(mm, a->start, a->end, protect_one, &pc);
         protect_flush_code(mm, &pc);
@@ -785,6 +799,7 @@ int vm_move(struct vm_mm *mm, uint64_t old, uint64_t len, uint64_t new_start)
             return -ENOMEM;
     if (!pt_walk(mm, new_start + len - VM_PAGE_SIZE, true))
         return -ENOMEM;
+    code_gone(mm, a, old, old + len);
     struct move_ctx mc = {.delta = (int64_t)(new_start - old)};
     pt_for_each(mm, old, old + len, move_one, &mc);
     area_remove_at(mm, i);

@@ -76,6 +76,7 @@ enum {
     VM_AREA_GROWSDOWN = 1u << 1, /* the stack */
     VM_AREA_HEAP = 1u << 2,      /* the brk area */
     VM_AREA_NORESERVE = 1u << 3, /* not charged to the commit limit */
+    VM_AREA_CODE = 1u << 4,      /* has been executable: code may have been translated */
 };
 
 /* x86-64 page-table entries, as the emulated CPU reads them. */
@@ -168,7 +169,11 @@ struct vm_port {
      * removed or downgraded).  Before the CPU of mm executes another
      * instruction it must drop them.  Called once per batch. */
     void (*flush_tlb)(void *ctx, struct vm_mm *mm);
-    /* vm/ wrote code bytes at [va, va + len) behind the CPU's back. */
+    /* The code at [va, va + len) may be other than what the CPU translated:
+     * vm/ wrote bytes there behind the CPU's back, or pages of an area
+     * that was ever executable went away (munmap, madvise, mremap, a
+     * MAP_FIXED replacement).  Not called when a page is evicted and
+     * comes back: its bytes are the same. */
     void (*code_changed)(void *ctx, struct vm_mm *mm, uint64_t va, uint64_t len);
     void *ctx;
 };
