@@ -130,6 +130,7 @@ struct proc {
     bool futex_woken;        /* a FUTEX_WAKE chose this waiter */
     struct vm_key futex_key;
     uint64_t sleep_rem;      /* nanosleep's rem: where an interrupted sleep writes what is left */
+    uint64_t sigwait;        /* rt_sigtimedwait's set: these wake it even though blocked */
     struct ptimer timers[PTIMERS];
     bool exec_done;          /* execve replaced the engine: do not touch the old one */
     struct cpu *dead_cpu;    /* the engine execve replaced, freed once stopped */
@@ -315,7 +316,7 @@ SYS(alarm); SYS(setitimer); SYS(getitimer); SYS(timer_create); SYS(timer_settime
 SYS(timer_gettime); SYS(timer_getoverrun); SYS(timer_delete);
 /* signal.c */
 SYS(rt_sigaction); SYS(rt_sigprocmask); SYS(rt_sigreturn); SYS(kill); SYS(tgkill);
-SYS(tkill); SYS(sigaltstack); SYS(rt_sigsuspend); SYS(rt_sigpending);
+SYS(tkill); SYS(sigaltstack); SYS(rt_sigsuspend); SYS(rt_sigpending); SYS(rt_sigtimedwait);
 
 /* Guest memory through vm/ (faults traced as kernel mode). */
 static inline int copy_in(struct sys *s, void *dst, uint64_t src, size_t len)

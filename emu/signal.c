@@ -107,8 +107,8 @@ void proc_signal(struct emu *emu, struct proc *p, const struct siginfo_k *info)
         return; /* discarded at generation, as Linux does */
     p->sig.pending |= BIT(sig);
     p->sig.info[sig] = *info;
-    if (p->state == PROC_BLOCKED && !(p->sig.blocked & BIT(sig)))
-        p->state = PROC_RUNNABLE; /* interrupt the wait */
+    if (p->state == PROC_BLOCKED && (!(p->sig.blocked & BIT(sig)) || (p->sigwait & BIT(sig))))
+        p->state = PROC_RUNNABLE; /* interrupt the wait, or end rt_sigtimedwait's */
     if (p->cpu)
         cpu_request_stop(p->cpu);
 }
@@ -214,6 +214,27 @@ static uint64_t read_gprs(struct cpu *cpu, uint64_t *vals)
     return vals[15]; /* rsp */
 }
 
+/* The siginfo_t the guest sees for sig. */
+static void info_fill(struct siginfo_linux *out, int sig, const struct siginfo_k *si)
+{
+    memset(out, 0, sizeof *out);
+    out->signo = sig;
+    out->code = si->code;
+    if (is_fault(sig)) {
+        out->u.addr = si->addr;
+    } else if (sig == SIGCHLD) {
+        out->u.chld.pid = si->pid;
+        out->u.chld.status = (si->status & 0x7f) ? (si->status & 0x7f) : (si->status >> 8) & 0xff;
+    } else if (si->code == SI_TIMER_K) {
+        out->u.timer.tid = si->pid;
+        out->u.timer.overrun = si->uid;
+        out->u.timer.value = si->value;
+    } else {
+        out->u.kill.pid = si->pid;
+        out->u.kill.uid = si->uid;
+    }
+}
+
 /* Build the frame for sig on p's stack and point the CPU at the handler. */
 static bool setup_frame(struct emu *emu, struct proc *p, int sig)
 {
@@ -243,22 +264,10 @@ static bool setup_frame(struct emu *emu, struct proc *p, int sig)
     f.uc.sigmask = p->sig.suspended ? p->sig.saved_mask : p->sig.blocked;
     p->sig.suspended = false;
     const struct siginfo_k *si = &p->sig.info[sig];
-    f.info.signo = sig;
-    f.info.code = si->code;
+    info_fill(&f.info, sig, si);
     if (is_fault(sig)) {
-        f.info.u.addr = si->addr;
         f.uc.mc.cr2 = si->addr;
         f.uc.mc.trapno = sig == SIGSEGV || sig == SIGBUS ? 14 : 0;
-    } else if (sig == SIGCHLD) {
-        f.info.u.chld.pid = si->pid;
-        f.info.u.chld.status = (si->status & 0x7f) ? (si->status & 0x7f) : (si->status >> 8) & 0xff;
-    } else if (si->code == SI_TIMER_K) {
-        f.info.u.timer.tid = si->pid;
-        f.info.u.timer.overrun = si->uid;
-        f.info.u.timer.value = si->value;
-    } else {
-        f.info.u.kill.pid = si->pid;
-        f.info.u.kill.uid = si->uid;
     }
     struct fxsave fx;
     save_fp(cpu, &fx);
@@ -341,6 +350,7 @@ void signal_deliver(struct emu *emu, struct proc *p)
             }
             /* Ended, or to be made again from the start. */
             p->io_done = 0;
+            p->sigwait = 0;
             p->wake_at = 0;
             p->futex_wait = p->futex_woken = false;
             p->sleep_rem = 0;
@@ -475,6 +485,55 @@ void signal_wait_mask_end(struct sys *s, long r)
         return; /* the handler's frame restores the old mask */
     p->sig.blocked = p->sig.saved_mask;
     p->sig.suspended = false;
+}
+
+/* Wait for one of the signals in set (which the caller blocks) and take
+ * it without a handler: its number, and its siginfo if asked.  Another
+ * signal with a handler ends the wait with EINTR; a timeout with EAGAIN. */
+SYS(rt_sigtimedwait)
+{
+    struct proc *p = s->p;
+    uint64_t set;
+    if (s->a[3] != 8)
+        return -EINVAL;
+    if (copy_in(s, &set, s->a[0], 8) < 0)
+        return -EFAULT;
+    set &= ~UNBLOCKABLE;
+    uint64_t ready = p->sig.pending & set;
+    if (ready) {
+        int sig = __builtin_ctzll(ready) + 1;
+        struct siginfo_linux info;
+        info_fill(&info, sig, &p->sig.info[sig]);
+        p->sig.pending &= ~BIT(sig);
+        p->sigwait = 0;
+        p->wake_at = 0;
+        if (s->a[1] && copy_out(s, s->a[1], &info, sizeof info) < 0)
+            return -EFAULT;
+        return sig;
+    }
+    p->sigwait = set;
+    if (!s->a[2]) {
+        sys_wait_and_retry(s, true);
+        return 0;
+    }
+    uint64_t ns = 0;
+    if (!p->wake_at) { /* the first call: the timeout */
+        int64_t ts[2];
+        long err = copy_in(s, ts, s->a[2], sizeof ts) < 0 ? -EFAULT
+                   : ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000 ? -EINVAL
+                                                                   : 0;
+        if (err) {
+            p->sigwait = 0;
+            return err;
+        }
+        uint64_t cap = UINT64_MAX / 1000000000 - 1;
+        ns = ((uint64_t)ts[0] > cap ? cap : (uint64_t)ts[0]) * 1000000000 + (uint64_t)ts[1];
+    }
+    if (sys_wait_until(s, ns, true)) {
+        p->sigwait = 0;
+        return -EAGAIN;
+    }
+    return 0;
 }
 
 SYS(rt_sigsuspend)

@@ -181,6 +181,14 @@ static long pipe_write(struct sys *s, struct file *f, uint64_t buf, size_t len)
 
 /* --- read and write ----------------------------------------------------------------------- */
 
+/* A character device that always has more (/dev/zero, /dev/urandom),
+ * not a terminal: a read of it is served whole, as Linux does. */
+static bool endless_device(int fd)
+{
+    struct stat st;
+    return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && !isatty(fd);
+}
+
 static long host_read(struct sys *s, struct file *f, uint64_t buf, size_t len, int64_t off)
 {
     if (f->is_dir)
@@ -205,8 +213,10 @@ static long host_read(struct sys *s, struct file *f, uint64_t buf, size_t len, i
             break;
         }
         done += (size_t)n;
-        if ((size_t)n < want || !f->is_reg)
+        if ((size_t)n < want)
             break; /* short read: a tty or pipe gave what it had */
+        if (!f->is_reg && !endless_device(f->hostfd))
+            break; /* a pipe or tty may have nothing more: never wait for it */
     }
     free(tmp);
     return done ? (long)done : ret;
@@ -573,6 +583,18 @@ SYS(statx)
 
 /* --- ioctl and fcntl ------------------------------------------------------------------- */
 
+/* Change the status flags in mask to those of flags (F_SETFL, FIONBIO),
+ * on the host's file too. */
+static void set_status(struct file *f, int mask, int flags)
+{
+    f->status = (f->status & ~mask) | (flags & mask);
+    if (f->kind == FILE_HOST) {
+        int hf = fcntl(f->hostfd, F_GETFL);
+        if (hf >= 0)
+            fcntl(f->hostfd, F_SETFL, (hf & ~mask) | (flags & mask));
+    }
+}
+
 SYS(ioctl)
 {
     struct file *f = fd_file(s->p, (int)s->a[0]);
@@ -584,6 +606,16 @@ SYS(ioctl)
     case FIONCLEX:
         s->p->fds->cloexec[s->a[0]] = req == FIOCLEX;
         return 0;
+    case FIONBIO:
+    case FIOASYNC: {
+        int32_t on;
+        if (copy_in(s, &on, s->a[2], 4) < 0)
+            return -EFAULT;
+        if (req == FIOASYNC)
+            return on ? -EINVAL : 0; /* SIGIO is not modelled */
+        set_status(f, O_NONBLOCK, on ? O_NONBLOCK : 0);
+        return 0;
+    }
     case FIONREAD:
         if (f->kind == FILE_PIPE_READ) {
             int32_t n = (int32_t)f->pipe->len;
@@ -699,17 +731,9 @@ SYS(fcntl)
         return 0;
     case F_GETFL:
         return f->status | (f->kind == FILE_PIPE_WRITE ? O_WRONLY : 0);
-    case F_SETFL: {
-        int keep = f->status & ~(O_APPEND | O_NONBLOCK);
-        f->status = keep | ((int)s->a[2] & (O_APPEND | O_NONBLOCK));
-        if (f->kind == FILE_HOST) {
-            int hf = fcntl(f->hostfd, F_GETFL);
-            if (hf >= 0)
-                fcntl(f->hostfd, F_SETFL, (hf & ~(O_APPEND | O_NONBLOCK)) |
-                                              ((int)s->a[2] & (O_APPEND | O_NONBLOCK)));
-        }
+    case F_SETFL:
+        set_status(f, O_APPEND | O_NONBLOCK, (int)s->a[2]);
         return 0;
-    }
     case F_GETPIPE_SZ:
     case F_SETPIPE_SZ:
         return f->kind == FILE_HOST ? -EBADF : PIPE_BUF_SIZE;

@@ -59,6 +59,7 @@ const struct syscall_def syscall_table[SYSCALL_MAX] = {
     E(sched_get_priority_max, sched_get_priority_max),
     E(sched_get_priority_min, sched_get_priority_min), E(ioprio_get, ioprio_get),
     E(ioprio_set, ioprio_set), E(sync, sync), E(syncfs, syncfs), E(fallocate, fallocate),
+    E(rt_sigtimedwait, rt_sigtimedwait),
 };
 
 const char *syscall_name(uint64_t nr)
@@ -86,7 +87,7 @@ const char *syscall_name(uint64_t nr)
         [SYS_sendmsg] = "sendmsg", [SYS_recvmsg] = "recvmsg", [SYS_epoll_ctl] = "epoll_ctl",
         [SYS_epoll_wait] = "epoll_wait", [SYS_epoll_pwait] = "epoll_pwait",
         [SYS_eventfd] = "eventfd", [SYS_splice] = "splice", [SYS_tee] = "tee",
-        [SYS_rt_sigtimedwait] = "rt_sigtimedwait", [SYS_rt_sigqueueinfo] = "rt_sigqueueinfo",
+[SYS_rt_sigqueueinfo] = "rt_sigqueueinfo",
         [SYS_capget] = "capget", [SYS_capset] = "capset", [SYS_personality] = "personality",
         [SYS_mount] = "mount", [SYS_umount2] = "umount2", [SYS_chroot] = "chroot",
         [SYS_unshare] = "unshare", [SYS_seccomp] = "seccomp", [SYS_pidfd_send_signal] = "pidfd_send_signal",

@@ -30,6 +30,8 @@
  *   waits timer-overrun expiries while the signal is blocked count as overruns
  *   waits host-poll    (stdin a host pipe) a child waits on stdin while the
  *                      parent has an alarm due later
+ *   waits sigwait      sigwaitinfo takes a blocked signal another process sends,
+ *                      sigtimedwait times out; FIONBIO makes a pipe non-blocking
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -41,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/select.h>
 #include <sys/syscall.h>
@@ -465,6 +468,36 @@ static int host_poll(void)
     return 0;
 }
 
+static int sigwait_(void)
+{
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr1, NULL);
+    pid_t parent = getpid(), c = fork();
+    if (c == 0) {
+        usleep(2000);
+        kill(parent, SIGUSR1);
+        _exit(0);
+    }
+    siginfo_t si;
+    int sig = sigwaitinfo(&usr1, &si);
+    printf("sigwaitinfo -> %d, from the child: %s, code SI_USER: %s\n", sig,
+           si.si_pid == c ? "yes" : "no", si.si_code == SI_USER ? "yes" : "no");
+    struct timespec t0, to = {0, 100000000};
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    sig = sigtimedwait(&usr1, &si, &to);
+    printf("sigtimedwait -> %d (%s) after at least 100 ms: %s\n", sig, sig < 0 ? strerror(errno) : "-",
+           elapsed_ms(&t0) >= 100 ? "yes" : "no");
+    printf("child status %d\n", child_status(c));
+    int p[2], on = 1;
+    char b;
+    if (pipe(p) || ioctl(p[0], FIONBIO, &on) != 0)
+        return 1;
+    printf("read of an empty pipe after FIONBIO -> %zd (%s)\n", read(p[0], &b, 1), strerror(errno));
+    return 0;
+}
+
 static uint32_t *shared_words(void)
 {
     uint32_t *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -605,7 +638,7 @@ int main(int argc, char **argv)
         {"itimer", itimer},             {"posix-timer", posix_timer},
         {"stop-cont", stop_cont},       {"timer-kill", timer_kill},
         {"timer-ignored", timer_ignored}, {"timer-overrun", timer_overrun},
-        {"host-poll", host_poll},
+        {"host-poll", host_poll},       {"sigwait", sigwait_},
     };
     for (size_t i = 0; argc == 2 && i < sizeof modes / sizeof modes[0]; i++)
         if (!strcmp(argv[1], modes[i].name))
