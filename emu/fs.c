@@ -440,11 +440,12 @@ static struct file *proc_dir(struct proc *who, const char *rest, const char *abs
     bool ok = dirent_add(&buf, &len, &cap, 1, 4 /* DT_DIR */, ".") &&
               dirent_add(&buf, &len, &cap, 1, 4, "..");
     if (!*rest) {
-        static const char *const links[] = {"cwd", "exe", "root"}, *const files[] = {"comm", "maps"};
+        static const char *const links[] = {"cwd", "exe", "root"},
+                                 *const files[] = {"cmdline", "comm", "environ", "maps"};
         ok = ok && dirent_add(&buf, &len, &cap, 2, 4, "fd");
         for (size_t i = 0; i < 3; i++)
             ok = ok && dirent_add(&buf, &len, &cap, 3 + i, 10 /* DT_LNK */, links[i]);
-        for (size_t i = 0; i < 2; i++)
+        for (size_t i = 0; i < 4; i++)
             ok = ok && dirent_add(&buf, &len, &cap, 6 + i, 8 /* DT_REG */, files[i]);
     }
     struct file *f = ok ? file_new(FILE_MEM) : NULL;
@@ -568,6 +569,21 @@ struct file *fs_proc_file(struct emu *emu, struct proc *p, const char *abs, int 
         f->hostfd = h;
         f->status = O_RDONLY;
         snprintf(f->path, sizeof f->path, "%s", who->exe);
+        return f;
+    }
+    if (strcmp(rest, "cmdline") == 0 || strcmp(rest, "environ") == 0) {
+        /* Read from the process's memory, as Linux does (a program that
+         * rewrites its argv shows the new text). */
+        bool args = rest[0] == 'c';
+        uint64_t from = args ? who->arg_start : who->env_start;
+        uint64_t to = args ? who->arg_end : who->env_end;
+        size_t len = who->mm && to > from && to - from <= (1u << 21) ? (size_t)(to - from) : 0;
+        char *text = malloc(len ? len : 1);
+        if (text && len && vm_copy_in(who->mm, text, from, len) < 0)
+            len = 0;
+        struct file *f = text ? mem_file(text, len, abs) : NULL;
+        if (!f)
+            *err = -ENOMEM;
         return f;
     }
     if (strcmp(rest, "comm") == 0) {

@@ -317,6 +317,7 @@ int proc_spawn_init(struct emu *emu, const char *path, char **argv)
         return e.status;
     }
     proc_start_regs(p->cpu, &img);
+    proc_note_args(p, &img);
     snprintf(p->name, sizeof p->name, "%s", img.comm);
     fs_guest_path(p, AT_FDCWD, img.exe, p->exe, sizeof p->exe);
     return -1;
@@ -421,6 +422,14 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
         }
     }
     proc_wake_all(emu);
+}
+
+void proc_note_args(struct proc *p, const struct loader_image *img)
+{
+    p->arg_start = img->arg_start;
+    p->arg_end = img->arg_end;
+    p->env_start = img->env_start;
+    p->env_end = img->env_end;
 }
 
 void proc_notify_parent(struct emu *emu, struct proc *p, int code, int status)

@@ -131,6 +131,7 @@ struct proc {
     struct vm_key futex_key;
     uint64_t sleep_rem;      /* nanosleep's rem: where an interrupted sleep writes what is left */
     uint64_t sigwait;        /* rt_sigtimedwait's set: these wake it even though blocked */
+    uint64_t arg_start, arg_end, env_start, env_end; /* /proc/<pid>/cmdline, environ */
     struct ptimer timers[PTIMERS];
     bool exec_done;          /* execve replaced the engine: do not touch the old one */
     struct cpu *dead_cpu;    /* the engine execve replaced, freed once stopped */
@@ -210,6 +211,8 @@ bool emu_others_runnable(struct emu *emu, const struct proc *self);
 void sleep_interrupted(struct emu *emu, struct proc *p);
 /* Tell p's parent about p with SIGCHLD (code CLD_*) and wake its waits. */
 void proc_notify_parent(struct emu *emu, struct proc *p, int code, int status);
+/* Where a new image's argument and environment strings lie. */
+void proc_note_args(struct proc *p, const struct loader_image *img);
 /* timer.c: fire what is due; the earliest expiry of any live process's
  * timers (UINT64_MAX: none); execve drops timer_create's timers. */
 void timers_fire(struct emu *emu);

@@ -58,6 +58,10 @@ static long do_fork(struct sys *s, uint64_t flags, uint64_t newsp, uint64_t ptid
     c->sid = parent->sid;
     c->umask = parent->umask;
     c->nice = parent->nice;
+    c->arg_start = parent->arg_start;
+    c->arg_end = parent->arg_end;
+    c->env_start = parent->env_start;
+    c->env_end = parent->env_end;
     memcpy(c->name, parent->name, sizeof c->name);
     memcpy(c->exe, parent->exe, sizeof c->exe);
     memcpy(c->cwd, parent->cwd, sizeof c->cwd);
@@ -233,6 +237,7 @@ static long do_execve(struct sys *s, int dirfd, uint64_t upath, uint64_t uargv, 
     cpu_request_stop(p->cpu);
     p->cpu = cpu;
     proc_start_regs(cpu, &img);
+    proc_note_args(p, &img);
     snprintf(p->name, sizeof p->name, "%s", img.comm);
     fs_guest_path(p, AT_FDCWD, img.exe, p->exe, sizeof p->exe);
     for (int fd = 0; fd < MAX_FDS; fd++) {

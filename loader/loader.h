@@ -93,6 +93,7 @@ struct loader_image {
     uint64_t brk_start;
     bool exec_stack;
     uint64_t sp;           /* initial stack pointer */
+    uint64_t arg_start, arg_end, env_start, env_end; /* the strings (/proc/self/cmdline) */
     uint64_t stack_top;
     char name[64];         /* the program file's base name (areas: "hello:.text") */
     char comm[16];         /* what the process is called: the base name it was run by */

@@ -94,6 +94,14 @@ int loader_stack(struct vm_mm *mm, const struct loader_args *args, struct loader
     uint64_t sp = (random - words * 8) & ~15ULL;
     img->sp = sp;
     img->stack_top = top;
+    img->arg_start = argp;
+    img->arg_end = img->env_start = argp;
+    for (size_t i = 0; i < argc; i++)
+        img->arg_end += strlen(args->argv[i]) + 1;
+    img->env_start = img->arg_end;
+    img->env_end = img->env_start;
+    for (size_t i = 0; i < envc; i++)
+        img->env_end += strlen(args->envp[i]) + 1;
 
     /* 128 KiB below the page of the lowest string, as setup_arg_pages. */
     uint64_t start = (argp & VM_PAGE_MASK) - STACK_EXPAND;

@@ -37,6 +37,7 @@ same "dash status" "" /bin/dash -c 'exit 42'
 same "readlink /proc/self/exe" "" /bin/readlink /proc/self/exe
 "$FL" run /bin/ls /proc/self/fd </dev/null >"$tmp/fds" 2>&1
 [ "$(cat "$tmp/fds" | tr '\n' ' ')" = "0 1 2 3 " ] || { echo "FAIL ls /proc/self/fd:"; cat "$tmp/fds"; fail=1; }
+same "cat /proc/self/cmdline" "" /bin/cat /proc/self/cmdline
 same "stat -c of /proc/self/exe (a link)" "" /usr/bin/stat -c %F /proc/self/exe
 same "dd of /dev/zero in 1 MiB blocks" "" /bin/dash -c "dd if=/dev/zero bs=1M count=4 2>/dev/null | wc -c"
 same "nice, ionice, fallocate, sync" "" /bin/dash -c \
