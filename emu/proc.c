@@ -470,7 +470,7 @@ bool proc_oom_kill(struct emu *emu, struct proc *faulting)
 
 /* --- the scheduler ------------------------------------------------------------------- */
 
-static struct emu *timer_emu; /* for the SIGALRM handler of --timeout only */
+static struct emu *timer_emu; /* for the handlers of --timeout and the deadline timer */
 
 static void on_timeout(int sig)
 {
@@ -479,6 +479,49 @@ static void on_timeout(int sig)
     emu->timed_out = true;
     if (emu->current && emu->current->cpu)
         cpu_request_stop(emu->current->cpu);
+}
+
+/* --real-time: a host timer stops the running CPU at the next guest
+ * deadline, so a process that computes without system calls still gets
+ * its timer's signal (and a process woken by one gets its turn). */
+static timer_t deadline_timer;
+static bool deadline_timer_made;
+static volatile sig_atomic_t deadline_hit;
+
+static void on_deadline(int sig)
+{
+    (void)sig;
+    deadline_hit = 1;
+    struct emu *emu = timer_emu;
+    if (emu && emu->current && emu->current->cpu)
+        cpu_request_stop(emu->current->cpu);
+}
+
+static void arm_deadline(struct emu *emu, uint64_t next)
+{
+    if (!emu->opt.real_time)
+        return;
+    if (!deadline_timer_made) {
+        timer_emu = emu;
+        struct sigaction sa = {.sa_handler = on_deadline, .sa_flags = SA_RESTART};
+        sigaction(SIGRTMIN, &sa, NULL);
+        struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGRTMIN};
+        if (timer_create(CLOCK_MONOTONIC, &ev, &deadline_timer) != 0)
+            return;
+        deadline_timer_made = true;
+    }
+    struct itimerspec its = {{0, 0}, {0, 0}};
+    if (next != UINT64_MAX && next)
+        its.it_value = (struct timespec){(time_t)(next / 1000000000ULL), (long)(next % 1000000000ULL)};
+    timer_settime(deadline_timer, TIMER_ABSTIME, &its, NULL);
+}
+
+static uint64_t next_deadline(struct emu *emu);
+
+void proc_timers_changed(struct emu *emu)
+{
+    if (emu->opt.real_time)
+        arm_deadline(emu, next_deadline(emu));
 }
 
 static void start_timer(struct emu *emu)
@@ -675,6 +718,7 @@ int proc_schedule(struct emu *emu)
             continue;
         }
         idle = 0;
+        arm_deadline(emu, next_deadline(emu));
         uc_err err = cpu_run(p->cpu, emu->opt.quantum);
         proc_free_engine(p);
         if (p->reap_when_stopped) {
@@ -695,6 +739,10 @@ int proc_schedule(struct emu *emu)
                  !p->sig.pending && !p->cpu->need_flush && !p->cpu->need_zones);
         if (!stay && !emu->opt.real_time)
             emu->clock_ns += emu->opt.quantum;
+        if (deadline_hit) {
+            deadline_hit = 0;
+            stay = false; /* a deadline came: whoever it woke gets a turn */
+        }
         if (p->yielded) {
             /* A process that yields waits for another: when nobody else
              * can run, time passes to the next deadline. */
@@ -709,6 +757,10 @@ int proc_schedule(struct emu *emu)
     if (emu->opt.timeout > 0) {
         struct itimerval off = {0};
         setitimer(ITIMER_REAL, &off, NULL);
+    }
+    if (deadline_timer_made) {
+        timer_delete(deadline_timer);
+        deadline_timer_made = false;
     }
     if (emu->timed_out) {
         fprintf(stderr, "faultline: timed out after %g s\n", emu->opt.timeout);

@@ -219,6 +219,8 @@ void timers_fire(struct emu *emu);
 void timers_check(struct emu *emu, struct proc *p);
 uint64_t timers_next(struct emu *emu);
 void timers_exec(struct proc *p);
+/* A timer was set: with --real-time, the host timer follows it. */
+void proc_timers_changed(struct emu *emu);
 /* The guest's CLOCK_REALTIME minus its CLOCK_MONOTONIC, in ns. */
 uint64_t emu_realtime_offset(struct emu *emu);
 struct proc *proc_alloc(struct emu *emu);

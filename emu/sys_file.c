@@ -892,6 +892,8 @@ static long do_poll(struct sys *s, struct pollfd *pf, size_t n, int64_t timeout_
         until = s->emu->poll_until;
     int64_t ms = until == UINT64_MAX ? -1 : until <= now ? 0 : (int64_t)((until - now + 999999) / 1000000);
     int r = poll(hp, (nfds_t)hn, ms > INT32_MAX ? INT32_MAX : (int)ms);
+    if (r < 0 && errno == EINTR && !s->emu->timed_out)
+        cut = true, r = 0; /* faultline's own deadline timer: wait on after it */
     if (r < 0)
         return errno == EINTR ? -EINTR : -errno;
     if (r == 0 && cut) {

@@ -160,6 +160,7 @@ static void arm(struct sys *s, struct ptimer *t, uint64_t value, uint64_t interv
     t->interval = interval;
     t->overrun = 0;
     t->at = value ? now + value : 0;
+    proc_timers_changed(s->emu);
 }
 
 SYS(alarm)

@@ -30,6 +30,8 @@
  *   waits timer-overrun expiries while the signal is blocked count as overruns
  *   waits host-poll    (stdin a host pipe) a child waits on stdin while the
  *                      parent has an alarm due later
+ *   waits alarm-spin   (--real-time or --quantum) an interval timer interrupts a
+ *                      loop that makes no system calls
  *   waits sigwait      sigwaitinfo takes a blocked signal another process sends,
  *                      sigtimedwait times out; FIONBIO makes a pipe non-blocking
  */
@@ -468,6 +470,18 @@ static int host_poll(void)
     return 0;
 }
 
+static int alarm_spin(void)
+{
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval it = {{0, 0}, {0, 50000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+    while (!handled)
+        ; /* no system call: only the timer can end this */
+    printf("the alarm came during the loop\n");
+    return 0;
+}
+
 static int sigwait_(void)
 {
     sigset_t usr1;
@@ -639,6 +653,7 @@ int main(int argc, char **argv)
         {"stop-cont", stop_cont},       {"timer-kill", timer_kill},
         {"timer-ignored", timer_ignored}, {"timer-overrun", timer_overrun},
         {"host-poll", host_poll},       {"sigwait", sigwait_},
+        {"alarm-spin", alarm_spin},
     };
     for (size_t i = 0; argc == 2 && i < sizeof modes / sizeof modes[0]; i++)
         if (!strcmp(argv[1], modes[i].name))

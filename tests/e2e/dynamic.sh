@@ -45,6 +45,7 @@ same "nice, ionice, fallocate, sync" "" /bin/dash -c \
 # timeout(1) arms a POSIX timer; the signal ends the child and timeout
 # says 124 (with --real-time here; on the fixed clock it is immediate).
 same "timeout" "" /usr/bin/timeout 0.2 /bin/sleep 5
+same "timeout of a busy loop" "" /usr/bin/timeout 0.2 /bin/bash -c 'while :; do :; done'
 "$FL" run /usr/bin/timeout 1 /bin/sleep 100000 </dev/null
 st=$?
 [ $st = 124 ] || { echo "FAIL timeout on the fixed clock: status $st"; fail=1; }

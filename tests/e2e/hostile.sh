@@ -74,6 +74,16 @@ st=$?
 [ $st = 0 ] && [ "$(cat "$tmp/out")" = "child read 3
 child status 0" ] || { echo "FAIL host poll with an alarm due: status $st"; cat "$tmp/out" "$tmp/err"; fail=1; }
 
+# A timer interrupts a loop with no system calls: with --real-time (a host
+# timer stops the CPU at the deadline) and with --quantum (the fixed clock
+# moves with the instructions).
+for opt in --real-time "--quantum 100000"; do
+    "$FL" run --timeout 20 $opt build/testprogs/waits.glibc alarm-spin >"$tmp/out" 2>"$tmp/err" </dev/null
+    st=$?
+    [ $st = 0 ] && grep -q "the alarm came" "$tmp/out" ||
+        { echo "FAIL alarm-spin $opt: status $st"; cat "$tmp/err"; fail=1; }
+done
+
 # A reader that goes away: the guest gets SIGPIPE (or EPIPE when it ignores
 # it), faultline lives on and the fault log is complete.
 ("$FL" run -o "$tmp/pipe.log" /bin/busybox yes 2>"$tmp/err"; echo $? >"$tmp/st") | head -1 >/dev/null
