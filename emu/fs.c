@@ -432,14 +432,31 @@ static bool dirent_add(char **buf, size_t *len, size_t *cap, uint64_t ino, unsig
 }
 
 /* /proc/<pid> and /proc/<pid>/fd as directories: what the guest can
- * list there is what faultline models of it. */
+ * list there is what faultline models of it, listed when read (as Linux
+ * does: the fd listing shows the descriptor reading it). */
 static struct file *proc_dir(struct proc *who, const char *rest, const char *abs, int *err)
 {
-    char *buf = NULL;
+    struct file *f = file_new(FILE_MEM);
+    if (!f) {
+        *err = -ENOMEM;
+        return NULL;
+    }
+    f->status = O_RDONLY;
+    f->is_dir = true;
+    f->dir_of = who->pid;
+    f->dir_fds = *rest != '\0';
+    snprintf(f->path, sizeof f->path, "%s", abs);
+    return f;
+}
+
+static void list_proc_dir(struct emu *emu, struct file *f)
+{
+    struct proc *who = proc_by_pid(emu, f->dir_of);
+    char *buf = NULL, name[16];
     size_t len = 0, cap = 0;
     bool ok = dirent_add(&buf, &len, &cap, 1, 4 /* DT_DIR */, ".") &&
               dirent_add(&buf, &len, &cap, 1, 4, "..");
-    if (!*rest) {
+    if (!f->dir_fds) {
         static const char *const links[] = {"cwd", "exe", "root"},
                                  *const files[] = {"cmdline", "comm", "environ", "maps"};
         ok = ok && dirent_add(&buf, &len, &cap, 2, 4, "fd");
@@ -448,29 +465,7 @@ static struct file *proc_dir(struct proc *who, const char *rest, const char *abs
         for (size_t i = 0; i < 4; i++)
             ok = ok && dirent_add(&buf, &len, &cap, 6 + i, 8 /* DT_REG */, files[i]);
     }
-    struct file *f = ok ? file_new(FILE_MEM) : NULL;
-    if (!f) {
-        free(buf);
-        *err = -ENOMEM;
-        return NULL;
-    }
-    f->mem = buf;
-    f->memlen = len;
-    f->status = O_RDONLY;
-    f->is_dir = true;
-    f->fds_of = *rest ? who->pid : 0; /* listed when read, as Linux does */
-    snprintf(f->path, sizeof f->path, "%s", abs);
-    return f;
-}
-
-/* The descriptors of /proc/<pid>/fd as they are now. */
-static void list_fds(struct emu *emu, struct file *f)
-{
-    struct proc *who = proc_by_pid(emu, f->fds_of);
-    char *buf = NULL, name[16];
-    size_t len = 0, cap = 0;
-    bool ok = dirent_add(&buf, &len, &cap, 1, 4, ".") && dirent_add(&buf, &len, &cap, 1, 4, "..");
-    for (int fd = 0; ok && who && who->fds && fd < MAX_FDS; fd++) {
+    for (int fd = 0; f->dir_fds && ok && who && who->fds && fd < MAX_FDS; fd++) {
         if (!who->fds->file[fd])
             continue;
         snprintf(name, sizeof name, "%d", fd);
@@ -488,8 +483,8 @@ static void list_fds(struct emu *emu, struct file *f)
 /* getdents64 of a generated directory: whole records from f->pos. */
 long fs_mem_getdents(struct emu *emu, struct file *f, char *out, size_t len)
 {
-    if (f->fds_of && f->pos == 0)
-        list_fds(emu, f);
+    if (f->pos == 0)
+        list_proc_dir(emu, f);
     size_t n = 0;
     while (f->pos + n < f->memlen) {
         uint16_t reclen;

@@ -671,8 +671,6 @@ int proc_schedule(struct emu *emu)
             }
         }
         struct proc *p = next_runnable(emu, last, stay);
-        /* Time passing may wake someone; a timer whose signal wakes
-         * nobody (blocked) for a million turns is a hang like any other. */
         emu->poll_until = 0;
         if (!p && emu->opt.real_time && (p = host_waiter(emu))) {
             /* Real time passes for the host's descriptors and the
@@ -681,6 +679,8 @@ int proc_schedule(struct emu *emu)
             emu->poll_until = next == UINT64_MAX ? 0 : next;
             p->state = PROC_RUNNABLE;
         }
+        /* Time passing may wake someone; a timer whose signal wakes
+         * nobody (blocked) for a million turns is a hang like any other. */
         if (!p && idle < 1000000 && pass_time(emu)) {
             idle++;
             continue;
@@ -718,7 +718,7 @@ int proc_schedule(struct emu *emu)
             continue;
         }
         idle = 0;
-        arm_deadline(emu, next_deadline(emu));
+        proc_timers_changed(emu); /* time may have passed: the host timer follows */
         uc_err err = cpu_run(p->cpu, emu->opt.quantum);
         proc_free_engine(p);
         if (p->reap_when_stopped) {

@@ -37,7 +37,8 @@ struct file {
     size_t memlen, pos;
     bool is_dir;
     bool is_reg;         /* a regular file: its page cache must stay coherent */
-    int fds_of;          /* FILE_MEM /proc/<pid>/fd: whose, listed when read */
+    int dir_of;          /* FILE_MEM directory: /proc/<dir_of> (or its fd/ with dir_fds) */
+    bool dir_fds;
     uint64_t dev, ino;
     char path[PATH_MAX]; /* the guest's path, for readlink of /proc/self/fd */
 };
@@ -209,6 +210,8 @@ void signal_wait_mask_end(struct sys *s, long r);
 uint64_t emu_monotonic(struct emu *emu);
 bool emu_others_runnable(struct emu *emu, const struct proc *self);
 void sleep_interrupted(struct emu *emu, struct proc *p);
+/* A guest timespec as ns (saturating); -EFAULT, or -EINVAL as Linux. */
+long timespec_ns(struct sys *s, uint64_t addr, uint64_t *ns);
 /* Tell p's parent about p with SIGCHLD (code CLD_*) and wake its waits. */
 void proc_notify_parent(struct emu *emu, struct proc *p, int code, int status);
 /* Where a new image's argument and environment strings lie. */

@@ -517,17 +517,10 @@ SYS(rt_sigtimedwait)
         return 0;
     }
     uint64_t ns = 0;
-    if (!p->wake_at) { /* the first call: the timeout */
-        int64_t ts[2];
-        long err = copy_in(s, ts, s->a[2], sizeof ts) < 0 ? -EFAULT
-                   : ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000 ? -EINVAL
-                                                                   : 0;
-        if (err) {
-            p->sigwait = 0;
-            return err;
-        }
-        uint64_t cap = UINT64_MAX / 1000000000 - 1;
-        ns = ((uint64_t)ts[0] > cap ? cap : (uint64_t)ts[0]) * 1000000000 + (uint64_t)ts[1];
+    long err = p->wake_at ? 0 : timespec_ns(s, s->a[2], &ns); /* the first call: the timeout */
+    if (err) {
+        p->sigwait = 0;
+        return err;
     }
     if (sys_wait_until(s, ns, true)) {
         p->sigwait = 0;

@@ -340,6 +340,18 @@ static struct proc *find_waitable(struct emu *emu, struct proc *parent, int pid,
     return found;
 }
 
+/* The report has been seen: a stop or continue once, an exit for good
+ * (the zombie goes). */
+static void consume_waited(struct emu *emu, struct proc *z, enum waited what)
+{
+    if (what == WAITED_STOP)
+        z->stop_report = false;
+    else if (what == WAITED_CONT)
+        z->cont_report = false;
+    else
+        proc_release(emu, z);
+}
+
 SYS(wait4)
 {
     int pid = (int)s->a[0];
@@ -369,12 +381,7 @@ SYS(wait4)
             return -EFAULT;
     }
     int zpid = z->pid;
-    if (what == WAITED_STOP)
-        z->stop_report = false;
-    else if (what == WAITED_CONT)
-        z->cont_report = false;
-    else
-        proc_release(s->emu, z);
+    consume_waited(s->emu, z, what);
     return zpid;
 }
 
@@ -413,14 +420,8 @@ SYS(waitid)
     memcpy(info, fields, sizeof fields);
     if (s->a[2] && copy_out(s, s->a[2], info, sizeof info) < 0)
         return -EFAULT;
-    if (!(options & WNOWAIT_K)) {
-        if (what == WAITED_STOP)
-            z->stop_report = false;
-        else if (what == WAITED_CONT)
-            z->cont_report = false;
-        else
-            proc_release(s->emu, z);
-    }
+    if (!(options & WNOWAIT_K))
+        consume_waited(s->emu, z, what);
     return 0;
 }
 

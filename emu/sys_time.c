@@ -80,7 +80,7 @@ SYS(time)
 }
 
 /* A guest timespec as ns, saturating; -EINVAL for what Linux rejects. */
-static long timespec_ns(struct sys *s, uint64_t addr, uint64_t *ns)
+long timespec_ns(struct sys *s, uint64_t addr, uint64_t *ns)
 {
     struct { int64_t sec, nsec; } ts;
     if (copy_in(s, &ts, addr, sizeof ts) < 0)
