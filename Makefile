@@ -18,13 +18,24 @@ BUILD := build
 CFLAGS_SAN :=
 endif
 CFLAGS := $(CFLAGS_BASE) $(CFLAGS_SAN) $(EXTRA_CFLAGS)
-LDFLAGS += $(CFLAGS_SAN) $(UNICORN_WRAP)
+LDFLAGS += $(CFLAGS_SAN)
 
+# One library a layer; a layer links only what is below it.
+#   libvm      vm/                  the memory system
+#   libloader  loader/              ELF images (over libvm)
+#   libtrace   emu/trace/ emu/util/ the fault log's writer, parser and offline tools (over libvm)
+#   libemu     emu/abi/ cpu/ kernel/ sys/ (the CPU is the only part linking Unicorn)
 VM_SRCS := $(wildcard vm/*.c)
 LOADER_SRCS := $(wildcard loader/*.c)
-EMU_SRCS := $(filter-out emu/main.c,$(wildcard emu/*.c))
-LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(VM_SRCS) $(LOADER_SRCS) $(EMU_SRCS))
-MAIN_OBJ := $(BUILD)/emu/main.o
+TRACE_SRCS := $(wildcard emu/trace/*.c emu/util/*.c)
+EMU_SRCS := $(wildcard emu/abi/*.c emu/cpu/*.c emu/kernel/*.c emu/sys/*.c) \
+	$(filter-out emu/cli/main.c,$(wildcard emu/cli/*.c))
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+LIBVM := $(BUILD)/libvm.a
+LIBLOADER := $(BUILD)/libloader.a
+LIBTRACE := $(BUILD)/libtrace.a
+LIBEMU := $(BUILD)/libemu.a
+MAIN_OBJ := $(BUILD)/emu/cli/main.o
 
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
@@ -45,17 +56,24 @@ $(BUILD)/%.o: %.c
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/libfaultline.a: $(LIB_OBJS)
+$(LIBVM): $(call obj,$(VM_SRCS))
+$(LIBLOADER): $(call obj,$(LOADER_SRCS))
+$(LIBTRACE): $(call obj,$(TRACE_SRCS))
+$(LIBEMU): $(call obj,$(EMU_SRCS))
+$(LIBVM) $(LIBLOADER) $(LIBTRACE) $(LIBEMU):
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(BUILD)/faultline: $(MAIN_OBJ) $(BUILD)/libfaultline.a
+$(BUILD)/faultline: $(MAIN_OBJ) $(LIBEMU) $(LIBTRACE) $(LIBLOADER) $(LIBVM)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) $(UNICORN_WRAP) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libfaultline.a
+# Unit tests link only the layers they test.
+$(BUILD)/tests/test_loader: $(LIBLOADER) $(LIBVM)
+$(BUILD)/tests/test_tracefile: $(LIBTRACE) $(LIBVM)
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIBVM)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(filter %.a,$^) -Wl,--end-group -lelf -lm -lcriterion
 
 # --- test programs (static glibc, static musl, -nostdlib) ------------------------
 include testprogs/testprogs.mk

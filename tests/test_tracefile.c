@@ -1,5 +1,5 @@
 /* Saved fault logs read back: both formats, detection, and bad input. */
-#include "emu/tracefile.h"
+#include "emu/trace/tracefile.h"
 
 #include <criterion/criterion.h>
 #include <string.h>

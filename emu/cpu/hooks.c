@@ -1,0 +1,170 @@
+/*
+ * hooks.c - the Unicorn hooks.  Each is a thin adapter: it calls exactly
+ * one function (vm_fault, or one of the owner's cpu_ops) and returns.
+ * Anything that changes Unicorn's regions is left to the run loop: the
+ * hook asks the engine to stop.  Exceptions become the signal Linux would
+ * send for them.
+ */
+#include "emu/cpu/engine.h"
+
+#include <signal.h>
+#include <string.h>
+
+#define PF_ERR_WRITE 0x2
+#define PF_ERR_FETCH 0x10
+
+static void post(struct cpu *cpu, int sig, int code, uint64_t addr)
+{
+    cpu->ops->fault(cpu->owner, sig, code, addr);
+    uc_emu_stop(cpu->uc);
+}
+
+static bool canonical(uint64_t addr)
+{
+    return addr < LINUX_USER_TOP || addr >= -LINUX_USER_TOP;
+}
+
+/* A #PF: hand it to vm_fault; the instruction restarts when we return. */
+static void page_fault(struct cpu *cpu)
+{
+    const struct cpu_calib *cal = cpu->cal;
+    int32_t ec;
+    uc_context_save(cpu->uc, cpu->ctx);
+    memcpy(&ec, (uint8_t *)cpu->ctx + cal->off_error_code, 4);
+    memcpy((uint8_t *)cpu->ctx + cal->off_old_exception, &(int32_t){-1}, 4);
+    uc_context_restore(cpu->uc, cpu->ctx);
+    uint64_t addr = cpu_reg(cpu, CPU_CR2);
+    vm_access_t access = ec & PF_ERR_FETCH ? VM_PROT_EXEC
+                         : ec & PF_ERR_WRITE ? VM_PROT_WRITE
+                                             : VM_PROT_READ;
+    enum vm_fault_result r = vm_fault(cpu->mm, addr, access, VM_USER);
+    switch (r) {
+    case VM_FAULT_SEGV_MAPERR:
+        /* A non-canonical address is a #GP on real hardware: SI_KERNEL. */
+        if (canonical(addr))
+            post(cpu, SIGSEGV, LINUX_SEGV_MAPERR, addr);
+        else
+            post(cpu, SIGSEGV, LINUX_SI_KERNEL, 0);
+        break;
+    case VM_FAULT_SEGV_ACCERR:
+        post(cpu, SIGSEGV, LINUX_SEGV_ACCERR, addr);
+        break;
+    case VM_FAULT_SIGBUS:
+        post(cpu, SIGBUS, LINUX_BUS_ADRERR, addr);
+        break;
+    case VM_FAULT_OOM:
+        /* Memory comes back from the victim at once; retry if it was not us. */
+        if (!cpu->ops->oom(cpu->owner))
+            uc_emu_stop(cpu->uc);
+        break;
+    case VM_FAULT_PORT:
+        post(cpu, SIGKILL, CPU_SI_HOSTMAP, addr);
+        break;
+    default:
+        break;
+    }
+}
+
+/* rdtsc and rdtscp trap at CPL 3 (CR4.TSD): answer from the fixed clock. */
+static bool emulate_rdtsc(struct cpu *cpu)
+{
+    uint64_t rip = cpu_reg(cpu, CPU_RIP);
+    uint8_t insn[3];
+    if (!cpu->mm || vm_copy_in(cpu->mm, insn, rip, 3) < 0 || insn[0] != 0x0f)
+        return false;
+    size_t len = insn[1] == 0x31 ? 2 : (insn[1] == 0x01 && insn[2] == 0xf9) ? 3 : 0;
+    if (!len)
+        return false;
+    uint64_t tsc = cpu->ops->rdtsc(cpu->owner);
+    cpu_set_reg(cpu, CPU_RAX, tsc & 0xffffffffu);
+    cpu_set_reg(cpu, CPU_RDX, tsc >> 32);
+    if (len == 3)
+        cpu_set_reg(cpu, CPU_RCX, 0);
+    cpu_set_reg(cpu, CPU_RIP, rip + len);
+    return true;
+}
+
+static void on_interrupt(uc_engine *uc, uint32_t vector, void *user)
+{
+    struct cpu *cpu = user;
+    (void)uc;
+    if (vector == LINUX_TRAP_PF) {
+        page_fault(cpu);
+        return;
+    }
+    cpu_clear_exception(cpu);
+    switch (vector) {
+    case LINUX_TRAP_DE:
+        post(cpu, SIGFPE, LINUX_FPE_INTDIV, cpu_reg(cpu, CPU_RIP));
+        break;
+    case LINUX_TRAP_DB:
+    case LINUX_TRAP_BP:
+        post(cpu, SIGTRAP, LINUX_TRAP_BRKPT, cpu_reg(cpu, CPU_RIP));
+        break;
+    case LINUX_TRAP_UD:
+        post(cpu, SIGILL, LINUX_ILL_ILLOPN, cpu_reg(cpu, CPU_RIP));
+        break;
+    case LINUX_TRAP_MF:
+    case LINUX_TRAP_XF:
+        post(cpu, SIGFPE, 0, cpu_reg(cpu, CPU_RIP));
+        break;
+    case LINUX_TRAP_AC:
+        post(cpu, SIGBUS, LINUX_BUS_ADRALN, 0);
+        break;
+    case LINUX_TRAP_GP:
+        if (emulate_rdtsc(cpu))
+            break;
+        post(cpu, SIGSEGV, LINUX_SI_KERNEL, 0);
+        break;
+    default: /* #SS, #NP, int n, ...: what Linux reports as SI_KERNEL */
+        post(cpu, SIGSEGV, LINUX_SI_KERNEL, 0);
+        break;
+    }
+}
+
+/* An access outside every Unicorn region: no area is there. */
+static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
+                        void *user)
+{
+    struct cpu *cpu = user;
+    (void)uc, (void)size, (void)value;
+    vm_access_t access = type == UC_MEM_FETCH_UNMAPPED ? VM_PROT_EXEC
+                         : type == UC_MEM_WRITE_UNMAPPED ? VM_PROT_WRITE
+                                                         : VM_PROT_READ;
+    enum vm_fault_result r = vm_fault(cpu->mm, addr, access, VM_USER);
+    if (!canonical(addr))
+        post(cpu, SIGSEGV, LINUX_SI_KERNEL, 0); /* a #GP on real hardware */
+    else
+        post(cpu, SIGSEGV, r == VM_FAULT_SEGV_ACCERR ? LINUX_SEGV_ACCERR : LINUX_SEGV_MAPERR, addr);
+    return false;
+}
+
+static void on_syscall(uc_engine *uc, void *user)
+{
+    struct cpu *cpu = user;
+    if (cpu->ops->syscall(cpu->owner))
+        uc_emu_stop(uc);
+}
+
+static int on_cpuid(uc_engine *uc, void *user)
+{
+    (void)uc;
+    struct cpu *cpu = user;
+    uint32_t r[4];
+    cpuid_answer((uint32_t)cpu_reg(cpu, CPU_RAX), (uint32_t)cpu_reg(cpu, CPU_RCX),
+                 r);
+    cpu_set_reg(cpu, CPU_RAX, r[0]);
+    cpu_set_reg(cpu, CPU_RBX, r[1]);
+    cpu_set_reg(cpu, CPU_RCX, r[2]);
+    cpu_set_reg(cpu, CPU_RDX, r[3]);
+    return 1; /* the instruction is done */
+}
+
+void hooks_install(struct cpu *cpu)
+{
+    uc_hook h;
+    uc_hook_add(cpu->uc, &h, UC_HOOK_INTR, on_interrupt, cpu, 1, 0);
+    uc_hook_add(cpu->uc, &h, UC_HOOK_INSN, on_syscall, cpu, 1, 0, UC_X86_INS_SYSCALL);
+    uc_hook_add(cpu->uc, &h, UC_HOOK_MEM_UNMAPPED, on_unmapped, cpu, 1, 0);
+    uc_hook_add(cpu->uc, &h, UC_HOOK_INSN, on_cpuid, cpu, 1, 0, UC_X86_INS_CPUID);
+}

@@ -1,0 +1,105 @@
+/*
+ * kernel.h - the emulated kernel's machine-wide state (struct emu): the
+ * options of the run, the memory system, the process table, the guest
+ * clock and what --summary counts.  One struct emu is the whole machine;
+ * it is passed explicitly.
+ */
+#ifndef FAULTLINE_KERNEL_H
+#define FAULTLINE_KERNEL_H
+
+#include "emu/cpu/cpu.h"
+#include "emu/trace/trace.h"
+#include "loader/loader.h"
+#include "vm/vm.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SYSCALL_MAX 512
+
+struct emu_options {
+    struct trace_opts trace;
+    bool summary;
+    bool maps;
+    uint32_t frames;
+    uint64_t swap_pages;
+    const char *swap_file;
+    enum vm_policy policy;
+    enum vm_commit commit;
+    uint64_t seed;
+    const char *root;
+    char **env_set;        /* -E NAME=VALUE, NULL-terminated */
+    bool env_clear;
+    int max_procs;
+    uint64_t quantum;      /* instructions per turn; 0 = run until blocked */
+    double timeout;        /* seconds; 0 = none */
+    bool real_time;
+    bool verbose;
+    bool check;            /* run vm/'s invariant checker after every system call */
+};
+
+struct proc;
+
+/* What one process did, kept after it is reaped (for --summary). */
+struct proc_stats {
+    char name[16];
+    uint64_t events[VM_EV_COUNT];
+    uint64_t syscalls;
+    int wait_status;
+    bool exited;
+};
+
+/* The system-call layer, as the kernel calls it (set by whoever builds
+ * the machine: the kernel does not depend on the system calls). */
+struct kernel_syscalls {
+    /* A syscall instruction of p; true when its CPU must stop. */
+    bool (*dispatch)(struct proc *p);
+    /* Run p's blocked call again, outside the CPU: it completes (rax set,
+     * rip past it) or blocks again. */
+    void (*retry)(struct proc *p);
+};
+
+struct emu {
+    struct emu_options opt;
+    struct vm *vm;
+    struct cpu_calib *calib;
+    struct kernel_syscalls sys;
+    struct tracer *tracer;
+    struct proc **procs;   /* by slot; NULL free */
+    int nprocs, proccap;
+    int next_pid;
+    int live;              /* processes not yet reaped */
+    struct proc *current;
+    int rootfd;            /* the guest's "/" */
+    char **envp;           /* pid 1's environment */
+    uint64_t clock_ns;     /* the fixed clock, advanced by sleeps and reads */
+    uint64_t pipes;        /* pipes made so far: their inode numbers */
+    uint64_t poll_until;   /* --real-time: a host wait ends by then (the next deadline) */
+    uint64_t rng;          /* getrandom stream, from --seed */
+    uint64_t hwcap;
+    int init_status;       /* pid 1's wait status, once it exited */
+    bool thread_warned;    /* the one notice that threads are not supported */
+    bool init_exited;
+    bool deadlock;
+    bool timed_out;
+    uint64_t syscall_calls[SYSCALL_MAX];
+    uint64_t unknown_calls[SYSCALL_MAX];
+    uint64_t unknown_other; /* numbers past the table */
+    uint64_t procs_created;
+    struct proc_stats *pstats; /* by pid (index pid - 1) */
+    int npstats;
+};
+
+/* The vm/ trace callback: counts per process, then writes the trace. */
+void emu_trace(void *emu, const struct vm_event_rec *rec);
+struct proc_stats *emu_proc_stats(struct emu *emu, int pid);
+/* The guest's monotonic clock in ns, without moving it: the fixed clock,
+ * or the host's with --real-time. */
+uint64_t emu_monotonic(struct emu *emu);
+/* The guest's CLOCK_REALTIME minus its CLOCK_MONOTONIC, in ns. */
+uint64_t emu_realtime_offset(struct emu *emu);
+/* Can a process other than self run now? */
+bool emu_others_runnable(struct emu *emu, const struct proc *self);
+
+#endif

@@ -1,0 +1,380 @@
+/*
+ * proc.c - guest processes: the table (pids from 1), pid 1's creation,
+ * the CPU's callbacks into its process, exit and reaping, and the OOM
+ * killer.
+ */
+#include "emu/kernel/fs.h"
+#include "emu/kernel/maps.h"
+#include "emu/kernel/proc.h"
+#include "emu/util/tool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* --- the table ----------------------------------------------------------------------- */
+
+struct proc *proc_by_pid(struct emu *emu, int pid)
+{
+    for (int i = 0; i < emu->nprocs; i++)
+        if (emu->procs[i] && emu->procs[i]->pid == pid)
+            return emu->procs[i];
+    return NULL;
+}
+
+struct proc *proc_alloc(struct emu *emu)
+{
+    if (emu->live >= emu->opt.max_procs)
+        return NULL;
+    struct proc *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->emu = emu;
+    int slot = -1;
+    for (int i = 0; i < emu->nprocs; i++)
+        if (!emu->procs[i]) {
+            slot = i;
+            break;
+        }
+    if (slot < 0) {
+        if (emu->nprocs == emu->proccap) {
+            int cap = emu->proccap ? emu->proccap * 2 : 16;
+            struct proc **v = realloc(emu->procs, (size_t)cap * sizeof *v);
+            if (!v) {
+                free(p);
+                return NULL;
+            }
+            emu->procs = v;
+            emu->proccap = cap;
+        }
+        slot = emu->nprocs++;
+    }
+    emu->procs[slot] = p;
+    p->pid = ++emu->next_pid;
+    p->umask = 022;
+    emu->live++;
+    emu->procs_created++;
+    return p;
+}
+
+/* Forget a reaped (or never started) process. */
+void proc_release(struct emu *emu, struct proc *p)
+{
+    for (int i = 0; i < emu->nprocs; i++)
+        if (emu->procs[i] == p)
+            emu->procs[i] = NULL;
+    if (p->mm)
+        vm_mm_free(p->mm);
+    proc_free_engine(p);
+    cpu_free(p->cpu);
+    fdtable_free(p->fds);
+    emu->live--;
+    free(p);
+}
+
+void proc_free_engine(struct proc *p)
+{
+    cpu_free(p->dead_cpu);
+    p->dead_cpu = NULL;
+}
+
+void proc_block(struct proc *p)
+{
+    p->state = PROC_BLOCKED;
+}
+
+
+/* A vfork child has exec'd or exited: its parent, if still waiting for
+ * that (and not killed meanwhile), runs again. */
+void proc_vfork_release(struct emu *emu, struct proc *p)
+{
+    if (!p->vfork_parent)
+        return;
+    struct proc *vp = proc_by_pid(emu, p->vfork_parent);
+    if (vp && vp->vfork_child == p->pid) {
+        vp->vfork_child = 0;
+        if (vp->state == PROC_BLOCKED)
+            vp->state = PROC_RUNNABLE;
+    }
+    p->vfork_parent = 0;
+}
+
+void proc_wake_all(struct emu *emu)
+{
+    for (int i = 0; i < emu->nprocs; i++) {
+        struct proc *p = emu->procs[i];
+        if (p && p->state == PROC_BLOCKED && !p->vfork_child)
+            p->state = PROC_RUNNABLE;
+    }
+}
+
+/* --- the CPU's callbacks ----------------------------------------------------------------- */
+
+static bool on_syscall(void *owner)
+{
+    struct proc *p = owner;
+    return p->emu->sys.dispatch(p);
+}
+
+static void on_fault(void *owner, int signo, int code, uint64_t addr)
+{
+    struct proc *p = owner;
+    struct ksiginfo info = {.signo = signo, .code = code, .addr = addr};
+    proc_signal(p->emu, p, &info);
+}
+
+static bool on_oom(void *owner)
+{
+    struct proc *p = owner;
+    return proc_oom_kill(p->emu, p);
+}
+
+/* rdtsc reads the guest clock as a 3 GHz counter, moving it 1 us. */
+static uint64_t on_rdtsc(void *owner)
+{
+    struct proc *p = owner;
+    p->emu->clock_ns += 1000;
+    return p->emu->clock_ns * 3;
+}
+
+static const struct cpu_ops proc_cpu_ops = {
+    .syscall = on_syscall,
+    .fault = on_fault,
+    .oom = on_oom,
+    .rdtsc = on_rdtsc,
+};
+
+struct cpu *proc_cpu_new(struct emu *emu, struct proc *p)
+{
+    return cpu_new(emu->calib, emu->vm, &proc_cpu_ops, p);
+}
+
+/* --- pid 1 ------------------------------------------------------------------------------ */
+
+struct loader_args proc_loader_args(struct emu *emu, struct proc *p, const char *path,
+                                    char *const *argv, char *const *envp,
+                                    const struct loader_fs *fs)
+{
+    return (struct loader_args){
+        .path = path,
+        .argv = argv,
+        .envp = envp,
+        .seed = emu->opt.seed + (uint64_t)(p->pid - 1), /* each exec its own AT_RANDOM */
+        .hwcap = emu->hwcap,
+        .uid = (uint32_t)getuid(),
+        .gid = (uint32_t)getgid(),
+        .euid = (uint32_t)geteuid(),
+        .egid = (uint32_t)getegid(),
+        .fs = fs,
+    };
+}
+
+/* Set the registers a new image starts with: rsp at argc, rip at the entry. */
+void proc_start_regs(struct cpu *cpu, const struct loader_image *img)
+{
+    cpu_set_reg(cpu, CPU_RSP, img->sp);
+    cpu_set_reg(cpu, CPU_RIP, img->entry);
+    cpu_set_reg(cpu, CPU_RDX, 0);
+}
+
+int proc_spawn_init(struct emu *emu, const char *path, char **argv)
+{
+    struct proc *p = proc_alloc(emu);
+    if (!p) {
+        fprintf(stderr, "faultline: out of memory\n");
+        return EXIT_FAULTLINE;
+    }
+    p->ppid = 0;
+    p->pgid = p->sid = p->pid;
+    emu->current = p;
+    if (strcmp(emu->opt.root, "/") == 0) {
+        if (!getcwd(p->cwd, sizeof p->cwd))
+            strcpy(p->cwd, "/");
+    } else {
+        strcpy(p->cwd, "/");
+    }
+    p->fds = fdtable_clone(NULL);
+    p->cpu = proc_cpu_new(emu, p);
+    p->mm = vm_mm_new(emu->vm, p->pid);
+    if (!p->fds || !p->cpu || !p->mm) {
+        fprintf(stderr, "faultline: cannot create the first process (out of memory)\n");
+        return EXIT_FAULTLINE;
+    }
+    vm_mm_set_port_data(p->mm, p->cpu);
+    cpu_set_mm(p->cpu, p->mm);
+    for (int fd = 0; fd < 3; fd++) {
+        int h = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (h < 0)
+            continue;
+        struct file *f = file_new(FILE_HOST);
+        if (!f) {
+            close(h);
+            continue;
+        }
+        f->hostfd = h;
+        f->status = fcntl(fd, F_GETFL) & (O_ACCMODE | O_APPEND | O_NONBLOCK);
+        snprintf(f->path, sizeof f->path, "/dev/fd/%d", fd);
+        p->fds->file[fd] = f;
+    }
+    struct loader_fs fs = fs_loader(emu, p);
+    struct loader_args args = proc_loader_args(emu, p, path, argv, emu->envp, &fs);
+    struct loader_image img;
+    struct loader_error e;
+    if (loader_load(emu->vm, p->mm, &args, true, &img, &e) < 0) {
+        fprintf(stderr, "faultline: %s\n", e.msg);
+        return e.status;
+    }
+    proc_start_regs(p->cpu, &img);
+    proc_note_args(p, &img);
+    snprintf(p->name, sizeof p->name, "%s", img.comm);
+    fs_guest_path(p, AT_FDCWD, img.exe, p->exe, sizeof p->exe);
+    return -1;
+}
+
+/* --- exit and reaping ------------------------------------------------------------------ */
+
+static void print_death(struct emu *emu, struct proc *p, int sig)
+{
+    const struct ksiginfo *si = &p->sig.info[sig];
+    if ((sig == SIGSEGV || sig == SIGBUS) && si->code > 0) {
+        const char *code = sig == SIGBUS    ? "BUS_ADRERR"
+                           : si->code == LINUX_SEGV_MAPERR ? "SEGV_MAPERR"
+                           : si->code == LINUX_SEGV_ACCERR ? "SEGV_ACCERR"
+                                           : "SI_KERNEL";
+        fprintf(stderr, "faultline: pid %d killed by %s (%s at %#llx)\n", p->pid,
+                signal_name(sig), code, (unsigned long long)si->addr);
+    } else if (si->code == LINUX_SI_KERNEL && sig == SIGKILL) {
+        fprintf(stderr, "faultline: out of memory: killed pid %d (%s)\n", p->pid, p->name);
+    } else if (si->code == CPU_SI_HOSTMAP && sig == SIGKILL) {
+        fprintf(stderr, "faultline: pid %d (%s) killed: page %#llx needs one more host memory "
+                        "mapping than vm.max_map_count (%ld) allows; raise it with: sysctl -w "
+                        "vm.max_map_count=1048576\n",
+                p->pid, p->name, (unsigned long long)si->addr, cpu_host_map_limit());
+    } else {
+        fprintf(stderr, "faultline: pid %d killed by %s\n", p->pid, signal_name(sig));
+    }
+    (void)emu;
+}
+
+void proc_exit(struct emu *emu, struct proc *p, int wait_status)
+{
+    if (p->state == PROC_ZOMBIE)
+        return;
+    /* A death is reported for pid 1, and for any process the CPU or
+     * faultline itself killed (a fault, out of memory); one sent by
+     * another process is the business of whoever waits for it (a shell
+     * reports it), unless --verbose. */
+    int sig = wait_status & 0x7f;
+    if (sig && (p->pid == 1 || emu->opt.verbose || p->sig.info[sig].code > 0))
+        print_death(emu, p, sig);
+    if (p->mm && emu->opt.maps && (p->pid == 1 || sig)) {
+        fprintf(stderr, "faultline: address space of pid %d (%s) at %s:\n", p->pid, p->name,
+                sig ? "its fatal signal" : "exit");
+        maps_print(stderr, p->mm, true);
+    }
+    struct proc_stats *ps = emu_proc_stats(emu, p->pid);
+    if (ps) {
+        memcpy(ps->name, p->name, sizeof ps->name);
+        ps->syscalls = p->syscalls;
+        ps->wait_status = wait_status;
+        ps->exited = true;
+    }
+    p->state = PROC_ZOMBIE;
+    p->wait_status = wait_status;
+    if (p->cpu) {
+        cpu_request_stop(p->cpu);
+        /* The engine may be the one running this code: free it later. */
+        p->dead_cpu = p->cpu;
+        p->cpu = NULL;
+    }
+    if (p->mm) {
+        vm_mm_free(p->mm);
+        p->mm = NULL;
+    }
+    fdtable_free(p->fds);
+    p->fds = NULL;
+    proc_vfork_release(emu, p);
+    p->vfork_child = 0;
+    /* Orphans go to pid 1, as in a PID namespace. */
+    for (int i = 0; i < emu->nprocs; i++) {
+        struct proc *c = emu->procs[i];
+        if (c && c->ppid == p->pid)
+            c->ppid = 1;
+    }
+    if (p->pid == 1) {
+        emu->init_exited = true;
+        emu->init_status = wait_status;
+        /* Everything else dies with it. */
+        for (int i = 0; i < emu->nprocs; i++) {
+            struct proc *c = emu->procs[i];
+            if (c && c != p && c->state != PROC_ZOMBIE) {
+                c->sig.info[SIGKILL] = (struct ksiginfo){.signo = SIGKILL};
+                proc_exit(emu, c, SIGKILL);
+            }
+        }
+        return;
+    }
+    struct proc *parent = proc_by_pid(emu, p->ppid);
+    if (parent && parent->state != PROC_ZOMBIE) {
+        const struct linux_sigaction *act = &parent->sig.act[SIGCHLD];
+        if (act->handler == LINUX_SIG_IGN || (act->flags & LINUX_SA_NOCLDWAIT)) {
+            /* Auto-reaped: no zombie.  If p's own call got here, its
+             * engine is still running that call: release it once stopped. */
+            if (p == emu->current)
+                p->reap_when_stopped = true;
+            else
+                proc_release(emu, p);
+        } else {
+            proc_notify_parent(emu, p, (wait_status & 0x7f) ? 2 /* CLD_KILLED */ : 1 /* CLD_EXITED */,
+                               wait_status);
+        }
+    }
+    proc_wake_all(emu);
+}
+
+void proc_note_args(struct proc *p, const struct loader_image *img)
+{
+    p->arg_start = img->arg_start;
+    p->arg_end = img->arg_end;
+    p->env_start = img->env_start;
+    p->env_end = img->env_end;
+}
+
+void proc_notify_parent(struct emu *emu, struct proc *p, int code, int status)
+{
+    struct proc *parent = proc_by_pid(emu, p->ppid);
+    if (!parent || parent->state == PROC_ZOMBIE)
+        return;
+    /* SA_NOCLDSTOP: no SIGCHLD for stops and continues. */
+    if (code >= LINUX_CLD_STOPPED && (parent->sig.act[SIGCHLD].flags & LINUX_SA_NOCLDSTOP))
+        return proc_wake_all(emu);
+    struct ksiginfo si = {.signo = SIGCHLD, .code = code, .pid = p->pid, .status = status};
+    proc_signal(emu, parent, &si);
+    proc_wake_all(emu);
+}
+
+/* --- out of memory -------------------------------------------------------------------- */
+
+bool proc_oom_kill(struct emu *emu, struct proc *faulting)
+{
+    struct proc *victim = NULL;
+    uint64_t most = 0;
+    for (int i = 0; i < emu->nprocs; i++) {
+        struct proc *q = emu->procs[i];
+        if (!q || q->state == PROC_ZOMBIE || !q->mm)
+            continue;
+        uint64_t size = vm_mm_rss(q->mm) + vm_mm_swapped(q->mm);
+        if (!victim || size > most || (size == most && q == faulting)) {
+            victim = q;
+            most = size;
+        }
+    }
+    if (!victim)
+        return false;
+    struct ksiginfo si = {.signo = SIGKILL, .code = LINUX_SI_KERNEL};
+    proc_signal(emu, victim, &si);
+    return victim != faulting;
+}

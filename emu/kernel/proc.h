@@ -1,0 +1,99 @@
+/*
+ * proc.h - guest processes: identity, state, address space, CPU,
+ * descriptors, signals and timers, and the scheduler that runs them.
+ */
+#ifndef FAULTLINE_KERNEL_PROC_H
+#define FAULTLINE_KERNEL_PROC_H
+
+#include "emu/kernel/file.h"
+#include "emu/kernel/kernel.h"
+#include "emu/kernel/signal.h"
+#include "emu/kernel/timer.h"
+
+#include <limits.h>
+
+enum proc_state { PROC_RUNNABLE, PROC_BLOCKED, PROC_ZOMBIE };
+
+struct proc {
+    struct emu *emu;
+    int pid, ppid, pgid, sid;
+    enum proc_state state;
+    struct vm_mm *mm;
+    struct cpu *cpu;
+    struct fdtable *fds;
+    struct sigstate sig;
+    char name[16];           /* comm */
+    char exe[PATH_MAX];      /* /proc/self/exe, a guest path */
+    char cwd[PATH_MAX];      /* a guest path, always absolute */
+    unsigned umask;
+    int nice;                /* -20..19, inherited; scheduling ignores it */
+    int wait_status;         /* encoded as wait(2) gives it */
+    int vfork_parent;        /* pid blocked until this child execs or exits; 0 none */
+    int vfork_child;         /* blocked until this child execs or exits; 0 none */
+    bool yielded;            /* sched_yield: pass the turn on */
+    bool sigreturn;          /* rt_sigreturn: restore the frame once the CPU stopped */
+    bool host_wait;          /* blocked in a wait that host descriptors can end */
+    bool reap_when_stopped;  /* auto-reaped while its own engine ran: release after */
+    uint64_t clear_child_tid;
+    bool restart;            /* re-execute the syscall at restart_rip when woken */
+    bool restart_eintr;      /* a handler ends the wait with EINTR even with SA_RESTART */
+    uint64_t restart_rip;
+    uint64_t wake_at;        /* a blocked call with a timeout: its deadline (guest ns) */
+#define WAKE_NEVER UINT64_MAX    /* a timeout too far to ever end */
+    uint64_t io_done;        /* bytes a blocking pipe write moved before it blocked */
+    bool stopped;            /* by SIGSTOP (TSTP, TTIN, TTOU) until SIGCONT */
+    int stop_sig;
+    bool stop_report;        /* a stop wait4(WUNTRACED) has not seen yet */
+    bool cont_report;        /* a continue wait4(WCONTINUED) has not seen yet */
+    bool futex_wait;         /* blocked in FUTEX_WAIT on futex_key */
+    bool futex_woken;        /* a FUTEX_WAKE chose this waiter */
+    struct vm_key futex_key;
+    uint64_t sleep_rem;      /* nanosleep's rem: where an interrupted sleep writes what is left */
+    uint64_t sigwait;        /* rt_sigtimedwait's set: these wake it even though blocked */
+    uint64_t arg_start, arg_end, env_start, env_end; /* /proc/<pid>/cmdline, environ */
+    struct ptimer timers[PTIMERS];
+    bool exec_done;          /* execve replaced the engine: do not touch the old one */
+    struct cpu *dead_cpu;    /* the engine execve replaced, freed once stopped */
+    uint64_t syscalls;
+    uint64_t start_seq;      /* trace sequence when it started */
+};
+
+struct proc *proc_by_pid(struct emu *emu, int pid);
+/* Create pid 1 from the command line; returns the exit status to use
+ * when it cannot start (>= 0), or -1 when it is ready. */
+int proc_spawn_init(struct emu *emu, const char *path, char **argv);
+/* Run every process until pid 1 is gone; returns faultline's exit status. */
+int proc_schedule(struct emu *emu);
+/* The process ends with a wait status (exit code << 8, or a signal). */
+void proc_exit(struct emu *emu, struct proc *p, int wait_status);
+void proc_block(struct proc *p);
+/* A process with nothing but its pid: state, stats slot and pid taken;
+ * NULL when the table cannot grow.  proc_release undoes it. */
+struct proc *proc_alloc(struct emu *emu);
+void proc_release(struct emu *emu, struct proc *p);
+/* A new CPU for p, reporting to p (NULL when none can be made). */
+struct cpu *proc_cpu_new(struct emu *emu, struct proc *p);
+/* Registers for a new image: its stack and entry point. */
+void proc_start_regs(struct cpu *cpu, const struct loader_image *img);
+/* What the loader gives p's new image: ids, hwcap, AT_RANDOM's seed. */
+struct loader_args proc_loader_args(struct emu *emu, struct proc *p, const char *path,
+                                    char *const *argv, char *const *envp,
+                                    const struct loader_fs *fs);
+/* Where a new image's argument and environment strings lie. */
+void proc_note_args(struct proc *p, const struct loader_image *img);
+/* Tell p's parent about p with SIGCHLD (code CLD_*) and wake its waits. */
+void proc_notify_parent(struct emu *emu, struct proc *p, int code, int status);
+void proc_wake_all(struct emu *emu);
+/* A vfork child has exec'd or exited: its waiting parent runs again. */
+void proc_vfork_release(struct emu *emu, struct proc *p);
+/* Out of frames and swap: kill the largest process (by resident and
+ * swapped pages).  True when that was not faulting, which may retry. */
+bool proc_oom_kill(struct emu *emu, struct proc *faulting);
+/* A timer was set: with --real-time, the host timer follows it. */
+void proc_timers_changed(struct emu *emu);
+/* Free the engine execve replaced, once it stopped. */
+void proc_free_engine(struct proc *p);
+/* An interrupted sleep writes what is left. */
+void sleep_interrupted(struct emu *emu, struct proc *p);
+
+#endif

@@ -1,0 +1,333 @@
+/*
+ * sched.c - the scheduler.  It is deterministic: a process runs until it
+ * blocks, exits, or (with --quantum) has executed its quantum of
+ * instructions; then the next runnable process in pid order runs.  A
+ * blocked system call is re-executed when its process is woken.  When
+ * nobody can run, the fixed clock jumps to the earliest deadline; when
+ * every process is blocked and no deadline is left, nothing can ever
+ * wake them: that is reported as a deadlock.
+ */
+#include "emu/kernel/clock.h"
+#include "emu/kernel/proc.h"
+#include "emu/util/tool.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+static struct emu *timer_emu; /* for the handlers of --timeout and the deadline timer */
+
+static void on_timeout(int sig)
+{
+    (void)sig;
+    struct emu *emu = timer_emu;
+    emu->timed_out = true;
+    if (emu->current && emu->current->cpu)
+        cpu_request_stop(emu->current->cpu);
+}
+
+/* --real-time: a host timer stops the running CPU at the next guest
+ * deadline, so a process that computes without system calls still gets
+ * its timer's signal (and a process woken by one gets its turn). */
+static timer_t deadline_timer;
+static bool deadline_timer_made;
+static volatile sig_atomic_t deadline_hit;
+
+static void on_deadline(int sig)
+{
+    (void)sig;
+    deadline_hit = 1;
+    struct emu *emu = timer_emu;
+    if (emu && emu->current && emu->current->cpu)
+        cpu_request_stop(emu->current->cpu);
+}
+
+static void arm_deadline(struct emu *emu, uint64_t next)
+{
+    if (!emu->opt.real_time)
+        return;
+    if (!deadline_timer_made) {
+        timer_emu = emu;
+        struct sigaction sa = {.sa_handler = on_deadline, .sa_flags = SA_RESTART};
+        sigaction(SIGRTMIN, &sa, NULL);
+        struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGRTMIN};
+        if (timer_create(CLOCK_MONOTONIC, &ev, &deadline_timer) != 0)
+            return;
+        deadline_timer_made = true;
+    }
+    struct itimerspec its = {{0, 0}, {0, 0}};
+    if (next != UINT64_MAX && next)
+        its.it_value = (struct timespec){(time_t)(next / 1000000000ULL), (long)(next % 1000000000ULL)};
+    timer_settime(deadline_timer, TIMER_ABSTIME, &its, NULL);
+}
+
+static uint64_t next_deadline(struct emu *emu);
+
+void proc_timers_changed(struct emu *emu)
+{
+    if (emu->opt.real_time)
+        arm_deadline(emu, next_deadline(emu));
+}
+
+static void start_timer(struct emu *emu)
+{
+    if (emu->opt.timeout <= 0)
+        return;
+    timer_emu = emu;
+    struct sigaction sa = {.sa_handler = on_timeout};
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval it = {0};
+    it.it_value.tv_sec = (time_t)emu->opt.timeout;
+    it.it_value.tv_usec = (suseconds_t)((emu->opt.timeout - (double)it.it_value.tv_sec) * 1e6);
+    if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
+        it.it_value.tv_usec = 1;
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static struct proc *next_runnable(struct emu *emu, struct proc *last, bool stay)
+{
+    if (stay && last && last->state == PROC_RUNNABLE && !last->stopped)
+        return last;
+    /* Round robin in pid order after last. */
+    struct proc *best = NULL, *first = NULL;
+    int after = last ? last->pid : 0;
+    for (int i = 0; i < emu->nprocs; i++) {
+        struct proc *p = emu->procs[i];
+        if (!p || p->state != PROC_RUNNABLE || p->stopped)
+            continue;
+        if (!first || p->pid < first->pid)
+            first = p;
+        if (p->pid > after && (!best || p->pid < best->pid))
+            best = p;
+    }
+    return best ? best : first;
+}
+
+bool emu_others_runnable(struct emu *emu, const struct proc *self)
+{
+    for (int i = 0; i < emu->nprocs; i++) {
+        struct proc *q = emu->procs[i];
+        if (q && q != self && q->state == PROC_RUNNABLE && !q->stopped)
+            return true;
+    }
+    return false;
+}
+
+/* Wake every timed wait whose deadline has passed; fire due timers. */
+static void wake_timers(struct emu *emu)
+{
+    timers_fire(emu);
+    uint64_t now = emu_monotonic(emu);
+    for (int i = 0; i < emu->nprocs; i++) {
+        struct proc *q = emu->procs[i];
+        if (q && q->state == PROC_BLOCKED && q->wake_at && q->wake_at <= now)
+            q->state = PROC_RUNNABLE; /* WAKE_NEVER is never <= now */
+    }
+}
+
+/* The earliest deadline: a blocked process's timed wait, or a timer
+ * whose expiry would change something (UINT64_MAX: none). */
+static uint64_t next_deadline(struct emu *emu)
+{
+    uint64_t next = timers_next(emu);
+    for (int i = 0; i < emu->nprocs; i++) {
+        struct proc *q = emu->procs[i];
+        if (q && q->state == PROC_BLOCKED && q->wake_at && q->wake_at != WAKE_NEVER &&
+            q->wake_at < next)
+            next = q->wake_at;
+    }
+    return next;
+}
+
+/* Nothing can run: time passes to the earliest deadline (the fixed clock
+ * jumps there; with --real-time the host sleeps).  False when there is
+ * none: only a host descriptor or nothing at all can end the waits. */
+static bool pass_time(struct emu *emu)
+{
+    uint64_t next = next_deadline(emu);
+    if (next == UINT64_MAX)
+        return false;
+    if (!emu->opt.real_time) {
+        if (emu->clock_ns < next)
+            emu->clock_ns = next;
+    } else {
+        uint64_t now = emu_monotonic(emu);
+        if (next > now) {
+            uint64_t d = next - now;
+            struct timespec ts = {(time_t)(d / 1000000000ULL), (long)(d % 1000000000ULL)};
+            nanosleep(&ts, NULL); /* an early end (the --timeout alarm) only retries */
+        }
+    }
+    return true;
+}
+
+/* A process waiting on host descriptors, when nothing else can run. */
+static struct proc *host_waiter(struct emu *emu)
+{
+    for (int i = 0; i < emu->nprocs; i++) {
+        struct proc *q = emu->procs[i];
+        if (q && q->state == PROC_BLOCKED && q->host_wait && !q->stopped)
+            return q;
+    }
+    return NULL;
+}
+
+/* A run the CPU gave up on ends the process as Linux would end it. */
+static void run_error(struct emu *emu, struct proc *p, enum cpu_exit why)
+{
+    if (p->state != PROC_RUNNABLE || p->sig.pending || why == CPU_EXIT_STOPPED)
+        return;
+    struct ksiginfo si = {.signo = SIGSEGV, .code = LINUX_SI_KERNEL};
+    switch (why) {
+    case CPU_EXIT_INVALID:
+        si.signo = SIGILL;
+        si.code = LINUX_ILL_ILLOPN;
+        si.addr = cpu_reg(p->cpu, CPU_RIP);
+        break;
+    case CPU_EXIT_UNMAPPED:
+        si.code = LINUX_SEGV_MAPERR;
+        break;
+    default:
+        break;
+    }
+    proc_signal(emu, p, &si);
+}
+
+int proc_schedule(struct emu *emu)
+{
+    start_timer(emu);
+    struct proc *last = NULL;
+    bool stay = true;
+    unsigned idle = 0; /* turns in a row in which time passed and nobody ran */
+    while (!emu->init_exited && !emu->timed_out) {
+        wake_timers(emu);
+        /* Auto-reaped children whose end came while they were not running
+         * (a timer's SIGKILL): gone now, before any wait can see them. */
+        for (int i = 0; i < emu->nprocs; i++) {
+            struct proc *q = emu->procs[i];
+            if (q && q->reap_when_stopped && q->state == PROC_ZOMBIE &&
+                !(q->dead_cpu && cpu_running(q->dead_cpu))) {
+                if (q == last)
+                    last = NULL;
+                if (q == emu->current)
+                    emu->current = NULL;
+                proc_release(emu, q);
+            }
+        }
+        struct proc *p = next_runnable(emu, last, stay);
+        emu->poll_until = 0;
+        if (!p && emu->opt.real_time && (p = host_waiter(emu))) {
+            /* Real time passes for the host's descriptors and the
+             * deadlines alike: wait on the host until the next deadline. */
+            uint64_t next = next_deadline(emu);
+            emu->poll_until = next == UINT64_MAX ? 0 : next;
+            p->state = PROC_RUNNABLE;
+        }
+        /* Time passing may wake someone; a timer whose signal wakes
+         * nobody (blocked) for a million turns is a hang like any other. */
+        if (!p && idle < 1000000 && pass_time(emu)) {
+            idle++;
+            continue;
+        }
+        if (!p) {
+            /* Nothing in the guest can act: a wait on host descriptors
+             * may still end (its retry now waits on the host). */
+            p = host_waiter(emu);
+            if (!p) {
+                emu->deadlock = true;
+                break;
+            }
+            p->state = PROC_RUNNABLE;
+        }
+        p->host_wait = false;
+        last = p;
+        emu->current = p;
+        /* A woken call runs again first: it may complete (a child's exit
+         * completes wait4 even though SIGCHLD woke it). */
+        if (p->restart) {
+            emu->sys.retry(p);
+            if (p->state == PROC_BLOCKED) {
+                if (!(p->sig.pending & ~p->sig.blocked)) {
+                    stay = false;
+                    continue; /* still nothing: keep waiting */
+                }
+                p->state = PROC_RUNNABLE; /* a signal interrupts the wait */
+            }
+        }
+        signal_deliver(emu, p);
+        if (p->state == PROC_RUNNABLE && p->restart)
+            p->state = PROC_BLOCKED; /* the signal did not end the wait */
+        if (p->state != PROC_RUNNABLE || p->stopped) {
+            stay = false;
+            continue;
+        }
+        idle = 0;
+        proc_timers_changed(emu); /* time may have passed: the host timer follows */
+        enum cpu_exit err = cpu_run(p->cpu, emu->opt.quantum);
+        proc_free_engine(p);
+        if (p->reap_when_stopped) {
+            proc_release(emu, p);
+            last = NULL;
+            stay = false;
+            continue;
+        }
+        if (p->sigreturn && p->state != PROC_ZOMBIE) {
+            p->sigreturn = false;
+            signal_sigreturn(emu, p);
+        }
+        run_error(emu, p, err);
+        /* With a quantum, a stop that used it up passes the turn on, and
+         * the fixed clock moves on by the quantum (1 ns an instruction),
+         * so that a sleeper wakes while others compute. */
+        stay = !(emu->opt.quantum && err == CPU_EXIT_STOPPED && p->state == PROC_RUNNABLE &&
+                 !p->sig.pending && cpu_settled(p->cpu));
+        if (!stay && !emu->opt.real_time)
+            emu->clock_ns += emu->opt.quantum;
+        if (deadline_hit) {
+            deadline_hit = 0;
+            stay = false; /* a deadline came: whoever it woke gets a turn */
+        }
+        if (p->yielded) {
+            /* A process that yields waits for another: when nobody else
+             * can run, time passes to the next deadline. */
+            p->yielded = false;
+            stay = false;
+            if (!emu_others_runnable(emu, p))
+                pass_time(emu);
+        }
+        if (p->state == PROC_RUNNABLE && p->sig.pending)
+            signal_deliver(emu, p);
+    }
+    if (emu->opt.timeout > 0) {
+        struct itimerval off = {0};
+        setitimer(ITIMER_REAL, &off, NULL);
+    }
+    if (deadline_timer_made) {
+        timer_delete(deadline_timer);
+        deadline_timer_made = false;
+    }
+    if (emu->timed_out) {
+        fprintf(stderr, "faultline: timed out after %g s\n", emu->opt.timeout);
+        return EXIT_TIMEOUT;
+    }
+    if (emu->deadlock) {
+        fprintf(stderr, "faultline: deadlock: every process is blocked (");
+        int n = 0;
+        for (int i = 0; i < emu->nprocs; i++) {
+            struct proc *q = emu->procs[i];
+            if (q && q->state != PROC_ZOMBIE && (q->state == PROC_BLOCKED || q->stopped))
+                fprintf(stderr, "%spid %d %s%s", n++ ? ", " : "", q->pid, q->name,
+                        q->stopped ? " (stopped)" : "");
+        }
+        fprintf(stderr, ")\n");
+        return EXIT_FAULTLINE;
+    }
+    int st = emu->init_status;
+    if (st & 0x7f)
+        return 128 + (st & 0x7f);
+    return (st >> 8) & 0xff;
+}

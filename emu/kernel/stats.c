@@ -1,0 +1,33 @@
+/*
+ * stats.c - what each process did, kept after it is reaped (for
+ * --summary), counted from the trace as events pass to the tracer.
+ */
+#include "emu/kernel/proc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct proc_stats *emu_proc_stats(struct emu *emu, int pid)
+{
+    if (pid <= 0)
+        return NULL;
+    if (pid > emu->npstats) {
+        int n = pid + 64;
+        struct proc_stats *v = realloc(emu->pstats, (size_t)n * sizeof *v);
+        if (!v)
+            return NULL;
+        memset(v + emu->npstats, 0, (size_t)(n - emu->npstats) * sizeof *v);
+        emu->pstats = v;
+        emu->npstats = n;
+    }
+    return &emu->pstats[pid - 1];
+}
+
+void emu_trace(void *ctx, const struct vm_event_rec *rec)
+{
+    struct emu *emu = ctx;
+    struct proc_stats *ps = emu_proc_stats(emu, rec->pid);
+    if (ps)
+        ps->events[rec->event]++;
+    tracer_event(emu->tracer, rec);
+}

@@ -1,0 +1,120 @@
+/*
+ * timer.c - alarm, setitimer(ITIMER_REAL) and POSIX timers
+ * (timer_create and friends), all on the guest's monotonic clock.  With
+ * the default fixed clock a timer expires when the clock gets there: a
+ * process blocked or sleeping lets time jump to the next expiry (see
+ * the scheduler in proc.c), so `timeout 1 sleep 5` ends after one guest
+ * second, at once and the same way on every run.  An expiry sends the
+ * timer's signal (SIGALRM for alarm), with si_code SI_TIMER for POSIX
+ * timers; an interval timer is re-armed, counting the periods it missed
+ * as overruns.
+ */
+#include "emu/kernel/clock.h"
+#include "emu/kernel/proc.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <time.h>
+
+
+/* Would t's expiry change anything now?  Not when its signal is ignored
+ * (it would be discarded) or already pending (it only counts an
+ * overrun): such a timer does not make time pass to it. */
+static bool timer_matters(const struct proc *p, const struct ptimer *t)
+{
+    if (!t->notify)
+        return false;
+    const struct linux_sigaction *act = &p->sig.act[t->signo];
+    bool blocked = p->sig.blocked & LINUX_SIGBIT(t->signo);
+    bool ignored = act->handler == LINUX_SIG_IGN ||
+                   (act->handler == LINUX_SIG_DFL && !signal_default(t->signo) && t->signo != SIGCONT);
+    if (ignored && !blocked)
+        return false;
+    return !(p->sig.pending & LINUX_SIGBIT(t->signo));
+}
+
+static void fire(struct emu *emu, struct proc *p, int i, uint64_t now)
+{
+    struct ptimer *t = &p->timers[i];
+    uint64_t missed = t->interval ? (now - t->at) / t->interval : 0;
+    if (t->interval)
+        t->at += (missed + 1) * t->interval;
+    else
+        t->at = 0;
+    if (!t->notify)
+        return;
+    struct ksiginfo *pend = &p->sig.info[t->signo];
+    if (i > 0 && (p->sig.pending & LINUX_SIGBIT(t->signo)) && pend->code == LINUX_SI_TIMER &&
+        pend->pid == i - 1) {
+        /* Still pending: these expiries are overruns of that signal. */
+        uint64_t o = (uint64_t)t->overrun + missed + 1;
+        t->overrun = o > INT32_MAX ? INT32_MAX : (int)o;
+        pend->uid = t->overrun;
+        return;
+    }
+    t->overrun = missed > INT32_MAX ? INT32_MAX : (int)missed;
+    struct ksiginfo si = {.signo = t->signo};
+    if (i == 0) {
+        si.code = LINUX_SI_KERNEL; /* as Linux sends SIGALRM for alarm */
+    } else {
+        si.code = LINUX_SI_TIMER;
+        si.pid = i - 1;
+        si.uid = t->overrun;
+        si.value = t->value;
+    }
+    proc_signal(emu, p, &si);
+}
+
+/* Fire p's due timers; false when that ended p (a timer's SIGKILL). */
+static bool fire_due(struct emu *emu, struct proc *p, uint64_t now)
+{
+    for (int i = 0; i < PTIMERS; i++) {
+        if (!p->timers[i].at || p->timers[i].at > now)
+            continue;
+        int pid = p->pid;
+        fire(emu, p, i, now);
+        if (proc_by_pid(emu, pid) != p || p->state == PROC_ZOMBIE)
+            return false;
+    }
+    return true;
+}
+
+void timers_fire(struct emu *emu)
+{
+    uint64_t now = emu_monotonic(emu);
+    for (int k = 0; k < emu->nprocs; k++) {
+        struct proc *p = emu->procs[k];
+        if (p && p->state != PROC_ZOMBIE)
+            fire_due(emu, p, now);
+    }
+}
+
+void timers_check(struct emu *emu, struct proc *p)
+{
+    for (int i = 0; i < PTIMERS; i++)
+        if (p->timers[i].at) {
+            fire_due(emu, p, emu_monotonic(emu));
+            return;
+        }
+}
+
+uint64_t timers_next(struct emu *emu)
+{
+    uint64_t next = UINT64_MAX;
+    for (int k = 0; k < emu->nprocs; k++) {
+        struct proc *p = emu->procs[k];
+        if (!p || p->state == PROC_ZOMBIE)
+            continue;
+        for (int i = 0; i < PTIMERS; i++)
+            if (p->timers[i].at && p->timers[i].at < next && timer_matters(p, &p->timers[i]))
+                next = p->timers[i].at;
+    }
+    return next;
+}
+
+void timers_exec(struct proc *p)
+{
+    /* execve keeps the alarm and drops the POSIX timers, as Linux does. */
+    for (int i = 1; i < PTIMERS; i++)
+        p->timers[i] = (struct ptimer){0};
+}

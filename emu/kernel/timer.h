@@ -1,0 +1,37 @@
+/*
+ * timer.h - a task's timers on the guest's monotonic clock: the interval
+ * timer (alarm, setitimer ITIMER_REAL) and timer_create's.
+ */
+#ifndef FAULTLINE_KERNEL_TIMER_H
+#define FAULTLINE_KERNEL_TIMER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Timers on the guest's monotonic clock: [0] is the interval timer
+ * (alarm, setitimer ITIMER_REAL), the others timer_create's (id = index - 1). */
+#define PTIMERS 9
+struct ptimer {
+    bool used;           /* a timer_create slot in use ([0] always is) */
+    bool notify;         /* send signo when it expires (not SIGEV_NONE) */
+    int signo;
+    int clock;           /* the clock it was created on */
+    int overrun;
+    uint64_t at;         /* the next expiry, guest monotonic ns; 0: disarmed */
+    uint64_t interval;   /* ns; 0: one shot */
+    uint64_t value;      /* sigev_value */
+};
+
+struct emu;
+struct proc;
+
+/* Fire what is due in every live process. */
+void timers_fire(struct emu *emu);
+/* Fire p's timers that are due (a busy process meets its own alarm). */
+void timers_check(struct emu *emu, struct proc *p);
+/* The earliest expiry that matters of any live process (UINT64_MAX: none). */
+uint64_t timers_next(struct emu *emu);
+/* execve drops timer_create's timers and keeps the alarm. */
+void timers_exec(struct proc *p);
+
+#endif

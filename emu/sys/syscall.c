@@ -1,0 +1,90 @@
+/*
+ * syscall.c - the system-call table and its dispatcher, both made from
+ * syscalls.def.  Unknown numbers return -ENOSYS and are counted for the
+ * summary.
+ */
+#include "emu/sys/sys.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+const struct syscall_def syscall_table[SYSCALL_MAX] = {
+#define SYSCALL(nr, name) [nr] = {#name, sys_##name},
+#define NOSYS(nr, name) [nr] = {#name, NULL},
+#include "emu/sys/syscalls.def"
+#undef SYSCALL
+#undef NOSYS
+};
+
+const char *syscall_name(uint64_t nr)
+{
+    return nr < SYSCALL_MAX ? syscall_table[nr].name : NULL;
+}
+
+const struct kernel_syscalls syscall_layer = {
+    .dispatch = syscall_dispatch,
+    .retry = syscall_retry,
+};
+
+static const enum cpu_reg arg_regs[] = {
+    CPU_RAX, CPU_RDI, CPU_RSI, CPU_RDX, CPU_R10, CPU_R8, CPU_R9,
+};
+
+/* Run the call the registers of cpu describe, at rip (its syscall
+ * instruction).  Returns what the call left to do. */
+static struct sys invoke(struct proc *p, uint64_t rip)
+{
+    struct emu *emu = p->emu;
+    struct cpu *cpu = p->cpu;
+    uint64_t v[7];
+    cpu_regs_read(cpu, arg_regs, v, 7);
+    struct sys s = {.emu = emu, .p = p, .nr = v[0], .rip = rip};
+    for (int i = 0; i < 6; i++)
+        s.a[i] = v[i + 1];
+    emu->current = p;
+    p->syscalls++;
+    long ret;
+    if (s.nr < SYSCALL_MAX && syscall_table[s.nr].fn) {
+        emu->syscall_calls[s.nr]++;
+        ret = syscall_table[s.nr].fn(&s);
+    } else {
+        if (s.nr < SYSCALL_MAX)
+            emu->unknown_calls[s.nr]++;
+        else
+            emu->unknown_other++;
+        if (emu->opt.verbose)
+            fprintf(stderr, "faultline: pid %d: unsupported system call %llu (%s)\n", p->pid,
+                    (unsigned long long)s.nr, syscall_name(s.nr) ? syscall_name(s.nr) : "?");
+        ret = -ENOSYS;
+    }
+    if (!s.no_return)
+        cpu_set_reg(cpu, CPU_RAX, (uint64_t)ret);
+    if (emu->opt.check)
+        vm_check(emu->vm);
+    return s;
+}
+
+bool syscall_dispatch(struct proc *p)
+{
+    struct cpu *cpu = p->cpu;
+    struct sys s = invoke(p, cpu_reg(cpu, CPU_RIP));
+    timers_check(p->emu, p); /* a busy process meets its own alarm */
+    return s.stop || p->state != PROC_RUNNABLE || p->cpu != cpu ||
+           (p->sig.pending & ~p->sig.blocked);
+}
+
+void syscall_retry(struct proc *p)
+{
+    struct cpu *cpu = p->cpu;
+    uint64_t rip = p->restart_rip;
+    p->restart = false;
+    cpu_set_reg(cpu, CPU_RIP, rip);
+    struct sys s = invoke(p, rip);
+    /* Done (not blocked again, not a call that set its own registers):
+     * continue after the instruction. */
+    if (!s.no_return && p->cpu == cpu && p->state != PROC_ZOMBIE) {
+        cpu_set_reg(cpu, CPU_RIP, rip + 2);
+        p->wake_at = 0;
+        p->sleep_rem = 0;
+    }
+}

@@ -1,0 +1,60 @@
+/*
+ * trace.h - the fault log as faultline writes it: one event a line, as
+ * text or JSON Lines, with an optional filter, and the --expect
+ * comparison.  The trace tools (this folder) know vm/'s event records and
+ * nothing of the CPU or the emulated kernel.
+ */
+#ifndef FAULTLINE_TRACE_H
+#define FAULTLINE_TRACE_H
+
+#include "vm/vm.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum trace_format { TRACE_TEXT, TRACE_JSONL };
+
+/* Which events a comparison or a trace keeps (--trace-filter). */
+struct trace_filter {
+    uint32_t events;       /* bit per enum vm_event; 0 = all */
+    int pids[16];
+    int npids;             /* 0 = all */
+    char areas[8][64];
+    int nareas;            /* 0 = all */
+};
+
+/* Where a run's log goes. */
+struct trace_opts {
+    const char *path;          /* NULL: no file; "-": stdout */
+    enum trace_format format;
+    const char *expect_path;   /* compare with this golden log; NULL: none */
+    struct trace_filter filter;
+};
+
+/* Add one --trace-filter K=V spec to f; false with a reason in err. */
+bool trace_filter_parse(struct trace_filter *f, const char *spec, char *err, size_t errlen);
+bool trace_filter_keep(const struct trace_filter *f, int pid, int event, const char *area);
+
+/* Format one record as a text line (no newline) or a JSON object. */
+int trace_format_text(char *buf, size_t len, const struct vm_event_rec *r);
+int trace_format_json(char *buf, size_t len, const struct vm_event_rec *r);
+extern const char trace_text_header[];
+
+struct tracer;
+/* A tracer writing to opt->path (its header first, for text); NULL with a
+ * reason in err when the file cannot be opened. */
+struct tracer *tracer_new(const struct trace_opts *opt, char *err, size_t errlen);
+/* The vm/ trace callback (ctx: the tracer). */
+void tracer_event(void *ctx, const struct vm_event_rec *rec);
+/* Finish: flush the file; compare with --expect.  Returns 0, 1 (a
+ * mismatch) or -1 (the trace could not be written). */
+int tracer_finish(struct tracer *t);
+void tracer_free(struct tracer *t);
+
+/* The offline commands: faultline stat and faultline plot (argv[0] is
+ * the command's name).  Each returns faultline's exit status. */
+int cmd_stat(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+
+#endif

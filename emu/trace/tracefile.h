@@ -1,0 +1,59 @@
+/*
+ * tracefile.h - saved fault logs read back: the text format (a "#" header,
+ * then whitespace-separated columns "seq pid event vpage access mode area
+ * frame detail") and JSON Lines, as trace.c writes them.  Used by
+ * `faultline stat` and `faultline plot`.
+ */
+#ifndef FAULTLINE_TRACEFILE_H
+#define FAULTLINE_TRACEFILE_H
+
+#include "emu/trace/trace.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define TRACE_LINE_MAX 4096  /* longer lines are malformed */
+#define TRACE_AREA_MAX 160   /* bytes of an area name, NUL included */
+#define TRACE_DETAIL_MAX 64  /* bytes of a detail, NUL included */
+
+/* One event of a saved log.  Strings are stored as written ("-" for none). */
+struct trace_rec {
+    uint64_t seq;
+    int pid;                 /* 0 for page-cache events of no process */
+    enum vm_event event;
+    uint64_t vpage;          /* page-aligned */
+    char access;             /* 'R', 'W', 'X' or '-' */
+    char mode;               /* 'u' user, 'k' kernel, '-' reclaim */
+    char area[TRACE_AREA_MAX];
+    int64_t frame;           /* -1 for "-" or null */
+    char detail[TRACE_DETAIL_MAX];
+};
+
+/* A whole log; the log owns recs. */
+struct trace_log {
+    struct trace_rec *recs;
+    size_t n, cap;
+    enum trace_format format; /* as detected: TRACE_JSONL when the first
+                                 non-comment line starts with '{' */
+};
+
+/* Parse one line (no newline) of the given format into *r.  Returns 0, or
+ * -1 with a short reason (no file or line number) in why. */
+int tracefile_parse_text(const char *line, struct trace_rec *r, char *why, size_t whylen);
+int tracefile_parse_json(const char *line, struct trace_rec *r, char *why, size_t whylen);
+
+/* Read every event of f into *log (which must be zeroed), detecting the
+ * format.  name labels errors.  Returns 0, or -1 with "name:LINE: reason"
+ * in err; then *log holds what was read before the bad line (free it). */
+int tracefile_read(FILE *f, const char *name, struct trace_log *log, char *err, size_t errlen);
+/* tracefile_read of the file at path ("-": stdin). */
+int tracefile_load(const char *path, struct trace_log *log, char *err, size_t errlen);
+void tracefile_free(struct trace_log *log);
+
+/* Successful faults that had to read a page in (file-read, swap-in). */
+bool trace_event_major(enum vm_event ev);
+/* The other successful faults (demand-zero, cache-hit, cow, cow-reuse). */
+bool trace_event_minor(enum vm_event ev);
+
+#endif
