@@ -2,6 +2,7 @@
  * main.c - the command line: faultline run | inspect | stat | plot.
  * Only this file prints usage errors and decides exit statuses.
  */
+#include "emu/cli/options.h"
 #include "emu/cli/summary.h"
 #include "emu/kernel/fs.h"
 #include "emu/kernel/maps.h"
@@ -21,219 +22,6 @@
 #include <unistd.h>
 
 extern char **environ;
-
-static const char usage_text[] =
-    "usage: faultline run [options] PROG [ARGS...]   run PROG, tracing every page fault\n"
-    "       faultline inspect [--root DIR] PROG       show the areas PROG would start with\n"
-    "       faultline stat [options] TRACE            summarise a saved fault log\n"
-    "       faultline plot TRACE -o FILE.svg          draw a fault log as a timeline\n"
-    "       faultline --help | --version\n"
-    "\n"
-    "faultline loads an x86-64 Linux ELF program, runs it on an emulated CPU over a\n"
-    "simulated memory system, and logs every page fault: demand-zero, file-read,\n"
-    "cache-hit, cow, cow-reuse, swap-out, swap-in, evict-clean, writeback, segv, sigbus.\n"
-    "\n"
-    "run options:\n"
-    "  -o, --trace FILE        write the fault log to FILE ('-' for stdout)\n"
-    "      --trace-format F    text (default) or jsonl\n"
-    "      --trace-filter K=V  keep only matching events: event=cow,swap-in | pid=1,2 |\n"
-    "                          area=[heap]; repeatable (all must match); seq then\n"
-    "                          counts the kept events\n"
-    "      --expect FILE       compare the fault log with FILE; on a difference print a\n"
-    "                          unified diff and exit 1, else keep the guest's status\n"
-    "      --summary           print fault, memory and system-call counts on stderr\n"
-    "      --maps              print the address-space picture at exit and on a fatal\n"
-    "                          signal (resident, swapped and shared pages per area)\n"
-    "      --frames N          DRAM size in 4 KiB frames, page tables included (16384)\n"
-    "      --swap-pages N      swap file size in pages (65536); 0 for no swap\n"
-    "      --swap-file PATH    swap file (default: an unlinked temporary file)\n"
-    "      --policy P          eviction policy: clock (default), fifo, lru, random\n"
-    "      --commit MODE       strict (default: private writable memory must fit in\n"
-    "                          DRAM + swap) or overcommit\n"
-    "      --seed N            seed for AT_RANDOM, getrandom and the random policy (0)\n"
-    "      --root DIR          resolve every guest path inside DIR (default /); the\n"
-    "                          program path too; the guest starts in / there\n"
-    "  -E, --env NAME=VALUE    set a variable in the guest's environment\n"
-    "      --env-clear         start from an empty environment (the host's otherwise)\n"
-    "      --max-procs N       at most N live guest processes; fork fails with EAGAIN\n"
-    "                          beyond (256)\n"
-    "      --quantum N         switch processes every N instructions (0: only when a\n"
-    "                          process blocks or exits; the default)\n"
-    "      --timeout SECS      stop after SECS seconds of host time, exit 124\n"
-    "      --real-time         use the host clock (default: a fixed clock that moves\n"
-    "                          only when read, slept on, or past a quantum)\n"
-    "  -v, --verbose           report unsupported system calls and failed execs\n"
-    "      --check             check the memory system's invariants after every\n"
-    "                          system call (slow; aborts on a violation)\n"
-    "\n"
-    "Processes: pids start at 1.  When pid 1 exits the others are killed, as in a\n"
-    "PID namespace, and faultline exits with pid 1's status.  Threads are not\n"
-    "supported (clone with CLONE_VM but not CLONE_VFORK fails with ENOSYS).\n"
-    "\n"
-    "Exit status: the guest's; 128+N when it was killed by signal N; 1 when --expect\n"
-    "found a different log; 124 on --timeout; 125 when faultline itself failed\n"
-    "(bad option, host resources, every process blocked); 126 when PROG cannot be\n"
-    "executed; 127 when PROG does not exist.\n";
-
-static void usage(FILE *out)
-{
-    fputs(usage_text, out);
-}
-
-static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-    if (!s || !*s || *s == '-')
-        return false;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (errno || *end || v < min || v > max)
-        return false;
-    *out = v;
-    return true;
-}
-
-enum {
-    OPT_FORMAT = 256, OPT_FILTER, OPT_EXPECT, OPT_SUMMARY, OPT_MAPS, OPT_FRAMES, OPT_SWAP_PAGES,
-    OPT_SWAP_FILE, OPT_POLICY, OPT_COMMIT, OPT_SEED, OPT_ROOT, OPT_ENV_CLEAR, OPT_MAX_PROCS,
-    OPT_QUANTUM, OPT_TIMEOUT, OPT_REAL_TIME, OPT_HELP, OPT_VERSION, OPT_CHECK,
-};
-
-static const struct option run_options[] = {
-    {"trace", required_argument, NULL, 'o'},
-    {"trace-format", required_argument, NULL, OPT_FORMAT},
-    {"trace-filter", required_argument, NULL, OPT_FILTER},
-    {"expect", required_argument, NULL, OPT_EXPECT},
-    {"summary", no_argument, NULL, OPT_SUMMARY},
-    {"maps", no_argument, NULL, OPT_MAPS},
-    {"frames", required_argument, NULL, OPT_FRAMES},
-    {"swap-pages", required_argument, NULL, OPT_SWAP_PAGES},
-    {"swap-file", required_argument, NULL, OPT_SWAP_FILE},
-    {"policy", required_argument, NULL, OPT_POLICY},
-    {"commit", required_argument, NULL, OPT_COMMIT},
-    {"seed", required_argument, NULL, OPT_SEED},
-    {"root", required_argument, NULL, OPT_ROOT},
-    {"env", required_argument, NULL, 'E'},
-    {"env-clear", no_argument, NULL, OPT_ENV_CLEAR},
-    {"max-procs", required_argument, NULL, OPT_MAX_PROCS},
-    {"quantum", required_argument, NULL, OPT_QUANTUM},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"real-time", no_argument, NULL, OPT_REAL_TIME},
-    {"verbose", no_argument, NULL, 'v'},
-    {"check", no_argument, NULL, OPT_CHECK},
-    {"help", no_argument, NULL, OPT_HELP},
-    {NULL, 0, NULL, 0},
-};
-
-static void default_options(struct emu_options *o)
-{
-    memset(o, 0, sizeof *o);
-    o->frames = VM_FRAMES_DEFAULT;
-    o->swap_pages = 65536;
-    o->policy = VM_POLICY_CLOCK;
-    o->commit = VM_COMMIT_STRICT;
-    o->root = "/";
-    o->max_procs = 256;
-}
-
-/* Parse run options into o; returns the index of PROG, or -status. */
-static int parse_run(int argc, char **argv, struct emu_options *o, char ***env_set)
-{
-    size_t nenv = 0;
-    char err[256];
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "+o:E:v", run_options, NULL)) != -1) {
-        uint64_t v;
-        switch (c) {
-        case 'o': o->trace.path = optarg; break;
-        case OPT_FORMAT:
-            if (strcmp(optarg, "text") == 0)
-                o->trace.format = TRACE_TEXT;
-            else if (strcmp(optarg, "jsonl") == 0)
-                o->trace.format = TRACE_JSONL;
-            else
-                return -tool_bad_usage(NULL, "--trace-format must be text or jsonl, not '%s'", optarg);
-            break;
-        case OPT_FILTER:
-            if (!trace_filter_parse(&o->trace.filter, optarg, err, sizeof err))
-                return -tool_bad_usage(NULL, "%s", err);
-            break;
-        case OPT_EXPECT: o->trace.expect_path = optarg; break;
-        case OPT_SUMMARY: o->summary = true; break;
-        case OPT_MAPS: o->maps = true; break;
-        case OPT_FRAMES:
-            if (!parse_u64(optarg, 64, VM_FRAMES_MAX, &v))
-                return -tool_bad_usage(NULL, "--frames must be a number of frames from 64 to 16777200, not '%s'", optarg);
-            o->frames = (uint32_t)v;
-            break;
-        case OPT_SWAP_PAGES:
-            if (!parse_u64(optarg, 0, 1ULL << 32, &v))
-                return -tool_bad_usage(NULL, "--swap-pages must be a number of pages, not '%s'", optarg);
-            o->swap_pages = v;
-            break;
-        case OPT_SWAP_FILE: o->swap_file = optarg; break;
-        case OPT_POLICY:
-            if (strcmp(optarg, "clock") == 0) o->policy = VM_POLICY_CLOCK;
-            else if (strcmp(optarg, "fifo") == 0) o->policy = VM_POLICY_FIFO;
-            else if (strcmp(optarg, "lru") == 0) o->policy = VM_POLICY_LRU;
-            else if (strcmp(optarg, "random") == 0) o->policy = VM_POLICY_RANDOM;
-            else return -tool_bad_usage(NULL, "--policy must be clock, fifo, lru or random, not '%s'", optarg);
-            break;
-        case OPT_COMMIT:
-            if (strcmp(optarg, "strict") == 0) o->commit = VM_COMMIT_STRICT;
-            else if (strcmp(optarg, "overcommit") == 0) o->commit = VM_COMMIT_OVERCOMMIT;
-            else return -tool_bad_usage(NULL, "--commit must be strict or overcommit, not '%s'", optarg);
-            break;
-        case OPT_SEED:
-            if (!parse_u64(optarg, 0, UINT64_MAX, &v))
-                return -tool_bad_usage(NULL, "--seed must be a number, not '%s'", optarg);
-            o->seed = v;
-            break;
-        case OPT_ROOT: o->root = optarg; break;
-        case 'E':
-            if (!strchr(optarg, '=') || optarg[0] == '=')
-                return -tool_bad_usage(NULL, "-E wants NAME=VALUE, not '%s'", optarg);
-            *env_set = realloc(*env_set, (nenv + 2) * sizeof **env_set);
-            if (!*env_set)
-                return -EXIT_FAULTLINE;
-            (*env_set)[nenv++] = optarg;
-            (*env_set)[nenv] = NULL;
-            break;
-        case OPT_ENV_CLEAR: o->env_clear = true; break;
-        case OPT_MAX_PROCS:
-            if (!parse_u64(optarg, 1, 100000, &v))
-                return -tool_bad_usage(NULL, "--max-procs must be from 1 to 100000, not '%s'", optarg);
-            o->max_procs = (int)v;
-            break;
-        case OPT_QUANTUM:
-            if (!parse_u64(optarg, 0, UINT64_MAX, &v))
-                return -tool_bad_usage(NULL, "--quantum must be a number of instructions, not '%s'", optarg);
-            o->quantum = v;
-            break;
-        case OPT_TIMEOUT: {
-            char *end;
-            double t = strtod(optarg, &end);
-            if (*end || !(t > 0) || t > 1e7)
-                return -tool_bad_usage(NULL, "--timeout must be a positive number of seconds, not '%s'", optarg);
-            o->timeout = t;
-            break;
-        }
-        case OPT_REAL_TIME: o->real_time = true; break;
-        case 'v': o->verbose = true; break;
-        case OPT_CHECK: o->check = true; break;
-        case OPT_HELP:
-            usage(stdout);
-            return -0x100;
-        default:
-            return -tool_bad_usage(NULL, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind >= argc)
-        return -tool_bad_usage(NULL, "%s", "run needs a program to run");
-    return optind;
-}
 
 /* The guest's environment: the host's (or none), then -E settings. */
 static char **build_env(const struct emu_options *o, char **set)
@@ -300,9 +88,9 @@ static int cmd_run(int argc, char **argv)
     struct emu emu;
     memset(&emu, 0, sizeof emu);
     emu.rootfd = -1;
-    default_options(&emu.opt);
+    run_default_options(&emu.opt);
     char **env_set = NULL;
-    int at = parse_run(argc, argv, &emu.opt, &env_set);
+    int at = run_parse(argc, argv, &emu.opt, &env_set);
     if (at < 0) {
         free(env_set);
         return at == -0x100 ? 0 : -at;
@@ -369,7 +157,7 @@ static int cmd_inspect(int argc, char **argv)
         else if (strncmp(argv[i], "--root=", 7) == 0)
             root = argv[i] + 7;
         else if (strcmp(argv[i], "--help") == 0) {
-            usage(stdout);
+            run_usage(stdout);
             return 0;
         } else
             return tool_bad_usage(NULL, "inspect: unknown option '%s'", argv[i]);
@@ -378,7 +166,7 @@ static int cmd_inspect(int argc, char **argv)
         return tool_bad_usage(NULL, "%s", "inspect needs exactly one program");
     struct emu emu;
     memset(&emu, 0, sizeof emu);
-    default_options(&emu.opt);
+    run_default_options(&emu.opt);
     emu.opt.root = root;
     emu.rootfd = open_root(root);
     char err[256];
@@ -426,7 +214,7 @@ out:
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        usage(stderr);
+        run_usage(stderr);
         return EXIT_FAULTLINE;
     }
     /* A closed pipe is the guest's business: its write gets EPIPE and
@@ -434,7 +222,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        usage(stdout);
+        run_usage(stdout);
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {

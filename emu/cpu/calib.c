@@ -123,26 +123,11 @@ int cpu_calibrate(struct cpu_calib **out, char *err, size_t errlen)
     return 0;
 }
 
-static int calibrate(struct cpu_calib *cal, char *err, size_t errlen)
+/* Map the calibration code, data and page tables into uc and set the
+ * registers so that running from CALIB_CODE enters CPL 3 with sysretq
+ * and stops at the syscall that follows. */
+static void calib_setup(uc_engine *uc, uint8_t *tables)
 {
-    uc_engine *uc;
-    if (uc_open(UC_ARCH_X86, UC_MODE_64, &uc) != UC_ERR_OK) {
-        snprintf(err, errlen, "cannot open a Unicorn x86-64 engine");
-        return -1;
-    }
-    cal->ctx_size = uc_context_size(uc);
-    uint8_t *before = malloc(cal->ctx_size), *snap_w = malloc(cal->ctx_size),
-            *snap_r = malloc(cal->ctx_size);
-    uint8_t *tables = calloc(8, VM_PAGE_SIZE);
-    int rc = -1;
-    uc_hook hi = 0, hs = 0;
-    if (!before || !snap_w || !snap_r || !tables ||
-        uc_context_alloc(uc, &cal->user_ctx) != UC_ERR_OK) {
-        snprintf(err, errlen, "out of memory during CPU calibration");
-        goto out;
-    }
-    if (calib_set_efer(uc, cal, err, errlen) < 0)
-        goto out;
     /* code: sysretq (enter CPL 3 at RCX); at user RIP: syscall; then
      * mov [rdi], rax (write fault); mov rax, [rsi] (read fault). */
     static const uint8_t code[] = {
@@ -176,7 +161,65 @@ static int calibrate(struct cpu_calib *cal, char *err, size_t errlen)
     uc_reg_write(uc, UC_X86_REG_RDI, &v);
     v = CALIB_DATA + VM_PAGE_SIZE;
     uc_reg_write(uc, UC_X86_REG_RSI, &v);
+}
 
+/* From the user-mode template, take two deliberate faults, a write
+ * (error code 6: W|U) and a read (4: U), both on not-present pages, and
+ * find the two fields by how they changed. */
+static int calib_offsets(uc_engine *uc, struct cpu_calib *cal, struct calib_run *run,
+                         uint8_t *before, uint8_t *snap_w, uint8_t *snap_r, char *err,
+                         size_t errlen)
+{
+    uc_hook hi = 0;
+    memcpy(before, cal->user_ctx, cal->ctx_size);
+    run->hits = 0;
+    run->snap = snap_w;
+    uc_hook_add(uc, &hi, UC_HOOK_INTR, calib_on_intr, run, 1, 0);
+    uc_context_restore(uc, (uc_context *)(void *)before);
+    uc_emu_start(uc, CALIB_CODE + 5, RUN_UNTIL, 0, 0);
+    run->snap = snap_r;
+    uc_context_restore(uc, (uc_context *)(void *)before);
+    uc_emu_start(uc, CALIB_CODE + 8, RUN_UNTIL, 0, 0);
+    memcpy(cal->user_ctx, before, cal->ctx_size);
+    uc_hook_del(uc, hi);
+    if (run->hits != 2) {
+        snprintf(err, errlen, "the emulated CPU raised %d page faults, expected 2", run->hits);
+        return -1;
+    }
+    long oe = find_field(before, snap_w, snap_r, cal->ctx_size, -1, 14, 14);
+    long ec = find_field(before, snap_w, snap_r, cal->ctx_size, 0, 6, 4);
+    if (oe < 0 || ec < 0) {
+        snprintf(err, errlen,
+                 "cannot locate the CPU's exception state in libunicorn's context (this "
+                 "faultline needs libunicorn 2.0.1 as in Debian bookworm)");
+        return -1;
+    }
+    cal->off_old_exception = (size_t)oe;
+    cal->off_error_code = (size_t)ec;
+    return 0;
+}
+
+static int calibrate(struct cpu_calib *cal, char *err, size_t errlen)
+{
+    uc_engine *uc;
+    if (uc_open(UC_ARCH_X86, UC_MODE_64, &uc) != UC_ERR_OK) {
+        snprintf(err, errlen, "cannot open a Unicorn x86-64 engine");
+        return -1;
+    }
+    cal->ctx_size = uc_context_size(uc);
+    uint8_t *before = malloc(cal->ctx_size), *snap_w = malloc(cal->ctx_size),
+            *snap_r = malloc(cal->ctx_size);
+    uint8_t *tables = calloc(8, VM_PAGE_SIZE);
+    int rc = -1;
+    uc_hook hs = 0;
+    if (!before || !snap_w || !snap_r || !tables ||
+        uc_context_alloc(uc, &cal->user_ctx) != UC_ERR_OK) {
+        snprintf(err, errlen, "out of memory during CPU calibration");
+        goto out;
+    }
+    if (calib_set_efer(uc, cal, err, errlen) < 0)
+        goto out;
+    calib_setup(uc, tables);
     struct calib_run run = {.cal = cal, .snap = snap_w};
     uc_hook_add(uc, &hs, UC_HOOK_INSN, calib_on_syscall, &run, 1, 0, UC_X86_INS_SYSCALL);
     uc_emu_start(uc, CALIB_CODE, RUN_UNTIL, 0, 0);
@@ -186,35 +229,12 @@ static int calibrate(struct cpu_calib *cal, char *err, size_t errlen)
         goto out;
     }
     /* The template, taken at the first user-mode instruction, is also the
-     * "before" picture.  Two deliberate faults from it: a write (error
-     * code 6: W|U) and a read (4: U), both on not-present pages. */
-    memcpy(before, cal->user_ctx, cal->ctx_size);
-    run.hits = 0;
-    uc_hook_add(uc, &hi, UC_HOOK_INTR, calib_on_intr, &run, 1, 0);
-    uc_context_restore(uc, (uc_context *)(void *)before);
-    uc_emu_start(uc, CALIB_CODE + 5, RUN_UNTIL, 0, 0);
-    run.snap = snap_r;
-    uc_context_restore(uc, (uc_context *)(void *)before);
-    uc_emu_start(uc, CALIB_CODE + 8, RUN_UNTIL, 0, 0);
-    memcpy(cal->user_ctx, before, cal->ctx_size);
-    if (run.hits != 2) {
-        snprintf(err, errlen, "the emulated CPU raised %d page faults, expected 2", run.hits);
+     * "before" picture of the faults. */
+    if (calib_offsets(uc, cal, &run, before, snap_w, snap_r, err, errlen) < 0)
         goto out;
-    }
-    long oe = find_field(before, snap_w, snap_r, cal->ctx_size, -1, 14, 14);
-    long ec = find_field(before, snap_w, snap_r, cal->ctx_size, 0, 6, 4);
-    if (oe < 0 || ec < 0) {
-        snprintf(err, errlen,
-                 "cannot locate the CPU's exception state in libunicorn's context (this "
-                 "faultline needs libunicorn 2.0.1 as in Debian bookworm)");
-        goto out;
-    }
-    cal->off_old_exception = (size_t)oe;
-    cal->off_error_code = (size_t)ec;
     rc = 0;
     /* Opening an engine costs milliseconds: keep this one for the first
      * process, without the regions and hooks calibration added. */
-    uc_hook_del(uc, hi);
     if (uc_mem_unmap(uc, CALIB_TABLES, 8 * VM_PAGE_SIZE) == UC_ERR_OK &&
         uc_mem_unmap(uc, CALIB_CODE, VM_PAGE_SIZE) == UC_ERR_OK &&
         uc_mem_unmap(uc, CALIB_DATA, 2 * VM_PAGE_SIZE) == UC_ERR_OK) {

@@ -197,111 +197,131 @@ static void run_error(struct emu *emu, struct proc *p, enum cpu_exit why)
     proc_signal(emu, p, &si);
 }
 
-int proc_schedule(struct emu *emu)
+/* The scheduler's memory between turns. */
+struct sched {
+    struct proc *last;   /* who ran last */
+    bool stay;           /* let last run again */
+    unsigned idle;       /* turns in a row in which time passed and nobody ran */
+};
+
+/* Auto-reaped children whose end came while they were not running (a
+ * timer's SIGKILL): gone now, before any wait can see them. */
+static void reap_stopped(struct emu *emu, struct sched *sc)
 {
-    start_timer(emu);
-    struct proc *last = NULL;
-    bool stay = true;
-    unsigned idle = 0; /* turns in a row in which time passed and nobody ran */
-    while (!emu->init_exited && !emu->timed_out) {
-        wake_timers(emu);
-        /* Auto-reaped children whose end came while they were not running
-         * (a timer's SIGKILL): gone now, before any wait can see them. */
-        for (int i = 0; i < emu->nprocs; i++) {
-            struct proc *q = emu->procs[i];
-            if (q && q->reap_when_stopped && q->state == PROC_ZOMBIE &&
-                !(q->dead_cpu && cpu_running(q->dead_cpu))) {
-                if (q == last)
-                    last = NULL;
-                if (q == emu->current)
-                    emu->current = NULL;
-                proc_release(emu, q);
-            }
+    for (int i = 0; i < emu->nprocs; i++) {
+        struct proc *q = emu->procs[i];
+        if (q && q->reap_when_stopped && q->state == PROC_ZOMBIE &&
+            !(q->dead_cpu && cpu_running(q->dead_cpu))) {
+            if (q == sc->last)
+                sc->last = NULL;
+            if (q == emu->current)
+                emu->current = NULL;
+            proc_release(emu, q);
         }
-        struct proc *p = next_runnable(emu, last, stay);
-        emu->poll_until = 0;
-        if (!p && emu->opt.real_time && (p = host_waiter(emu))) {
-            /* Real time passes for the host's descriptors and the
-             * deadlines alike: wait on the host until the next deadline. */
-            uint64_t next = next_deadline(emu);
-            emu->poll_until = next == UINT64_MAX ? 0 : next;
-            p->state = PROC_RUNNABLE;
-        }
-        /* Time passing may wake someone; a timer whose signal wakes
-         * nobody (blocked) for a million turns is a hang like any other. */
-        if (!p && idle < 1000000 && pass_time(emu)) {
-            idle++;
-            continue;
-        }
-        if (!p) {
-            /* Nothing in the guest can act: a wait on host descriptors
-             * may still end (its retry now waits on the host). */
-            p = host_waiter(emu);
-            if (!p) {
-                emu->deadlock = true;
-                break;
-            }
-            p->state = PROC_RUNNABLE;
-        }
-        p->host_wait = false;
-        last = p;
-        emu->current = p;
-        /* A woken call runs again first: it may complete (a child's exit
-         * completes wait4 even though SIGCHLD woke it). */
-        if (p->restart) {
-            emu->sys.retry(p);
-            if (p->state == PROC_BLOCKED) {
-                if (!(p->sig.pending & ~p->sig.blocked)) {
-                    stay = false;
-                    continue; /* still nothing: keep waiting */
-                }
-                p->state = PROC_RUNNABLE; /* a signal interrupts the wait */
-            }
-        }
-        signal_deliver(emu, p);
-        if (p->state == PROC_RUNNABLE && p->restart)
-            p->state = PROC_BLOCKED; /* the signal did not end the wait */
-        if (p->state != PROC_RUNNABLE || p->stopped) {
-            stay = false;
-            continue;
-        }
-        idle = 0;
-        proc_timers_changed(emu); /* time may have passed: the host timer follows */
-        enum cpu_exit err = cpu_run(p->cpu, emu->opt.quantum);
-        proc_free_engine(p);
-        if (p->reap_when_stopped) {
-            proc_release(emu, p);
-            last = NULL;
-            stay = false;
-            continue;
-        }
-        if (p->sigreturn && p->state != PROC_ZOMBIE) {
-            p->sigreturn = false;
-            signal_sigreturn(emu, p);
-        }
-        run_error(emu, p, err);
-        /* With a quantum, a stop that used it up passes the turn on, and
-         * the fixed clock moves on by the quantum (1 ns an instruction),
-         * so that a sleeper wakes while others compute. */
-        stay = !(emu->opt.quantum && err == CPU_EXIT_STOPPED && p->state == PROC_RUNNABLE &&
-                 !p->sig.pending && cpu_settled(p->cpu));
-        if (!stay && !emu->opt.real_time)
-            emu->clock_ns += emu->opt.quantum;
-        if (deadline_hit) {
-            deadline_hit = 0;
-            stay = false; /* a deadline came: whoever it woke gets a turn */
-        }
-        if (p->yielded) {
-            /* A process that yields waits for another: when nobody else
-             * can run, time passes to the next deadline. */
-            p->yielded = false;
-            stay = false;
-            if (!emu_others_runnable(emu, p))
-                pass_time(emu);
-        }
-        if (p->state == PROC_RUNNABLE && p->sig.pending)
-            signal_deliver(emu, p);
     }
+}
+
+enum pick { PICK_RUN, PICK_AGAIN, PICK_DEADLOCK };
+
+/* Who runs next: a runnable process, or (when none is) a waiter on host
+ * descriptors, after time passed to the next deadline if there is one. */
+static enum pick pick(struct emu *emu, struct sched *sc, struct proc **out)
+{
+    struct proc *p = next_runnable(emu, sc->last, sc->stay);
+    emu->poll_until = 0;
+    if (!p && emu->opt.real_time && (p = host_waiter(emu))) {
+        /* Real time passes for the host's descriptors and the deadlines
+         * alike: wait on the host until the next deadline. */
+        uint64_t next = next_deadline(emu);
+        emu->poll_until = next == UINT64_MAX ? 0 : next;
+        p->state = PROC_RUNNABLE;
+    }
+    /* Time passing may wake someone; a timer whose signal wakes nobody
+     * (blocked) for a million turns is a hang like any other. */
+    if (!p && sc->idle < 1000000 && pass_time(emu)) {
+        sc->idle++;
+        return PICK_AGAIN;
+    }
+    if (!p) {
+        /* Nothing in the guest can act: a wait on host descriptors may
+         * still end (its retry now waits on the host). */
+        p = host_waiter(emu);
+        if (!p)
+            return PICK_DEADLOCK;
+        p->state = PROC_RUNNABLE;
+    }
+    *out = p;
+    return PICK_RUN;
+}
+
+/* Before p's CPU runs: its woken call runs again first (a child's exit
+ * completes wait4 even though SIGCHLD woke it), then its signals are
+ * delivered.  False when p cannot run after all. */
+static bool prepare(struct emu *emu, struct proc *p, struct sched *sc)
+{
+    if (p->restart) {
+        emu->sys.retry(p);
+        if (p->state == PROC_BLOCKED) {
+            if (!(p->sig.pending & ~p->sig.blocked)) {
+                sc->stay = false;
+                return false; /* still nothing: keep waiting */
+            }
+            p->state = PROC_RUNNABLE; /* a signal interrupts the wait */
+        }
+    }
+    signal_deliver(emu, p);
+    if (p->state == PROC_RUNNABLE && p->restart)
+        p->state = PROC_BLOCKED; /* the signal did not end the wait */
+    if (p->state != PROC_RUNNABLE || p->stopped) {
+        sc->stay = false;
+        return false;
+    }
+    return true;
+}
+
+/* One run of p's CPU and what follows it. */
+static void run_turn(struct emu *emu, struct proc *p, struct sched *sc)
+{
+    sc->idle = 0;
+    proc_timers_changed(emu); /* time may have passed: the host timer follows */
+    enum cpu_exit why = cpu_run(p->cpu, emu->opt.quantum);
+    proc_free_engine(p);
+    if (p->reap_when_stopped) {
+        proc_release(emu, p);
+        sc->last = NULL;
+        sc->stay = false;
+        return;
+    }
+    if (p->sigreturn && p->state != PROC_ZOMBIE) {
+        p->sigreturn = false;
+        signal_sigreturn(emu, p);
+    }
+    run_error(emu, p, why);
+    /* With a quantum, a stop that used it up passes the turn on, and the
+     * fixed clock moves on by the quantum (1 ns an instruction), so that
+     * a sleeper wakes while others compute. */
+    sc->stay = !(emu->opt.quantum && why == CPU_EXIT_STOPPED && p->state == PROC_RUNNABLE &&
+                 !p->sig.pending && cpu_settled(p->cpu));
+    if (!sc->stay && !emu->opt.real_time)
+        emu->clock_ns += emu->opt.quantum;
+    if (deadline_hit) {
+        deadline_hit = 0;
+        sc->stay = false; /* a deadline came: whoever it woke gets a turn */
+    }
+    if (p->yielded) {
+        /* A process that yields waits for another: when nobody else can
+         * run, time passes to the next deadline. */
+        p->yielded = false;
+        sc->stay = false;
+        if (!emu_others_runnable(emu, p))
+            pass_time(emu);
+    }
+    if (p->state == PROC_RUNNABLE && p->sig.pending)
+        signal_deliver(emu, p);
+}
+
+static void stop_timers(struct emu *emu)
+{
     if (emu->opt.timeout > 0) {
         struct itimerval off = {0};
         setitimer(ITIMER_REAL, &off, NULL);
@@ -310,6 +330,11 @@ int proc_schedule(struct emu *emu)
         timer_delete(deadline_timer);
         deadline_timer_made = false;
     }
+}
+
+/* faultline's exit status once the run is over. */
+static int run_status(struct emu *emu)
+{
     if (emu->timed_out) {
         fprintf(stderr, "faultline: timed out after %g s\n", emu->opt.timeout);
         return EXIT_TIMEOUT;
@@ -330,4 +355,29 @@ int proc_schedule(struct emu *emu)
     if (st & 0x7f)
         return 128 + (st & 0x7f);
     return (st >> 8) & 0xff;
+}
+
+int proc_schedule(struct emu *emu)
+{
+    start_timer(emu);
+    struct sched sc = {.stay = true};
+    while (!emu->init_exited && !emu->timed_out) {
+        wake_timers(emu);
+        reap_stopped(emu, &sc);
+        struct proc *p = NULL;
+        enum pick r = pick(emu, &sc, &p);
+        if (r == PICK_AGAIN)
+            continue;
+        if (r == PICK_DEADLOCK) {
+            emu->deadlock = true;
+            break;
+        }
+        p->host_wait = false;
+        sc.last = p;
+        emu->current = p;
+        if (prepare(emu, p, &sc))
+            run_turn(emu, p, &sc);
+    }
+    stop_timers(emu);
+    return run_status(emu);
 }

@@ -1,0 +1,23 @@
+/*
+ * procfs.h - inside the file namespace: the lookups fs.c makes into
+ * faultline's /proc (procfs.c).
+ */
+#ifndef FAULTLINE_KERNEL_PROCFS_H
+#define FAULTLINE_KERNEL_PROCFS_H
+
+#include <stdbool.h>
+
+struct emu;
+struct file;
+struct proc;
+
+/* If abs names a guest process's /proc entry, return the process and the
+ * rest of the path ("" for the directory itself); *host_pid tells that
+ * abs names a pid that is not a guest's. */
+struct proc *procfs_proc_path(struct emu *emu, struct proc *p, const char *abs, const char **rest,
+                              bool *host_pid);
+/* /proc/<pid>/fd/N[/...] or /dev/fd/N[/...]: the open file N names
+ * (borrowed), and in *tail what follows N. */
+struct file *procfs_magic_fd(struct emu *emu, struct proc *p, const char *abs, const char **tail);
+
+#endif
