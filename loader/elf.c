@@ -200,23 +200,18 @@ static int read_interp(int fd, const GElf_Phdr *ph, const char *name, struct elf
     return 0;
 }
 
-int elf_read(int fd, const char *name, struct elf_info *info, struct loader_error *e)
+/* The identification bytes, checked before libelf sees the file (it
+ * answers a short or unknown header with no error). */
+static int check_ident(int fd, const char *name, const struct stat *st, struct elf_info *info,
+                       struct loader_error *e)
 {
-    memset(info, 0, sizeof *info);
-    struct stat st;
-    if (fstat(fd, &st) < 0) {
-        loader_fail(e, -errno, name, "%s", strerror(errno));
-        return -1;
-    }
-    info->file_size = (uint64_t)st.st_size;
     unsigned char ident[EI_NIDENT] = {0};
     ssize_t got = pread(fd, ident, sizeof ident, 0);
     if (got < SELFMAG || memcmp(ident, ELFMAG, SELFMAG) != 0) {
         loader_fail(e, -ENOEXEC, name, "not an ELF executable%s",
-                    st.st_size == 0 ? " (empty file)" : "");
+                    st->st_size == 0 ? " (empty file)" : "");
         return -1;
     }
-    /* Checked here: libelf answers a short or unknown header with no error. */
     if (info->file_size < sizeof(Elf64_Ehdr) && (got < EI_NIDENT || ident[EI_CLASS] == ELFCLASS64)) {
         loader_fail(e, -ENOEXEC, name, "truncated ELF header (%llu bytes)",
                     (unsigned long long)info->file_size);
@@ -235,24 +230,21 @@ int elf_read(int fd, const char *name, struct elf_info *info, struct loader_erro
         loader_fail(e, -ENOEXEC, name, "unknown ELF version %u", ident[EI_VERSION]);
         return -1;
     }
-    if (elf_version(EV_CURRENT) == EV_NONE) {
-        loader_fail(e, -ENOEXEC, name, "libelf is too old");
-        return -1;
-    }
-    Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
-    if (!elf || elf_kind(elf) != ELF_K_ELF) {
-        loader_fail(e, -ENOEXEC, name, "unreadable ELF file: %s", elf_errmsg(-1));
-        elf_end(elf);
-        return -1;
-    }
-    int rc = check_header(elf, name, info, e);
+    return 0;
+}
+
+/* Every program header: loadable segments, the interpreter, the stack's
+ * flags and where the headers themselves lie. */
+static int read_phdrs(Elf *elf, int fd, const char *name, struct elf_info *info,
+                      struct loader_error *e)
+{
     bool interp_seen = false;
-    for (unsigned i = 0; rc == 0 && i < info->phnum; i++) {
+    for (unsigned i = 0; i < info->phnum; i++) {
         GElf_Phdr ph;
+        int rc = 0;
         if (!gelf_getphdr(elf, (int)i, &ph)) {
             loader_fail(e, -ENOEXEC, name, "unreadable program header %u: %s", i, elf_errmsg(-1));
-            rc = -1;
-            break;
+            return -1;
         }
         switch (ph.p_type) {
         case PT_LOAD:
@@ -261,8 +253,7 @@ int elf_read(int fd, const char *name, struct elf_info *info, struct loader_erro
         case PT_INTERP:
             if (interp_seen) {
                 loader_fail(e, -ENOEXEC, name, "more than one interpreter");
-                rc = -1;
-                break;
+                return -1;
             }
             interp_seen = true;
             rc = read_interp(fd, &ph, name, info, e);
@@ -276,18 +267,25 @@ int elf_read(int fd, const char *name, struct elf_info *info, struct loader_erro
         default:
             break;
         }
+        if (rc)
+            return rc;
     }
-    elf_end(elf);
-    if (rc == 0 && info->nseg == 0) {
+    return 0;
+}
+
+/* What must hold of the image as a whole. */
+static int check_image(const char *name, struct elf_info *info, struct loader_error *e)
+{
+    if (info->nseg == 0) {
         loader_fail(e, -ENOEXEC, name, "no loadable segment");
-        rc = -1;
+        return -1;
     }
-    if (rc == 0 && info->hi - info->lo > (1ULL << 40)) {
+    if (info->hi - info->lo > (1ULL << 40)) {
         loader_fail(e, -ENOEXEC, name, "image spans %#llx bytes, more than 1 TiB",
                     (unsigned long long)(info->hi - info->lo));
-        rc = -1;
+        return -1;
     }
-    if (rc == 0 && !info->phdr_vaddr) {
+    if (!info->phdr_vaddr) {
         /* No PT_PHDR: the headers are wherever the segment holding them is. */
         for (unsigned i = 0; i < info->nseg; i++) {
             const struct elf_segment *s = &info->seg[i];
@@ -295,5 +293,33 @@ int elf_read(int fd, const char *name, struct elf_info *info, struct loader_erro
                 info->phdr_vaddr = s->vaddr + (info->phoff - s->offset);
         }
     }
-    return rc;
+    return 0;
+}
+
+int elf_read(int fd, const char *name, struct elf_info *info, struct loader_error *e)
+{
+    memset(info, 0, sizeof *info);
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        loader_fail(e, -errno, name, "%s", strerror(errno));
+        return -1;
+    }
+    info->file_size = (uint64_t)st.st_size;
+    if (check_ident(fd, name, &st, info, e) < 0)
+        return -1;
+    if (elf_version(EV_CURRENT) == EV_NONE) {
+        loader_fail(e, -ENOEXEC, name, "libelf is too old");
+        return -1;
+    }
+    Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+    if (!elf || elf_kind(elf) != ELF_K_ELF) {
+        loader_fail(e, -ENOEXEC, name, "unreadable ELF file: %s", elf_errmsg(-1));
+        elf_end(elf);
+        return -1;
+    }
+    int rc = check_header(elf, name, info, e);
+    if (rc == 0)
+        rc = read_phdrs(elf, fd, name, info, e);
+    elf_end(elf);
+    return rc == 0 ? check_image(name, info, e) : rc;
 }

@@ -263,55 +263,111 @@ static char **script_argv(const char *interp, const char *arg, const char *path,
     return v;
 }
 
+/* The "#!" chain from args->path to the ELF file at its end. */
+struct script_level {
+    char interp[PATH_MAX];
+    char arg[256];
+    char path[PATH_MAX];
+};
+
+struct script_chain {
+    struct script_level level[LOADER_MAX_SCRIPT_DEPTH];
+    char **argv_owned[LOADER_MAX_SCRIPT_DEPTH];
+    char *const *argv;   /* the ELF program's argv */
+    const char *path;    /* the ELF program's path */
+};
+
+/* Follow "#!" lines from args->path; returns the ELF file's fd (path and
+ * argv in *sc), or -1 with e set. */
+static int follow_scripts(const struct loader_args *args, struct script_chain *sc,
+                          struct loader_image *img, struct loader_error *e)
+{
+    sc->argv = args->argv;
+    sc->path = args->path;
+    for (int depth = 0;; depth++) {
+        int fd = open_checked(args->fs, sc->path, e);
+        if (fd < 0) {
+            if (depth > 0)
+                script_blame(e, args->path);
+            return -1;
+        }
+        if (depth == LOADER_MAX_SCRIPT_DEPTH) {
+            loader_fail(e, -ELOOP, args->path, "too many levels of \"#!\" interpreters");
+            close(fd);
+            return -1;
+        }
+        struct script_level *l = &sc->level[depth];
+        int s = parse_script(fd, sc->path, l->interp, sizeof l->interp, l->arg, sizeof l->arg, e);
+        if (s <= 0) {
+            if (s < 0) {
+                close(fd);
+                return -1;
+            }
+            return fd;
+        }
+        snprintf(l->path, sizeof l->path, "%s", sc->path);
+        sc->argv_owned[depth] = script_argv(l->interp, l->arg, l->path, sc->argv);
+        close(fd);
+        if (!sc->argv_owned[depth]) {
+            loader_fail(e, -ENOMEM, sc->path, "out of memory");
+            return -1;
+        }
+        sc->argv = sc->argv_owned[depth];
+        sc->path = l->interp;
+        img->script_depth = depth + 1;
+    }
+}
+
+/* Map the program's segments where Linux would put them without ASLR,
+ * and fill in what img says of the program. */
+static int place_program(struct vm *vm, struct vm_mm *mm, int fd, const char *path,
+                         const struct elf_info *info, bool build_stack, struct loader_image *img,
+                         struct loader_error *e)
+{
+    uint64_t bias = 0;
+    if (info->dyn) {
+        if (info->interp[0]) {
+            bias = VM_PIE_BASE - info->lo;
+        } else {
+            uint64_t base = loader_interp_base(mm, info->hi - info->lo);
+            if (!base) {
+                loader_fail(e, -ENOMEM, path, "no room for the image");
+                return -1;
+            }
+            bias = base - info->lo;
+        }
+    }
+    if (map_segments(vm, mm, fd, path, img->name, info, bias, build_stack, e) < 0)
+        return -1;
+    img->load_bias = bias;
+    img->prog_entry = info->entry + bias;
+    img->entry = img->prog_entry;
+    img->phdr = info->phdr_vaddr ? info->phdr_vaddr + bias : 0;
+    img->phnum = info->phnum;
+    img->phent = info->phentsize;
+    img->exec_stack = info->exec_stack;
+    img->brk_start = info->hi + bias;
+    vm_brk_init(mm, img->brk_start);
+    snprintf(img->interp, sizeof img->interp, "%s", info->interp);
+    return 0;
+}
+
 int loader_load(struct vm *vm, struct vm_mm *mm, const struct loader_args *args,
                 bool build_stack, struct loader_image *img, struct loader_error *e)
 {
     memset(img, 0, sizeof *img);
     memset(e, 0, sizeof *e);
-    struct {
-        char interp[PATH_MAX];
-        char arg[256];
-        char path[PATH_MAX];
-    } *scripts = calloc(LOADER_MAX_SCRIPT_DEPTH, sizeof *scripts);
+    struct script_chain *sc = calloc(1, sizeof *sc);
     struct elf_info *info = malloc(sizeof *info);
-    char **argv_owned[LOADER_MAX_SCRIPT_DEPTH] = {0};
-    char *const *argv = args->argv;
-    const char *path = args->path;
     int rc = -1, fd = -1;
-    if (!scripts || !info) {
-        loader_fail(e, -ENOMEM, path, "out of memory");
+    if (!sc || !info) {
+        loader_fail(e, -ENOMEM, args->path, "out of memory");
         goto out;
     }
-    for (int depth = 0;; depth++) {
-        fd = open_checked(args->fs, path, e);
-        if (fd < 0) {
-            if (depth > 0)
-                script_blame(e, args->path);
-            goto out;
-        }
-        if (depth == LOADER_MAX_SCRIPT_DEPTH) {
-            loader_fail(e, -ELOOP, args->path, "too many levels of \"#!\" interpreters");
-            goto out;
-        }
-        int s = parse_script(fd, path, scripts[depth].interp, sizeof scripts[depth].interp,
-                             scripts[depth].arg, sizeof scripts[depth].arg, e);
-        if (s < 0)
-            goto out;
-        if (s == 0)
-            break;
-        snprintf(scripts[depth].path, sizeof scripts[depth].path, "%s", path);
-        argv_owned[depth] = script_argv(scripts[depth].interp, scripts[depth].arg,
-                                        scripts[depth].path, argv);
-        if (!argv_owned[depth]) {
-            loader_fail(e, -ENOMEM, path, "out of memory");
-            goto out;
-        }
-        argv = argv_owned[depth];
-        path = scripts[depth].interp;
-        img->script_depth = depth + 1;
-        close(fd);
-        fd = -1;
-    }
+    fd = follow_scripts(args, sc, img, e);
+    if (fd < 0)
+        goto out;
+    const char *path = sc->path;
     if (elf_read(fd, path, info, e) < 0) {
         if (img->script_depth)
             script_blame(e, args->path);
@@ -324,44 +380,22 @@ int loader_load(struct vm *vm, struct vm_mm *mm, const struct loader_args *args,
      * the process by what it was run as, as Linux's comm. */
     snprintf(img->name, sizeof img->name, "%.*s", (int)sizeof img->name - 1, base_name(img->exe));
     snprintf(img->comm, sizeof img->comm, "%.*s", (int)sizeof img->comm - 1, base_name(path));
-    uint64_t bias = 0;
-    if (info->dyn) {
-        if (info->interp[0]) {
-            bias = VM_PIE_BASE - info->lo;
-        } else {
-            uint64_t base = loader_interp_base(mm, info->hi - info->lo);
-            if (!base) {
-                loader_fail(e, -ENOMEM, path, "no room for the image");
-                goto out;
-            }
-            bias = base - info->lo;
-        }
-    }
-    if (map_segments(vm, mm, fd, path, img->name, info, bias, build_stack, e) < 0)
+    if (place_program(vm, mm, fd, path, info, build_stack, img, e) < 0)
         goto out;
-    img->load_bias = bias;
-    img->prog_entry = info->entry + bias;
-    img->entry = img->prog_entry;
-    img->phdr = info->phdr_vaddr ? info->phdr_vaddr + bias : 0;
-    img->phnum = info->phnum;
-    img->phent = info->phentsize;
-    img->exec_stack = info->exec_stack;
-    img->brk_start = info->hi + bias;
-    vm_brk_init(mm, img->brk_start);
-    snprintf(img->interp, sizeof img->interp, "%s", info->interp);
     if (info->interp[0] && load_interp(vm, mm, args, info, img, build_stack, e) < 0)
         goto out;
     struct loader_args a = *args;
-    a.argv = argv;
+    a.argv = sc->argv;
     if (loader_stack(mm, &a, img, build_stack, e) < 0)
         goto out;
     rc = 0;
 out:
     if (fd >= 0)
         close(fd);
-    for (int i = 0; i < LOADER_MAX_SCRIPT_DEPTH; i++)
-        free(argv_owned[i]);
-    free(scripts);
+    if (sc)
+        for (int i = 0; i < LOADER_MAX_SCRIPT_DEPTH; i++)
+            free(sc->argv_owned[i]);
+    free(sc);
     free(info);
     return rc;
 }

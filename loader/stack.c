@@ -43,117 +43,134 @@ static uint64_t mix(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-int loader_stack(struct vm_mm *mm, const struct loader_args *args, struct loader_image *img,
-                 bool write, struct loader_error *e)
+/* Where everything of the initial stack goes, from the top down:
+ * the strings (argv, envp, the exec path), "x86_64", AT_RANDOM's bytes,
+ * then argc, argv[], envp[] and auxv[] at sp. */
+struct stack_layout {
+    size_t argc, envc;
+    uint64_t top, execfn, argp, platform, random, sp;
+    uint64_t auxv[19][2];
+    size_t nauxv, words;
+};
+
+/* Linux's limits: each string, and strings plus pointers together. */
+static int check_sizes(const struct loader_args *args, struct stack_layout *l, uint64_t *strings,
+                       struct loader_error *e)
 {
-    size_t argc = count(args->argv), envc = count(args->envp);
-    uint64_t strings = strlen(args->path) + 1, longest = 0;
-    for (size_t i = 0; i < argc + envc; i++) {
-        uint64_t n = strlen(i < argc ? args->argv[i] : args->envp[i - argc]) + 1;
-        strings += n;
+    l->argc = count(args->argv);
+    l->envc = count(args->envp);
+    uint64_t longest = 0;
+    *strings = strlen(args->path) + 1;
+    for (size_t i = 0; i < l->argc + l->envc; i++) {
+        uint64_t n = strlen(i < l->argc ? args->argv[i] : args->envp[i - l->argc]) + 1;
+        *strings += n;
         if (n > longest)
             longest = n;
     }
-    /* Linux's limits: each string, and strings plus pointers together. */
-    uint64_t pointers = ((argc ? argc : 1) + envc) * 8;
-    if (longest > ARG_STRLEN_MAX || strings + pointers > ARG_MAX_BYTES) {
+    uint64_t pointers = ((l->argc ? l->argc : 1) + l->envc) * 8;
+    if (longest > ARG_STRLEN_MAX || *strings + pointers > ARG_MAX_BYTES) {
         loader_fail(e, -E2BIG, args->path, "argument list too long (%llu bytes)",
-                    (unsigned long long)(strings + pointers));
+                    (unsigned long long)(*strings + pointers));
         return -1;
     }
-    uint64_t top = VM_STACK_TOP;
-    uint64_t execfn = top - 8 - (strlen(args->path) + 1);
-    uint64_t p = top - 8 - strings; /* argv[0] */
-    uint64_t argp = p;
-    uint64_t platform = ((p & ~15ULL) - sizeof "x86_64");
-    uint64_t random = platform - 16;
+    return 0;
+}
 
-    uint64_t auxv[][2] = {
-        {AT_HWCAP, args->hwcap},
-        {AT_PAGESZ, VM_PAGE_SIZE},
-        {AT_CLKTCK, 100},
-        {AT_PHDR, img->phdr},
-        {AT_PHENT, img->phent},
-        {AT_PHNUM, img->phnum},
-        {AT_BASE, img->interp_base},
-        {AT_FLAGS, 0},
-        {AT_ENTRY, img->prog_entry},
-        {AT_UID, args->uid},
-        {AT_EUID, args->euid},
-        {AT_GID, args->gid},
-        {AT_EGID, args->egid},
-        {AT_SECURE, 0},
-        {AT_RANDOM, random},
-        {AT_HWCAP2, args->hwcap2},
-        {AT_EXECFN, execfn},
-        {AT_PLATFORM, platform},
+static void lay_out(const struct loader_args *args, const struct loader_image *img,
+                    uint64_t strings, struct stack_layout *l)
+{
+    l->top = VM_STACK_TOP;
+    l->execfn = l->top - 8 - (strlen(args->path) + 1);
+    l->argp = l->top - 8 - strings; /* argv[0] */
+    l->platform = ((l->argp & ~15ULL) - sizeof "x86_64");
+    l->random = l->platform - 16;
+    const uint64_t auxv[][2] = {
+        {AT_HWCAP, args->hwcap},       {AT_PAGESZ, VM_PAGE_SIZE},
+        {AT_CLKTCK, 100},              {AT_PHDR, img->phdr},
+        {AT_PHENT, img->phent},        {AT_PHNUM, img->phnum},
+        {AT_BASE, img->interp_base},   {AT_FLAGS, 0},
+        {AT_ENTRY, img->prog_entry},   {AT_UID, args->uid},
+        {AT_EUID, args->euid},         {AT_GID, args->gid},
+        {AT_EGID, args->egid},         {AT_SECURE, 0},
+        {AT_RANDOM, l->random},        {AT_HWCAP2, args->hwcap2},
+        {AT_EXECFN, l->execfn},        {AT_PLATFORM, l->platform},
         {AT_NULL, 0},
     };
-    size_t nauxv = sizeof auxv / sizeof auxv[0];
-    size_t words = 1 + argc + 1 + envc + 1 + 2 * nauxv;
-    uint64_t sp = (random - words * 8) & ~15ULL;
-    img->sp = sp;
-    img->stack_top = top;
-    img->arg_start = argp;
-    img->arg_end = img->env_start = argp;
-    for (size_t i = 0; i < argc; i++)
+    _Static_assert(sizeof auxv == sizeof l->auxv, "auxv size");
+    memcpy(l->auxv, auxv, sizeof auxv);
+    l->nauxv = sizeof auxv / sizeof auxv[0];
+    l->words = 1 + l->argc + 1 + l->envc + 1 + 2 * l->nauxv;
+    l->sp = (l->random - l->words * 8) & ~15ULL;
+}
+
+/* Where /proc/<pid>/cmdline and environ read from. */
+static void note_strings(const struct loader_args *args, const struct stack_layout *l,
+                         struct loader_image *img)
+{
+    img->sp = l->sp;
+    img->stack_top = l->top;
+    img->arg_start = l->argp;
+    img->arg_end = l->argp;
+    for (size_t i = 0; i < l->argc; i++)
         img->arg_end += strlen(args->argv[i]) + 1;
     img->env_start = img->arg_end;
     img->env_end = img->env_start;
-    for (size_t i = 0; i < envc; i++)
+    for (size_t i = 0; i < l->envc; i++)
         img->env_end += strlen(args->envp[i]) + 1;
+}
 
-    /* 128 KiB below the page of the lowest string, as setup_arg_pages. */
-    uint64_t start = (argp & VM_PAGE_MASK) - STACK_EXPAND;
-    unsigned prot = VM_PROT_READ | VM_PROT_WRITE | (img->exec_stack ? VM_PROT_EXEC : 0);
-    int err = vm_map(mm, start, top - start, prot, VM_AREA_GROWSDOWN, NULL, 0, "[stack]");
-    if (err) {
-        loader_fail(e, err, args->path, "cannot create the stack: %s", strerror(-err));
-        return -1;
+/* Copy n strings into block at *off and their guest addresses into
+ * table at *w, then the NULL that ends the vector. */
+static void put_strings(char *const *v, size_t n, uint64_t base, char *block, size_t *off,
+                        uint64_t *table, size_t *w)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(v[i]) + 1;
+        memcpy(block + *off, v[i], len);
+        table[(*w)++] = base + *off;
+        *off += len;
     }
-    if (!write)
-        return 0;
+    table[(*w)++] = 0;
+}
 
-    /* The strings, in one piece from argv[0] to the end marker. */
-    size_t blen = (size_t)(top - argp);
+/* Copy the strings into block and fill table with argc, the pointers
+ * and auxv. */
+static void fill(const struct loader_args *args, const struct stack_layout *l, char *block,
+                 uint64_t *table)
+{
+    size_t off = 0, w = 0;
+    table[w++] = l->argc;
+    put_strings(args->argv, l->argc, l->argp, block, &off, table, &w);
+    put_strings(args->envp, l->envc, l->argp, block, &off, table, &w);
+    memcpy(block + off, args->path, strlen(args->path) + 1);
+    for (size_t i = 0; i < l->nauxv; i++) {
+        table[w++] = l->auxv[i][0];
+        table[w++] = l->auxv[i][1];
+    }
+}
+
+static int write_stack(struct vm_mm *mm, const struct loader_args *args,
+                       const struct stack_layout *l, struct loader_error *e)
+{
+    size_t blen = (size_t)(l->top - l->argp);
     char *block = calloc(1, blen);
-    uint64_t *table = calloc(words, sizeof *table);
+    uint64_t *table = calloc(l->words, sizeof *table);
     int rc = -1;
     if (!block || !table) {
         loader_fail(e, -ENOMEM, args->path, "out of memory for the stack");
         goto out;
     }
-    size_t off = 0, w = 0;
-    table[w++] = argc;
-    for (size_t i = 0; i < argc; i++) {
-        size_t n = strlen(args->argv[i]) + 1;
-        memcpy(block + off, args->argv[i], n);
-        table[w++] = argp + off;
-        off += n;
-    }
-    table[w++] = 0;
-    for (size_t i = 0; i < envc; i++) {
-        size_t n = strlen(args->envp[i]) + 1;
-        memcpy(block + off, args->envp[i], n);
-        table[w++] = argp + off;
-        off += n;
-    }
-    table[w++] = 0;
-    memcpy(block + off, args->path, strlen(args->path) + 1);
-    for (size_t i = 0; i < nauxv; i++) {
-        table[w++] = auxv[i][0];
-        table[w++] = auxv[i][1];
-    }
+    fill(args, l, block, table);
     uint8_t rnd[16];
     uint64_t seed = args->seed;
     for (int i = 0; i < 2; i++) {
         uint64_t r = mix(&seed);
         memcpy(rnd + 8 * i, &r, 8);
     }
-    if (vm_copy_out(mm, argp, block, blen) < 0 ||
-        vm_copy_out(mm, platform, "x86_64", sizeof "x86_64") < 0 ||
-        vm_copy_out(mm, random, rnd, sizeof rnd) < 0 ||
-        vm_copy_out(mm, sp, table, words * sizeof *table) < 0) {
+    if (vm_copy_out(mm, l->argp, block, blen) < 0 ||
+        vm_copy_out(mm, l->platform, "x86_64", sizeof "x86_64") < 0 ||
+        vm_copy_out(mm, l->random, rnd, sizeof rnd) < 0 ||
+        vm_copy_out(mm, l->sp, table, l->words * sizeof *table) < 0) {
         loader_fail(e, -ENOMEM, args->path, "cannot write the initial stack (out of memory)");
         goto out;
     }
@@ -162,4 +179,24 @@ out:
     free(block);
     free(table);
     return rc;
+}
+
+int loader_stack(struct vm_mm *mm, const struct loader_args *args, struct loader_image *img,
+                 bool write, struct loader_error *e)
+{
+    struct stack_layout l;
+    uint64_t strings;
+    if (check_sizes(args, &l, &strings, e) < 0)
+        return -1;
+    lay_out(args, img, strings, &l);
+    note_strings(args, &l, img);
+    /* 128 KiB below the page of the lowest string, as setup_arg_pages. */
+    uint64_t start = (l.argp & VM_PAGE_MASK) - STACK_EXPAND;
+    unsigned prot = VM_PROT_READ | VM_PROT_WRITE | (img->exec_stack ? VM_PROT_EXEC : 0);
+    int err = vm_map(mm, start, l.top - start, prot, VM_AREA_GROWSDOWN, NULL, 0, "[stack]");
+    if (err) {
+        loader_fail(e, err, args->path, "cannot create the stack: %s", strerror(-err));
+        return -1;
+    }
+    return write ? write_stack(mm, args, &l, e) : 0;
 }
