@@ -164,8 +164,7 @@ void vm_check(const struct vm *vm)
     const struct dram *d = &vm->dram;
     uint32_t *maps = calloc(d->nframes, sizeof *maps);
     uint32_t *slots = vm->has_swap ? calloc(vm->swap.nslots, sizeof *slots) : NULL;
-    uint32_t *pts = calloc(d->nframes, sizeof *pts);
-    CHECK(maps && pts && (!vm->has_swap || slots), "out of host memory for the checker");
+    CHECK(maps && (!vm->has_swap || slots), "out of host memory for the checker");
 
     uint32_t npt = check_frames(vm);
     uint32_t mm_pts = 0;
@@ -188,5 +187,4 @@ void vm_check(const struct vm *vm)
         check_swap_slots(vm, slots);
     free(maps);
     free(slots);
-    free(pts);
 }

@@ -10,6 +10,7 @@
 /* Open the swap file (path, or an unlinked temporary file when NULL) with
  * nslots free slots.  On failure a negative errno and a reason in err. */
 int swap_init(struct swap *s, uint64_t nslots, const char *path, char *err, size_t errlen);
+/* Close the swap file and free its tables (s may be half made). */
 void swap_free(struct swap *s);
 /* A free slot with one reference; UINT64_MAX when full. */
 uint64_t swap_slot_alloc(struct vm *vm);
