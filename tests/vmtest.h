@@ -5,7 +5,10 @@
 #ifndef FAULTLINE_TESTS_VMTEST_H
 #define FAULTLINE_TESTS_VMTEST_H
 
+#include "vm/frame.h"
 #include "vm/internal.h"
+#include "vm/pt.h"
+#include "vm/rmap.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>

@@ -5,7 +5,12 @@
  * the same faults, traced as kernel mode, and vm/ can be tested without a
  * CPU.
  */
-#include "internal.h"
+#include "addr.h"
+#include "area.h"
+#include "fault.h"
+#include "frame.h"
+#include "port.h"
+#include "pt.h"
 
 #include <errno.h>
 #include <string.h>
@@ -29,7 +34,7 @@ static uint8_t *translate(struct vm_mm *mm, uint64_t addr, vm_access_t access,
     /* A write to a swapped page still shared with another process takes
      * two faults (swap-in read-only, then copy-on-write): allow a few. */
     for (int attempt = 0; attempt < 4; attempt++) {
-        pte_t *pte = addr < VM_USER_END ? pt_walk(mm, addr, false) : NULL;
+        pte_t *pte = addr_in_user_half(addr) ? pt_walk(mm, addr, false) : NULL;
         if (pte && pte_allows(*pte, access)) {
             *pte |= PTE_A;
             if (access == VM_PROT_WRITE)
@@ -94,16 +99,13 @@ int vm_copy_in(struct vm_mm *mm, void *dst, uint64_t src, size_t len)
 /* Code written behind the CPU's back must be retranslated. */
 static void note_code_write(struct vm_mm *mm, uint64_t dst, size_t len)
 {
-    struct vm_port *port = &mm->vm->port;
-    if (!port->code_changed || !len)
-        return;
     for (uint64_t a = dst; a < dst + len;) {
         struct vm_area *area = area_find(mm, a);
         if (!area)
             break;
         uint64_t end = area->end < dst + len ? area->end : dst + len;
         if (area->prot & VM_PROT_EXEC)
-            port->code_changed(port->ctx, mm, a, end - a);
+            port_code_changed(mm, a, end - a);
         a = end;
     }
 }

@@ -1,10 +1,15 @@
 /*
- * area.c - the ordered, disjoint set of areas of one mm.
+ * area.c - the ordered, disjoint set of areas of one mm, and what the
+ * outside may ask about them.
  *
  * A sorted array: lookups are a binary search, and programs have few
  * areas (tens, rarely thousands), so inserting by moving the tail is cheap.
  */
-#include "internal.h"
+#include "area.h"
+
+#include "addr.h"
+#include "object.h"
+#include "pt.h"
 
 #include <errno.h>
 #include <string.h>
@@ -115,6 +120,14 @@ static bool mergeable(const struct vm_area *a, const struct vm_area *b)
            (!a->obj || area_pgoff(a, a->end) == b->pgoff);
 }
 
+int area_split_at(struct vm_mm *mm, uint64_t addr)
+{
+    size_t i = area_index(mm, addr);
+    if (i < mm->nareas && mm->areas[i]->start < addr)
+        return area_split(mm, i, addr);
+    return 0;
+}
+
 void area_try_merge(struct vm_mm *mm, size_t i)
 {
     if (i + 1 < mm->nareas && mergeable(mm->areas[i], mm->areas[i + 1])) {
@@ -129,7 +142,94 @@ void area_try_merge(struct vm_mm *mm, size_t i)
     }
 }
 
+bool area_range_mapped(const struct vm_mm *mm, uint64_t start, uint64_t end)
+{
+    size_t i = area_index(mm, start);
+    uint64_t at = start;
+    for (; i < mm->nareas && at < end; i++) {
+        if (mm->areas[i]->start > at)
+            return false;
+        at = mm->areas[i]->end;
+    }
+    return at >= end;
+}
+
+bool vm_range_free(const struct vm_mm *mm, uint64_t start, uint64_t len)
+{
+    if (!range_ok(start, len))
+        return false;
+    size_t i = area_index(mm, start);
+    return i == mm->nareas || mm->areas[i]->start >= start + len;
+}
+
+/* --- looking at areas -------------------------------------------------------- */
+
 size_t vm_area_count(const struct vm_mm *mm)
 {
     return mm->nareas;
+}
+
+struct count_ctx {
+    uint64_t resident, swapped, shared;
+};
+
+static void count_one(struct vm_mm *mm, uint64_t va, pte_t *pte, void *arg)
+{
+    struct count_ctx *cc = arg;
+    (void)va;
+    if (*pte & PTE_P) {
+        cc->resident++;
+        if (mm->vm->dram.frames[pte_frame(*pte)].nrmap > 1)
+            cc->shared++;
+    } else if (pte_is_swap(*pte)) {
+        cc->swapped++;
+    }
+}
+
+static void area_info(const struct vm_mm *mm, const struct vm_area *a, struct vm_area_info *o)
+{
+    struct count_ctx cc = {0};
+    pt_for_each((struct vm_mm *)mm, a->start, a->end, count_one, &cc);
+    *o = (struct vm_area_info){
+        .start = a->start,
+        .end = a->end,
+        .prot = a->prot,
+        .flags = a->flags,
+        .name = a->name,
+        .offset = a->pgoff * VM_PAGE_SIZE,
+        .dev = a->obj ? a->obj->dev : 0,
+        .ino = a->obj ? a->obj->ino : 0,
+        .file = a->obj && a->obj->kind == OBJ_FILE,
+        .resident = cc.resident,
+        .swapped = cc.swapped,
+        .shared = cc.shared,
+    };
+}
+
+bool vm_memory_key(const struct vm_mm *mm, uint64_t addr, struct vm_key *key)
+{
+    const struct vm_area *a = area_find(mm, addr);
+    if (!a)
+        return false;
+    if ((a->flags & VM_AREA_SHARED) && a->obj)
+        *key = (struct vm_key){a->obj, a->pgoff * VM_PAGE_SIZE + (addr - a->start)};
+    else
+        *key = (struct vm_key){mm, addr};
+    return true;
+}
+
+size_t vm_areas(const struct vm_mm *mm, struct vm_area_info *out, size_t max)
+{
+    size_t n = mm->nareas < max ? mm->nareas : max;
+    for (size_t i = 0; i < n; i++)
+        area_info(mm, mm->areas[i], &out[i]);
+    return n;
+}
+
+bool vm_area_at(const struct vm_mm *mm, uint64_t addr, struct vm_area_info *out)
+{
+    const struct vm_area *a = area_find(mm, addr);
+    if (a)
+        area_info(mm, a, out);
+    return a != NULL;
 }

@@ -2,11 +2,18 @@
  * check.c - the invariant checker.  Unit tests call vm_check() after every
  * operation; it aborts with "vm_check: reason" on the first violation.
  */
-#include "internal.h"
+#include "addr.h"
+#include "area.h"
+#include "pt.h"
+#include "rmap.h"
 
-#include <string.h>
-
-#define CHECK(cond, reason) VM_ASSERT(cond, reason)
+/* Every failed check reports as vm_check, whichever helper found it, as
+ * vm.h promises. */
+#define CHECK(cond, reason)                                              \
+    do {                                                                 \
+        if (!(cond))                                                     \
+            vm_panic("vm_check", reason);                                \
+    } while (0)
 
 struct walk_ctx {
     const struct vm *vm;
@@ -57,8 +64,7 @@ static void check_areas(const struct vm_mm *mm)
         CHECK(a->start < a->end, "empty area");
         CHECK(!((a->start | a->end) & ~VM_PAGE_MASK), "unaligned area");
         CHECK(a->end <= VM_USER_END, "area past the user half");
-        CHECK(a->end <= VM_RESERVED_START || a->start >= VM_RESERVED_END,
-              "area inside the frames reserve");
+        CHECK(range_clear_of_reserve(a->start, a->end), "area inside the frames reserve");
         CHECK(i == 0 || mm->areas[i - 1]->end <= a->start, "areas unsorted or overlapping");
         CHECK(a->name != NULL, "area without a name");
     }
@@ -84,14 +90,11 @@ static void check_cache(const struct vm *vm, const struct vm_object *o, uint32_t
     CHECK(used == o->used, "page-cache count wrong");
 }
 
-void vm_check(const struct vm *vm)
+/* The free map, the frame kinds and the page-table owners agree;
+ * returns the number of page-table frames. */
+static uint32_t check_frames(const struct vm *vm)
 {
     const struct dram *d = &vm->dram;
-    uint32_t *maps = calloc(d->nframes, sizeof *maps);
-    uint32_t *slots = vm->has_swap ? calloc(vm->swap.nslots, sizeof *slots) : NULL;
-    uint32_t *pts = calloc(d->nframes, sizeof *pts);
-    CHECK(maps && pts && (!vm->has_swap || slots), "out of host memory for the checker");
-
     uint32_t nfree = 0, npt = 0;
     for (uint32_t f = 0; f < d->nframes; f++) {
         bool free_bit = d->freemap[f / 64] & (1ULL << (f % 64));
@@ -119,23 +122,13 @@ void vm_check(const struct vm *vm)
         CHECK(++listed <= d->nframes, "reclaim list loops");
     }
     CHECK(listed + npt + nfree == d->nframes, "a user frame missing from the reclaim list");
+    return npt;
+}
 
-    uint32_t mm_pts = 0;
-    for (size_t i = 0; i < vm->nmms; i++) {
-        struct vm_mm *mm = vm->mms[i];
-        CHECK(mm->vm == vm, "address space of another machine");
-        check_areas(mm);
-        struct walk_ctx w = {.vm = vm, .maps = maps, .slots = slots};
-        pt_for_each(mm, 0, VM_USER_END, check_entry, &w);
-        CHECK(w.present == mm->rss, "resident page count wrong");
-        CHECK(w.swapped == mm->swapped, "swapped page count wrong");
-        mm_pts += mm->npt;
-    }
-    CHECK(mm_pts == npt, "page-table pages not owned by their address space");
-
-    for (const struct vm_object *o = vm->objects; o; o = o->next)
-        check_cache(vm, o, slots ? slots : maps);
-
+/* Every user frame's references are its mappings plus its caches. */
+static void check_frame_refs(const struct vm *vm, const uint32_t *maps)
+{
+    const struct dram *d = &vm->dram;
     uint32_t shared = 0;
     for (uint32_t f = 0; f < d->nframes; f++) {
         const struct frame *fr = &d->frames[f];
@@ -151,17 +144,47 @@ void vm_check(const struct vm *vm)
                   "swap-cache frame not in the swap cache");
     }
     CHECK(shared == vm->stats.shared_frames, "shared frame count wrong");
-    if (vm->has_swap) {
-        uint64_t used = 0;
-        for (uint64_t s = 0; s < vm->swap.nslots; s++) {
-            CHECK(slots[s] == vm->swap.refs[s], "swap slot references miscounted");
-            used += vm->swap.refs[s] > 0;
-            if (vm->swap.cached[s])
-                CHECK(vm->swap.refs[s] > 0, "swap cache holds a free slot");
-        }
-        CHECK(used == vm->swap.used, "swap slot count wrong");
+}
+
+/* Every slot's references are the entries and cache entries seen. */
+static void check_swap_slots(const struct vm *vm, const uint32_t *slots)
+{
+    uint64_t used = 0;
+    for (uint64_t s = 0; s < vm->swap.nslots; s++) {
+        CHECK(slots[s] == vm->swap.refs[s], "swap slot references miscounted");
+        used += vm->swap.refs[s] > 0;
+        if (vm->swap.cached[s])
+            CHECK(vm->swap.refs[s] > 0, "swap cache holds a free slot");
     }
+    CHECK(used == vm->swap.used, "swap slot count wrong");
+}
+
+void vm_check(const struct vm *vm)
+{
+    const struct dram *d = &vm->dram;
+    uint32_t *maps = calloc(d->nframes, sizeof *maps);
+    uint32_t *slots = vm->has_swap ? calloc(vm->swap.nslots, sizeof *slots) : NULL;
+    CHECK(maps && (!vm->has_swap || slots), "out of host memory for the checker");
+
+    uint32_t npt = check_frames(vm);
+    uint32_t mm_pts = 0;
+    for (size_t i = 0; i < vm->nmms; i++) {
+        struct vm_mm *mm = vm->mms[i];
+        CHECK(mm->vm == vm, "address space of another machine");
+        check_areas(mm);
+        struct walk_ctx w = {.vm = vm, .maps = maps, .slots = slots};
+        pt_for_each(mm, 0, VM_USER_END, check_entry, &w);
+        CHECK(w.present == mm->rss, "resident page count wrong");
+        CHECK(w.swapped == mm->swapped, "swapped page count wrong");
+        mm_pts += mm->npt;
+    }
+    CHECK(mm_pts == npt, "page-table pages not owned by their address space");
+
+    for (const struct vm_object *o = vm->objects; o; o = o->next)
+        check_cache(vm, o, slots ? slots : maps);
+    check_frame_refs(vm, maps);
+    if (vm->has_swap)
+        check_swap_slots(vm, slots);
     free(maps);
     free(slots);
-    free(pts);
 }

@@ -7,7 +7,21 @@
  * Ordering rule for every handler: install the new entry (and its rmap
  * and reference), then drop the old page's reference.
  */
-#include "internal.h"
+#include "fault.h"
+
+#include "addr.h"
+#include "area.h"
+#include "commit.h"
+#include "frame.h"
+#include "object.h"
+#include "pagecache.h"
+#include "port.h"
+#include "pt.h"
+#include "reclaim.h"
+#include "rmap.h"
+#include "swap.h"
+#include "trace.h"
+#include "truncate.h"
 
 #include <string.h>
 
@@ -158,7 +172,7 @@ static uint32_t cache_fill(struct fault *ft, uint64_t index, enum vm_fault_resul
 {
     struct vm_object *obj = ft->area->obj;
     struct vm *vm = ft->mm->vm;
-    struct cache_entry *ce = cache_slot(obj, index);
+    struct cache_entry *ce = pagecache_slot(obj, index);
     if (!ce)
         return NO_FRAME;
     if (ce->frame != NO_FRAME) {
@@ -170,7 +184,7 @@ static uint32_t cache_fill(struct fault *ft, uint64_t index, enum vm_fault_resul
     uint32_t f = frame_alloc(vm, FRAME_CACHE, frame_hint(ft->mm, ft->va));
     if (f == NO_FRAME)
         return NO_FRAME;
-    ce = cache_lookup(obj, index); /* the table does not move, but be exact */
+    ce = pagecache_lookup(obj, index); /* the table does not move, but be exact */
     struct frame *fr = &vm->dram.frames[f];
     fr->obj = obj;
     fr->index = index;
@@ -279,7 +293,7 @@ static struct vm_area *stack_expand(struct vm_mm *mm, uint64_t addr)
     uint64_t start = addr & VM_PAGE_MASK;
     if (a->end - start > mm->stack_limit || start < VM_MMAP_MIN)
         return NULL;
-    if (start < VM_RESERVED_END && a->start > VM_RESERVED_START)
+    if (!range_clear_of_reserve(start, a->start))
         return NULL; /* never into the page tables and DRAM window */
     if (i > 0 && mm->areas[i - 1]->end + VM_STACK_GUARD_GAP > start)
         return NULL;
@@ -306,7 +320,7 @@ enum vm_fault_result vm_fault(struct vm_mm *mm, uint64_t addr, vm_access_t acces
         .acc = access_char(access),
         .mode = mode == VM_USER ? 'u' : 'k',
     };
-    if (addr >= VM_USER_END)
+    if (!addr_in_user_half(addr))
         return fail(&ft, VM_FAULT_SEGV_MAPERR);
     ft.area = area_find(mm, addr);
     if (!ft.area)

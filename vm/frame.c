@@ -1,24 +1,18 @@
 /*
  * frame.c - the simulated DRAM: frames in one host memfd, their refcounts,
- * the free bitmap and the reverse map.
+ * the free bitmap and the list of user frames in allocation order.
  *
  * Frames are handed out next-fit from a cursor, or exactly at a hint (the
  * frame after the one backing the neighbouring page), so pages touched in
  * order get consecutive frames and the host can merge their aliases into
  * one mapping.
  */
-#include "internal.h"
+#include "frame.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
-_Noreturn void vm_panic(const char *func, const char *reason)
-{
-    fprintf(stderr, "faultline: internal error: %s: %s\n", func, reason);
-    abort();
-}
 
 int dram_init(struct dram *d, uint32_t nframes, char *err, size_t errlen)
 {
@@ -169,7 +163,8 @@ void frame_zero(struct vm *vm, uint32_t f)
         memset(frame_bytes(vm, f), 0, VM_PAGE_SIZE);
 }
 
-void frame_release(struct vm *vm, uint32_t f)
+/* Return a frame whose references are all gone to the free pool. */
+static void frame_release(struct vm *vm, uint32_t f)
 {
     struct dram *d = &vm->dram;
     struct frame *fr = &d->frames[f];
@@ -198,53 +193,4 @@ void frame_put(struct vm *vm, uint32_t f)
     VM_ASSERT(fr->kind != FRAME_CACHE && !(fr->flags & FRAME_SWAPCACHE),
               "cache page lost its cache reference");
     frame_release(vm, f);
-}
-
-/* --- reverse map ------------------------------------------------------------- */
-
-struct rmap_ref *rmap_refs(struct frame *fr)
-{
-    return fr->rmapcap ? fr->rmap : &fr->rmap1;
-}
-
-void rmap_add(struct vm *vm, uint32_t f, struct vm_mm *mm, uint64_t va)
-{
-    struct frame *fr = &vm->dram.frames[f];
-    if (fr->nrmap == 1) {
-        vm->stats.shared_frames++;
-        if (vm->stats.shared_frames > vm->stats.peak_shared_frames)
-            vm->stats.peak_shared_frames = vm->stats.shared_frames;
-    }
-    if (fr->nrmap == 0 && !fr->rmapcap) {
-        fr->rmap1 = (struct rmap_ref){mm, va};
-        fr->nrmap = 1;
-        return;
-    }
-    if (!fr->rmapcap || fr->nrmap == fr->rmapcap) {
-        uint32_t cap = fr->rmapcap ? fr->rmapcap * 2 : 4;
-        struct rmap_ref *v = malloc(cap * sizeof *v);
-        if (!v)
-            vm_panic(__func__, "out of host memory for the reverse map");
-        memcpy(v, rmap_refs(fr), fr->nrmap * sizeof *v);
-        if (fr->rmapcap)
-            free(fr->rmap);
-        fr->rmap = v;
-        fr->rmapcap = cap;
-    }
-    fr->rmap[fr->nrmap++] = (struct rmap_ref){mm, va};
-}
-
-void rmap_remove(struct vm *vm, uint32_t f, struct vm_mm *mm, uint64_t va)
-{
-    struct frame *fr = &vm->dram.frames[f];
-    struct rmap_ref *r = rmap_refs(fr);
-    for (uint32_t i = 0; i < fr->nrmap; i++) {
-        if (r[i].mm == mm && r[i].va == va) {
-            r[i] = r[--fr->nrmap];
-            if (fr->nrmap == 1)
-                vm->stats.shared_frames--;
-            return;
-        }
-    }
-    vm_panic(__func__, "mapping not in the reverse map");
 }

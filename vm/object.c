@@ -1,15 +1,25 @@
 /*
  * object.c - what areas are backed by: files (found by device+inode) and
- * shared anonymous memory, each with a page cache mapping a page index to
- * the frame holding it, so that every mapping of one page shares a frame.
+ * shared anonymous memory, their lifetime (a file's pages outlive its last
+ * user, as Linux's page cache does), and the reads and writes of their
+ * pages.  Each has a page cache (pagecache.c) mapping a page index to the
+ * frame holding it, so that every mapping of one page shares a frame.
  */
-#include "internal.h"
+#include "object.h"
+
+#include "frame.h"
+#include "pagecache.h"
+#include "swap.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* Idle file objects kept for their page cache, at most this many. */
+#define VM_IDLE_OBJECTS_MAX 64
 
 void object_get(struct vm_object *obj)
 {
@@ -46,7 +56,7 @@ static bool cache_stale(const struct vm_object *o, const struct stat *st)
            o->ctime_ns != ns(st->st_ctim);
 }
 
-static void note_file_state(struct vm_object *o, const struct stat *st)
+void object_note_stat(struct vm_object *o, const struct stat *st)
 {
     o->size = (uint64_t)st->st_size;
     o->mtime_ns = ns(st->st_mtim);
@@ -54,6 +64,36 @@ static void note_file_state(struct vm_object *o, const struct stat *st)
 }
 
 static void cache_drop_all(struct vm_object *obj);
+
+/* A new reference on o, the existing object of the file fd: its fd is
+ * upgraded to a writable one when the caller needs it, and pages it kept
+ * while idle are dropped if the file changed meanwhile.  NULL with *err
+ * when the dup fails. */
+static struct vm_object *object_reuse(struct vm_object *o, int fd, bool writable,
+                                      const struct stat *st, int *err)
+{
+    struct vm *vm = o->vm;
+    if (writable && !o->fd_writable) {
+        int nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (nfd < 0) {
+            *err = -errno;
+            return NULL;
+        }
+        close(o->fd);
+        o->fd = nfd;
+        o->fd_writable = true;
+    }
+    if (o->idle_since) {
+        /* Back in use: its pages are still good unless the file changed. */
+        if (cache_stale(o, st))
+            cache_drop_all(o);
+        o->idle_since = 0;
+        vm->idle_objects--;
+    }
+    object_note_stat(o, st);
+    object_get(o);
+    return o;
+}
 
 struct vm_object *vm_object_file(struct vm *vm, int fd, const char *name, bool writable,
                                  int *err)
@@ -73,30 +113,9 @@ struct vm_object *vm_object_file(struct vm *vm, int fd, const char *name, bool w
         *err = -EACCES;
         return NULL;
     }
-    for (struct vm_object *o = vm->objects; o; o = o->next) {
-        if (o->kind != OBJ_FILE || o->dev != (uint64_t)st.st_dev || o->ino != (uint64_t)st.st_ino)
-            continue;
-        if (writable && !o->fd_writable) {
-            int nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-            if (nfd < 0) {
-                *err = -errno;
-                return NULL;
-            }
-            close(o->fd);
-            o->fd = nfd;
-            o->fd_writable = true;
-        }
-        if (o->idle_since) {
-            /* Back in use: its pages are still good unless the file changed. */
-            if (cache_stale(o, &st))
-                cache_drop_all(o);
-            o->idle_since = 0;
-            vm->idle_objects--;
-        }
-        note_file_state(o, &st);
-        object_get(o);
-        return o;
-    }
+    struct vm_object *o = object_find_file(vm, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+    if (o)
+        return object_reuse(o, fd, writable, &st, err);
     struct vm_object *obj = object_new(vm, OBJ_FILE, name);
     if (!obj) {
         *err = -ENOMEM;
@@ -112,7 +131,7 @@ struct vm_object *vm_object_file(struct vm *vm, int fd, const char *name, bool w
     obj->fd_writable = fd_writable;
     obj->dev = (uint64_t)st.st_dev;
     obj->ino = (uint64_t)st.st_ino;
-    note_file_state(obj, &st);
+    object_note_stat(obj, &st);
     obj->next = vm->objects;
     vm->objects = obj;
     return obj;
@@ -203,88 +222,10 @@ void vm_object_put(struct vm_object *obj)
      * Linux: the next program to map it finds them (cache-hit). */
     struct stat st;
     if (fstat(obj->fd, &st) == 0)
-        note_file_state(obj, &st);
+        object_note_stat(obj, &st);
     obj->idle_since = ++vm->idle_clock;
     vm->idle_objects++;
     trim_idle(vm);
-}
-
-/* --- the page cache: open addressing on the page index --------------------- */
-
-static size_t hash_index(uint64_t index, size_t cap)
-{
-    return (size_t)((index * 0x9e3779b97f4a7c15ULL) >> 16) & (cap - 1);
-}
-
-struct cache_entry *cache_lookup(struct vm_object *obj, uint64_t index)
-{
-    if (!obj->cap)
-        return NULL;
-    for (size_t i = hash_index(index, obj->cap);; i = (i + 1) & (obj->cap - 1)) {
-        struct cache_entry *e = &obj->cache[i];
-        if (e->index == index)
-            return e;
-        if (e->index == CACHE_EMPTY)
-            return NULL;
-    }
-}
-
-static int cache_grow(struct vm_object *obj)
-{
-    size_t cap = obj->cap ? obj->cap * 2 : 64;
-    struct cache_entry *v = malloc(cap * sizeof *v);
-    if (!v)
-        return -ENOMEM;
-    for (size_t i = 0; i < cap; i++)
-        v[i] = (struct cache_entry){CACHE_EMPTY, NO_FRAME, 0};
-    for (size_t i = 0; i < obj->cap; i++) {
-        struct cache_entry *e = &obj->cache[i];
-        if (e->index == CACHE_EMPTY)
-            continue;
-        size_t j = hash_index(e->index, cap);
-        while (v[j].index != CACHE_EMPTY)
-            j = (j + 1) & (cap - 1);
-        v[j] = *e;
-    }
-    free(obj->cache);
-    obj->cache = v;
-    obj->cap = cap;
-    return 0;
-}
-
-struct cache_entry *cache_slot(struct vm_object *obj, uint64_t index)
-{
-    struct cache_entry *e = cache_lookup(obj, index);
-    if (e)
-        return e;
-    if ((obj->used + 1) * 4 > obj->cap * 3 && cache_grow(obj) < 0)
-        return NULL;
-    size_t i = hash_index(index, obj->cap);
-    while (obj->cache[i].index != CACHE_EMPTY)
-        i = (i + 1) & (obj->cap - 1);
-    obj->cache[i] = (struct cache_entry){index, NO_FRAME, 0};
-    obj->used++;
-    return &obj->cache[i];
-}
-
-/* Delete by re-inserting the run after the hole (linear probing). */
-void cache_delete(struct vm_object *obj, uint64_t index)
-{
-    struct cache_entry *e = cache_lookup(obj, index);
-    if (!e)
-        return;
-    size_t i = (size_t)(e - obj->cache);
-    obj->cache[i] = (struct cache_entry){CACHE_EMPTY, NO_FRAME, 0};
-    obj->used--;
-    for (size_t j = (i + 1) & (obj->cap - 1); obj->cache[j].index != CACHE_EMPTY;
-         j = (j + 1) & (obj->cap - 1)) {
-        struct cache_entry moved = obj->cache[j];
-        obj->cache[j] = (struct cache_entry){CACHE_EMPTY, NO_FRAME, 0};
-        size_t k = hash_index(moved.index, obj->cap);
-        while (obj->cache[k].index != CACHE_EMPTY)
-            k = (k + 1) & (obj->cap - 1);
-        obj->cache[k] = moved;
-    }
 }
 
 /* --- file I/O ------------------------------------------------------------------- */
@@ -334,64 +275,16 @@ int object_write_page(struct vm_object *obj, uint64_t index, uint32_t f)
     return 0;
 }
 
-/* The file shrank to size: pages wholly past the new end leave every
- * mapping and the cache (a later touch is SIGBUS), and the tail of the
- * last page reads as zero, as after Linux's truncate. */
-static void object_truncate(struct vm_object *o, uint64_t size)
+void object_writeback(struct vm_mm *mm, uint64_t va, const char *area, uint32_t f)
 {
-    struct vm *vm = o->vm;
-    uint64_t first_gone = (size + VM_PAGE_SIZE - 1) / VM_PAGE_SIZE;
-    for (size_t i = 0; i < o->cap; i++) {
-        struct cache_entry *e = &o->cache[i];
-        if (e->index == CACHE_EMPTY || e->frame == NO_FRAME)
-            continue;
-        if (e->index < first_gone) {
-            if (e->index == first_gone - 1 && size % VM_PAGE_SIZE)
-                memset(frame_bytes(vm, e->frame) + size % VM_PAGE_SIZE, 0,
-                       VM_PAGE_SIZE - size % VM_PAGE_SIZE);
-            continue;
-        }
-        uint32_t f = e->frame;
-        struct frame *fr = &vm->dram.frames[f];
-        fr->refs++; /* keep it while its mappings go */
-        rmap_unmap_all(vm, f, 0, VM_EV_COUNT, NULL);
-        e->frame = NO_FRAME;
-        fr->kind = FRAME_ANON;
-        fr->obj = NULL;
-        fr->flags = 0;
-        fr->refs--; /* the cache's reference */
-        frame_put(vm, f);
-    }
-    /* Forget the emptied entries (deleting reorders the table: restart). */
-    for (bool again = true; again;) {
-        again = false;
-        for (size_t i = 0; i < o->cap && !again; i++) {
-            struct cache_entry *e = &o->cache[i];
-            if (e->index != CACHE_EMPTY && e->frame == NO_FRAME && !e->slot) {
-                cache_delete(o, e->index);
-                again = true;
-            }
-        }
-    }
-    for (size_t k = 0; k < vm->nmms; k++)
-        port_flush(vm->mms[k]);
+    struct vm *vm = mm->vm;
+    struct frame *fr = &vm->dram.frames[f];
+    object_write_page(fr->obj, fr->index, f);
+    trace_event(vm, mm, VM_EV_WRITEBACK, va, '-', '-', area, f, "off=0x%llx",
+                (unsigned long long)(fr->index * VM_PAGE_SIZE));
 }
 
-void vm_object_resized(struct vm *vm, int fd)
-{
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        return;
-    for (struct vm_object *o = vm->objects; o; o = o->next) {
-        if (o->kind != OBJ_FILE || o->dev != (uint64_t)st.st_dev || o->ino != (uint64_t)st.st_ino)
-            continue;
-        if ((uint64_t)st.st_size < o->size)
-            object_truncate(o, (uint64_t)st.st_size);
-        note_file_state(o, &st);
-    }
-}
-
-static struct vm_object *file_object(struct vm *vm, uint64_t dev, uint64_t ino)
+struct vm_object *object_find_file(struct vm *vm, uint64_t dev, uint64_t ino)
 {
     for (struct vm_object *o = vm->objects; o; o = o->next)
         if (o->kind == OBJ_FILE && o->dev == dev && o->ino == ino)
@@ -402,7 +295,7 @@ static struct vm_object *file_object(struct vm *vm, uint64_t dev, uint64_t ino)
 void vm_file_written(struct vm *vm, uint64_t dev, uint64_t ino, uint64_t off, const void *buf,
                      size_t len)
 {
-    struct vm_object *o = file_object(vm, dev, ino);
+    struct vm_object *o = object_find_file(vm, dev, ino);
     if (!o || !len)
         return;
     if (off + len > o->size)
@@ -412,23 +305,9 @@ void vm_file_written(struct vm *vm, uint64_t dev, uint64_t ino, uint64_t off, co
         uint64_t index = at / VM_PAGE_SIZE, in = at % VM_PAGE_SIZE;
         size_t n = VM_PAGE_SIZE - in < off + len - at ? (size_t)(VM_PAGE_SIZE - in)
                                                       : (size_t)(off + len - at);
-        struct cache_entry *e = cache_lookup(o, index);
+        struct cache_entry *e = pagecache_lookup(o, index);
         if (e && e->frame != NO_FRAME)
             memcpy(frame_bytes(vm, e->frame) + in, src + (at - off), n);
         at += n;
     }
-}
-
-void vm_file_sync(struct vm *vm, uint64_t dev, uint64_t ino)
-{
-    struct vm_object *o = file_object(vm, dev, ino);
-    if (o)
-        vm_object_sync(o);
-}
-
-void vm_sync_all(struct vm *vm)
-{
-    for (struct vm_object *o = vm->objects; o; o = o->next)
-        if (o->kind == OBJ_FILE)
-            vm_object_sync(o);
 }

@@ -6,9 +6,9 @@
  * upper levels always allow user read/write/execute so that the leaf entry
  * alone decides.  Page-table frames are charged to DRAM like any other.
  */
-#include "internal.h"
+#include "pt.h"
 
-#include <string.h>
+#include <errno.h>
 
 #define PT_UPPER (PTE_P | PTE_W | PTE_U)
 
@@ -35,6 +35,15 @@ static uint32_t pt_alloc(struct vm_mm *mm)
     if (vm->stats.pt_frames > vm->stats.peak_pt_frames)
         vm->stats.peak_pt_frames = vm->stats.pt_frames;
     return f;
+}
+
+int pt_init(struct vm_mm *mm)
+{
+    uint32_t f = pt_alloc(mm);
+    if (f == NO_FRAME)
+        return -ENOMEM;
+    mm->pml4 = f;
+    return 0;
 }
 
 static void pt_release(struct vm_mm *mm, uint32_t f)

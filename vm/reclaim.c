@@ -10,7 +10,16 @@
  * shared file pages written back, private and shared-anonymous pages
  * written to swap.  Each process's TLB is flushed once per batch.
  */
-#include "internal.h"
+#include "reclaim.h"
+
+#include "frame.h"
+#include "object.h"
+#include "pagecache.h"
+#include "port.h"
+#include "pt.h"
+#include "rmap.h"
+#include "swap.h"
+#include "trace.h"
 
 static bool evictable(struct vm *vm, uint32_t f)
 {
@@ -46,32 +55,6 @@ static bool referenced(struct vm *vm, uint32_t f)
     }
     vm->stats.reclaim_referenced += young;
     return young;
-}
-
-/* Remove every mapping of f, putting entry e in each place (0 or a swap
- * entry), and trace ev for each (VM_EV_COUNT: no event). */
-void rmap_unmap_all(struct vm *vm, uint32_t f, pte_t e, enum vm_event ev, const char *detail)
-{
-    struct frame *fr = &vm->dram.frames[f];
-    while (fr->nrmap) {
-        struct rmap_ref ref = rmap_refs(fr)[fr->nrmap - 1];
-        pte_t *pte = pt_walk(ref.mm, ref.va, false);
-        VM_ASSERT(pte && (*pte & PTE_P) && pte_frame(*pte) == f, "rmap names a wrong entry");
-        struct vm_area *a = area_find(ref.mm, ref.va);
-        *pte = e;
-        rmap_remove(vm, f, ref.mm, ref.va);
-        ref.mm->rss--;
-        if (pte_is_swap(e))
-            ref.mm->swapped++;
-        /* No port_unmap: with the entry gone and the TLB flushed the CPU
-         * cannot reach the page, and the port replaces the alias when the
-         * page comes back.  Hiding single pages would only split the
-         * host's merged mappings (and cost a system call each). */
-        ref.mm->tlb_stale = true;
-        if (ev != VM_EV_COUNT)
-            trace_event(vm, ref.mm, ev, ref.va, '-', '-', a ? a->name : "-", f, "%s", detail);
-        frame_put(vm, f);
-    }
 }
 
 /* Does evicting f write it to a new swap slot? */
@@ -111,11 +94,11 @@ static bool evict(struct vm *vm, uint32_t f, uint64_t slot)
     /* A page-cache page. */
     struct vm_object *obj = fr->obj;
     uint64_t index = fr->index;
-    struct cache_entry *ce = cache_lookup(obj, index);
+    struct cache_entry *ce = pagecache_lookup(obj, index);
     VM_ASSERT(ce && ce->frame == f, "cache page not in its object's cache");
     enum vm_event ev;
     if (obj->kind == OBJ_FILE) {
-        bool dirty = frame_collect_dirty(vm, f);
+        bool dirty = rmap_collect_dirty(vm, f);
         if (dirty && object_write_page(obj, index, f) < 0)
             return false;
         ev = dirty ? VM_EV_WRITEBACK : VM_EV_EVICT_CLEAN;
@@ -128,10 +111,10 @@ static bool evict(struct vm *vm, uint32_t f, uint64_t slot)
     if (fr->nrmap == 0)
         trace_event(vm, NULL, ev, 0, '-', '-', obj->name, f, "%s", detail);
     rmap_unmap_all(vm, f, 0, ev, detail);
-    ce = cache_lookup(obj, index);
+    ce = pagecache_lookup(obj, index);
     ce->frame = NO_FRAME;
     if (!ce->slot)
-        cache_delete(obj, index);
+        pagecache_delete(obj, index);
     fr->kind = FRAME_ANON; /* no longer the cache's */
     fr->obj = NULL;
     fr->flags &= (uint8_t)~FRAME_DIRTY;
@@ -273,12 +256,6 @@ static uint32_t write_victims(struct vm *vm, uint32_t *victims, uint64_t *slots,
     return out;
 }
 
-static void flush_all(struct vm *vm)
-{
-    for (size_t i = 0; i < vm->nmms; i++)
-        port_flush(vm->mms[i]);
-}
-
 uint32_t vm_reclaim(struct vm *vm, uint32_t want)
 {
     if (vm->in_reclaim)
@@ -304,7 +281,7 @@ uint32_t vm_reclaim(struct vm *vm, uint32_t want)
         if (evicted == 0)
             break;
     }
-    flush_all(vm);
+    port_flush_all(vm);
     vm->in_reclaim = false;
     return done;
 }

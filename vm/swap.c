@@ -7,7 +7,9 @@
  * A slot whose last reference goes is free at once: after swap-in by its
  * only user the slot is available again.
  */
-#include "internal.h"
+#include "swap.h"
+
+#include "frame.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,0 +1,11 @@
+/*
+ * fault.h - fault.c exports only vm_fault(), declared with its contract in
+ * vm.h.  The vm/ files that call it include this header all the same, so
+ * that their includes name every module they use.
+ */
+#ifndef FAULTLINE_VM_FAULT_H
+#define FAULTLINE_VM_FAULT_H
+
+#include "internal.h"
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * msync.c - dirty shared file pages back to their files: over a range of
+ * one address space (msync), over one object (fsync, and before read()
+ * of a mapped file), over every file (sync).
+ */
+#include "addr.h"
+#include "area.h"
+#include "object.h"
+#include "port.h"
+#include "pt.h"
+#include "rmap.h"
+
+#include <errno.h>
+
+struct sync_ctx {
+    const struct vm_area *area;
+};
+
+/* Write a present page of a shared area back if any mapper dirtied it. */
+static void sync_one(struct vm_mm *mm, uint64_t va, pte_t *pte, void *arg)
+{
+    const struct vm_area *a = ((struct sync_ctx *)arg)->area;
+    if (!(*pte & PTE_P))
+        return;
+    uint32_t f = pte_frame(*pte);
+    struct frame *fr = &mm->vm->dram.frames[f];
+    if (fr->kind != FRAME_CACHE || fr->obj->kind != OBJ_FILE || !rmap_collect_dirty(mm->vm, f))
+        return;
+    object_writeback(mm, va, a->name, f);
+}
+
+int vm_sync(struct vm_mm *mm, uint64_t start, uint64_t len)
+{
+    len = page_round_up(len);
+    if (start & ~VM_PAGE_MASK)
+        return -EINVAL;
+    uint64_t end = start + len;
+    if (end < start || !area_range_mapped(mm, start, end))
+        return -ENOMEM;
+    for (size_t i = area_index(mm, start); i < mm->nareas && mm->areas[i]->start < end; i++) {
+        const struct vm_area *a = mm->areas[i];
+        if (!(a->flags & VM_AREA_SHARED) || !a->obj)
+            continue;
+        struct sync_ctx sc = {.area = a};
+        pt_for_each(mm, a->start > start ? a->start : start, a->end < end ? a->end : end,
+                    sync_one, &sc);
+    }
+    port_flush_all(mm->vm);
+    return 0;
+}
+
+int vm_object_sync(struct vm_object *obj)
+{
+    struct vm *vm = obj->vm;
+    if (obj->kind != OBJ_FILE)
+        return 0;
+    for (size_t i = 0; i < obj->cap; i++) {
+        struct cache_entry *e = &obj->cache[i];
+        if (e->index == CACHE_EMPTY || e->frame == NO_FRAME)
+            continue;
+        if (rmap_collect_dirty(vm, e->frame))
+            object_write_page(obj, e->index, e->frame);
+    }
+    port_flush_all(vm);
+    return 0;
+}
+
+void vm_file_sync(struct vm *vm, uint64_t dev, uint64_t ino)
+{
+    struct vm_object *o = object_find_file(vm, dev, ino);
+    if (o)
+        vm_object_sync(o);
+}
+
+void vm_sync_all(struct vm *vm)
+{
+    for (struct vm_object *o = vm->objects; o; o = o->next)
+        if (o->kind == OBJ_FILE)
+            vm_object_sync(o);
+}
