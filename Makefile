@@ -40,7 +40,7 @@ MAIN_OBJ := $(BUILD)/emu/cli/main.o
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all deps run test unit e2e golden testprogs fuzz bench clean
+.PHONY: all deps run test unit e2e golden testprogs fuzz bench clean layers
 .SECONDARY:
 
 all: $(BUILD)/faultline
@@ -88,6 +88,7 @@ run: deps
 
 test:
 	@sh scripts/deps.sh test
+	@sh scripts/layers.sh
 	@$(MAKE) --no-print-directory testprogs
 	@$(MAKE) --no-print-directory SANITIZE=1 unit
 	@$(MAKE) --no-print-directory SANITIZE=1 all
@@ -117,6 +118,10 @@ bench:
 	@sh scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all testprogs
 	@sh bench/run.sh
+
+# The layers of the tree, by its #include lines (also part of make test).
+layers:
+	@sh scripts/layers.sh
 
 clean:
 	rm -rf build
