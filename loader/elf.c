@@ -140,12 +140,12 @@ static int check_load(const GElf_Phdr *ph, const char *name, struct elf_info *in
     if (ph->p_memsz == 0)
         return 0;
     uint64_t lo = ph->p_vaddr & VM_PAGE_MASK;
-    if (!info->dyn && lo < LOADER_MIN_ADDR) {
+    if (!info->dyn && lo < VM_MMAP_MIN) {
         loader_fail(e, -EPERM, name, "segment at %#llx is below %#llx (vm.mmap_min_addr)",
-                    (unsigned long long)ph->p_vaddr, (unsigned long long)LOADER_MIN_ADDR);
+                    (unsigned long long)ph->p_vaddr, (unsigned long long)VM_MMAP_MIN);
         return -1;
     }
-    uint64_t hi = (mend + VM_PAGE_SIZE - 1) & VM_PAGE_MASK;
+    uint64_t hi = vm_page_up(mend);
     if (!info->dyn && hi > VM_RESERVED_START && lo < VM_RESERVED_END) {
         loader_fail(e, -ENOEXEC, name, "segment at %#llx overlaps the page-table reserve "
                     "[%#llx, %#llx)", (unsigned long long)ph->p_vaddr,

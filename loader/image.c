@@ -59,8 +59,8 @@ static int map_segments(struct vm *vm, struct vm_mm *mm, int fd, const char *nam
         const struct elf_segment *s = &info->seg[i];
         uint64_t start = (s->vaddr + bias) & VM_PAGE_MASK;
         uint64_t file_end = s->vaddr + bias + s->filesz;
-        uint64_t file_page_end = (file_end + VM_PAGE_SIZE - 1) & VM_PAGE_MASK;
-        uint64_t mem_end = (s->vaddr + bias + s->memsz + VM_PAGE_SIZE - 1) & VM_PAGE_MASK;
+        uint64_t file_page_end = vm_page_up(file_end);
+        uint64_t mem_end = vm_page_up(s->vaddr + bias + s->memsz);
         char area[96];
         /* A page shared with the previous segment goes to this one, as
          * MAP_FIXED would do it. */

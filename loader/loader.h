@@ -21,7 +21,6 @@
 #define LOADER_MAX_SEGMENTS 64
 #define LOADER_MAX_PHNUM 512
 #define LOADER_MAX_SCRIPT_DEPTH 4
-#define LOADER_MIN_ADDR 0x10000ULL /* Linux's default vm.mmap_min_addr */
 
 /* Exit statuses for a program that cannot run, as shells use them. */
 #define LOADER_ENOEXEC_STATUS 126

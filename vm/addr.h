@@ -1,18 +1,12 @@
 /*
- * addr.h - address arithmetic every part of vm/ agrees on: rounding to
- * pages, the user half, and the frames reserve that no area may touch.
+ * addr.h - address arithmetic every part of vm/ agrees on: the user half,
+ * and the frames reserve that no area may touch (page rounding is
+ * vm_page_up in vm.h).
  */
 #ifndef FAULTLINE_VM_ADDR_H
 #define FAULTLINE_VM_ADDR_H
 
 #include "vm.h"
-
-/* x rounded up to a page boundary; wraps to 0 past the last page, which
- * the range checks then refuse. */
-static inline uint64_t page_round_up(uint64_t x)
-{
-    return (x + VM_PAGE_SIZE - 1) & VM_PAGE_MASK;
-}
 
 /* Can addr be a user address at all (below VM_USER_END)? */
 static inline bool addr_in_user_half(uint64_t addr)

@@ -11,7 +11,7 @@
 
 int vm_discard(struct vm_mm *mm, uint64_t start, uint64_t len)
 {
-    len = page_round_up(len);
+    len = vm_page_up(len);
     if ((start & ~VM_PAGE_MASK) || !range_ok(start, len ? len : VM_PAGE_SIZE))
         return -EINVAL;
     uint64_t end = start + len;

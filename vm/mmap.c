@@ -43,9 +43,9 @@ int vm_map(struct vm_mm *mm, uint64_t start, uint64_t len, unsigned prot, unsign
 
 int vm_unmap(struct vm_mm *mm, uint64_t start, uint64_t len)
 {
-    if (!range_ok(start, page_round_up(len)))
+    if (!range_ok(start, vm_page_up(len)))
         return -EINVAL;
-    uint64_t end = start + page_round_up(len);
+    uint64_t end = start + vm_page_up(len);
     int err = area_split_at(mm, start);
     if (!err)
         err = area_split_at(mm, end);
@@ -82,7 +82,7 @@ static uint64_t fit_below(uint64_t lo, uint64_t hi, uint64_t len)
 
 uint64_t vm_find_free(const struct vm_mm *mm, uint64_t len, uint64_t hint)
 {
-    len = page_round_up(len);
+    len = vm_page_up(len);
     if (!len || len > VM_USER_END)
         return 0;
     hint &= VM_PAGE_MASK;
@@ -141,9 +141,9 @@ uint64_t vm_brk(struct vm_mm *mm, uint64_t new_brk)
 {
     if (new_brk < mm->brk_start)
         return mm->brk;
-    uint64_t base = page_round_up(mm->brk_start);
-    uint64_t old_end = page_round_up(mm->brk);
-    uint64_t new_end = page_round_up(new_brk);
+    uint64_t base = vm_page_up(mm->brk_start);
+    uint64_t old_end = vm_page_up(mm->brk);
+    uint64_t new_end = vm_page_up(new_brk);
     if (new_end < new_brk)
         return mm->brk;
     int err = 0;

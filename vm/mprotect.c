@@ -88,7 +88,7 @@ int vm_protect(struct vm_mm *mm, uint64_t start, uint64_t len, unsigned prot)
 {
     if ((start & ~VM_PAGE_MASK) || (prot & ~7u))
         return -EINVAL;
-    len = page_round_up(len);
+    len = vm_page_up(len);
     if (len == 0)
         return 0;
     if (!range_ok(start, len))

@@ -56,7 +56,7 @@ static int move_prepare_tables(struct vm_mm *mm, uint64_t start, uint64_t len)
 
 int vm_move(struct vm_mm *mm, uint64_t old, uint64_t len, uint64_t new_start)
 {
-    len = page_round_up(len);
+    len = vm_page_up(len);
     if (!range_ok(old, len) || !range_ok(new_start, len))
         return -EINVAL;
     struct vm_area *a = area_find(mm, old);

@@ -31,7 +31,7 @@ static void sync_one(struct vm_mm *mm, uint64_t va, pte_t *pte, void *arg)
 
 int vm_sync(struct vm_mm *mm, uint64_t start, uint64_t len)
 {
-    len = page_round_up(len);
+    len = vm_page_up(len);
     if (start & ~VM_PAGE_MASK)
         return -EINVAL;
     uint64_t end = start + len;

@@ -21,7 +21,7 @@
 static void object_truncate(struct vm_object *o, uint64_t size)
 {
     struct vm *vm = o->vm;
-    uint64_t first_gone = page_round_up(size) / VM_PAGE_SIZE;
+    uint64_t first_gone = vm_page_up(size) / VM_PAGE_SIZE;
     for (size_t i = 0; i < o->cap; i++) {
         struct cache_entry *e = &o->cache[i];
         if (e->index == CACHE_EMPTY || e->frame == NO_FRAME)

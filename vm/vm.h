@@ -41,6 +41,12 @@
 #define VM_PAGE_SHIFT 12
 #define VM_PAGE_SIZE 4096ULL
 #define VM_PAGE_MASK (~(VM_PAGE_SIZE - 1))
+/* x rounded up to a page boundary; wraps to 0 past the last page, which
+ * every range check then refuses. */
+static inline uint64_t vm_page_up(uint64_t x)
+{
+    return (x + VM_PAGE_SIZE - 1) & VM_PAGE_MASK;
+}
 
 #define VM_STACK_TOP 0x7ffffffff000ULL
 #define VM_USER_END VM_STACK_TOP /* first address no area may reach */
