@@ -180,72 +180,49 @@ void proc_start_regs(struct cpu *cpu, const struct loader_image *img)
     cpu_set_reg(cpu, CPU_RDX, 0);
 }
 
-int proc_spawn_init(struct emu *emu, const char *path, char **argv)
-{
-    struct proc *p = proc_alloc(emu);
-    if (!p) {
-        fprintf(stderr, "faultline: out of memory\n");
-        return EXIT_FAULTLINE;
-    }
-    p->ppid = 0;
-    p->pgid = p->sid = p->pid;
-    emu->current = p;
-    if (strcmp(emu->opt.root, "/") == 0) {
-        if (!getcwd(p->cwd, sizeof p->cwd))
-            strcpy(p->cwd, "/");
-    } else {
-        strcpy(p->cwd, "/");
-    }
-    p->fds = fdtable_clone(NULL);
-    p->cpu = proc_cpu_new(emu, p);
-    p->mm = vm_mm_new(emu->vm, p->pid);
-    if (!p->fds || !p->cpu || !p->mm) {
-        fprintf(stderr, "faultline: cannot create the first process (out of memory)\n");
-        return EXIT_FAULTLINE;
-    }
-    vm_mm_set_port_data(p->mm, p->cpu);
-    cpu_set_mm(p->cpu, p->mm);
-    for (int fd = 0; fd < 3; fd++) {
-        int h = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-        if (h < 0)
-            continue;
-        struct file *f = file_new(FILE_HOST);
-        if (!f) {
-            close(h);
-            continue;
-        }
-        f->hostfd = h;
-        f->status = fcntl(fd, F_GETFL) & (O_ACCMODE | O_APPEND | O_NONBLOCK);
-        snprintf(f->path, sizeof f->path, "/dev/fd/%d", fd);
-        p->fds->file[fd] = f;
-    }
-    struct loader_fs fs = fs_loader(emu, p);
-    struct loader_args args = proc_loader_args(emu, p, path, argv, emu->envp, &fs);
-    struct loader_image img;
-    struct loader_error e;
-    if (loader_load(emu->vm, p->mm, &args, true, &img, &e) < 0) {
-        fprintf(stderr, "faultline: %s\n", e.msg);
-        return e.status;
-    }
-    proc_start_regs(p->cpu, &img);
-    proc_note_args(p, &img);
-    snprintf(p->name, sizeof p->name, "%s", img.comm);
-    fs_guest_path(p, AT_FDCWD, img.exe, p->exe, sizeof p->exe);
-    return -1;
-}
 
 /* --- exit and reaping ------------------------------------------------------------------ */
+
+/* " at ADDR: BYTES" for a death at an instruction: the bytes of the
+ * instruction (those on its page, which is present: it just ran). */
+static void describe_insn(struct proc *p, uint64_t addr, char *out, size_t len)
+{
+    uint8_t insn[15];
+    size_t n = VM_PAGE_SIZE - (addr & (VM_PAGE_SIZE - 1));
+    if (n > sizeof insn)
+        n = sizeof insn;
+    int k = snprintf(out, len, " at %#llx", (unsigned long long)addr);
+    if (!p->mm || vm_copy_in(p->mm, insn, addr, n) < 0)
+        return;
+    k += snprintf(out + k, len - (size_t)k, ":");
+    for (size_t i = 0; i < n && (size_t)k < len; i++)
+        k += snprintf(out + k, len - (size_t)k, " %02x", insn[i]);
+}
+
+/* " in AREA" when --maps asked for the address space. */
+static void describe_area(struct emu *emu, struct proc *p, uint64_t addr, char *out, size_t len)
+{
+    struct vm_area_info a;
+    if (emu->opt.maps && p->mm && vm_area_at(p->mm, addr, &a))
+        snprintf(out, len, " in %s", a.name);
+}
 
 static void print_death(struct emu *emu, struct proc *p, int sig)
 {
     const struct ksiginfo *si = &p->sig.info[sig];
-    if ((sig == SIGSEGV || sig == SIGBUS) && si->code > 0) {
-        const char *code = sig == SIGBUS    ? "BUS_ADRERR"
-                           : si->code == LINUX_SEGV_MAPERR ? "SEGV_MAPERR"
-                           : si->code == LINUX_SEGV_ACCERR ? "SEGV_ACCERR"
-                                           : "SI_KERNEL";
-        fprintf(stderr, "faultline: pid %d killed by %s (%s at %#llx)\n", p->pid,
-                signal_name(sig), code, (unsigned long long)si->addr);
+    char where[128] = "", area[96] = "";
+    bool fault = sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
+                 sig == SIGTRAP;
+    if (fault && si->code > 0 && si->code != CPU_SI_HOSTMAP) {
+        /* SIGSEGV and SIGBUS name the data address; the others the
+         * instruction, whose bytes follow. */
+        if (sig == SIGSEGV || sig == SIGBUS)
+            snprintf(where, sizeof where, " at %#llx", (unsigned long long)si->addr);
+        else
+            describe_insn(p, si->addr, where, sizeof where);
+        describe_area(emu, p, si->addr, area, sizeof area);
+        fprintf(stderr, "faultline: pid %d killed by %s (%s%s%s)\n", p->pid, signal_name(sig),
+                signal_code_name(sig, si->code), where, area);
     } else if (si->code == LINUX_SI_KERNEL && sig == SIGKILL) {
         fprintf(stderr, "faultline: out of memory: killed pid %d (%s)\n", p->pid, p->name);
     } else if (si->code == CPU_SI_HOSTMAP && sig == SIGKILL) {
@@ -256,7 +233,6 @@ static void print_death(struct emu *emu, struct proc *p, int sig)
     } else {
         fprintf(stderr, "faultline: pid %d killed by %s\n", p->pid, signal_name(sig));
     }
-    (void)emu;
 }
 
 void proc_exit(struct emu *emu, struct proc *p, int wait_status)

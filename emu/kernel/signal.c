@@ -36,6 +36,38 @@ const char *signal_name(int sig)
     return buf;
 }
 
+const char *signal_code_name(int sig, int code)
+{
+    static const char *const segv[] = {NULL, "SEGV_MAPERR", "SEGV_ACCERR"};
+    static const char *const bus[] = {NULL, "BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR"};
+    static const char *const ill[] = {NULL, "ILL_ILLOPC", "ILL_ILLOPN", "ILL_ILLADR",
+                                      "ILL_ILLTRP", "ILL_PRVOPC", "ILL_PRVREG", "ILL_COPROC",
+                                      "ILL_BADSTK"};
+    static const char *const fpe[] = {NULL, "FPE_INTDIV", "FPE_INTOVF", "FPE_FLTDIV",
+                                      "FPE_FLTOVF", "FPE_FLTUND", "FPE_FLTRES", "FPE_FLTINV",
+                                      "FPE_FLTSUB"};
+    static const char *const trap[] = {NULL, "TRAP_BRKPT", "TRAP_TRACE"};
+#define PICK(t) (code > 0 && (size_t)code < sizeof t / sizeof t[0] ? t[code] : NULL)
+    const char *name = NULL;
+    switch (sig) {
+    case SIGSEGV: name = PICK(segv); break;
+    case SIGBUS: name = PICK(bus); break;
+    case SIGILL: name = PICK(ill); break;
+    case SIGFPE: name = PICK(fpe); break;
+    case SIGTRAP: name = PICK(trap); break;
+    default: break;
+    }
+#undef PICK
+    if (name)
+        return name;
+    switch (code) {
+    case LINUX_SI_USER: return "SI_USER";
+    case LINUX_SI_KERNEL: return "SI_KERNEL";
+    case LINUX_SI_TIMER: return "SI_TIMER";
+    default: return "?";
+    }
+}
+
 int signal_default(int sig)
 {
     switch (sig) {

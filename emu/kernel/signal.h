@@ -47,6 +47,8 @@ int signal_default(int sig);
  * FP state and mask.  0, or -EFAULT when the frame cannot be read. */
 long signal_sigreturn(struct emu *emu, struct proc *p);
 const char *signal_name(int sig);
+/* The name of a si_code of sig ("SEGV_MAPERR", "SI_KERNEL", ...). */
+const char *signal_code_name(int sig, int code);
 /* The siginfo_t the guest sees for sig. */
 void signal_info_fill(struct linux_siginfo *out, int sig, const struct ksiginfo *si);
 

@@ -1,0 +1,139 @@
+/*
+ * init.c - how the run starts: the program named on the command line
+ * becomes the first guest process, found in the guest's PATH as execvp
+ * finds it, with faultline's standard descriptors.
+ */
+#include "emu/kernel/fs.h"
+#include "emu/kernel/proc.h"
+#include "emu/util/tool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The guest environment's PATH, or the default execvp uses without one. */
+static const char *guest_path(const struct emu *emu)
+{
+    for (char **e = emu->envp; e && *e; e++)
+        if (strncmp(*e, "PATH=", 5) == 0)
+            return *e + 5;
+    return "/usr/local/bin:/usr/bin:/bin";
+}
+
+/* Find name (no slash) in the guest's PATH, inside the root: the first
+ * directory holding an executable regular file of that name.  Returns 0
+ * with its path in out, or -ENOENT (-EACCES when only files that cannot
+ * be executed were found, as execvp reports). */
+static int path_search(struct emu *emu, struct proc *p, const char *name, char *out, size_t outlen)
+{
+    int err = -ENOENT;
+    const char *dir = guest_path(emu);
+    for (;;) {
+        size_t n = strcspn(dir, ":");
+        /* An empty entry is the current directory, as for execvp. */
+        int len = n ? snprintf(out, outlen, "%.*s/%s", (int)n, dir, name)
+                    : snprintf(out, outlen, "%s", name);
+        if (len >= 0 && (size_t)len < outlen) {
+            int fd = fs_open(emu, p, AT_FDCWD, out, O_PATH, 0);
+            struct stat st;
+            bool file = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+            if (fd >= 0)
+                close(fd);
+            if (file && (st.st_mode & 0111))
+                return 0;
+            if (file)
+                err = -EACCES;
+        }
+        if (!dir[n])
+            return err;
+        dir += n + 1;
+    }
+}
+
+static void inherit_stdio(struct proc *p);
+static int spawn_load(struct emu *emu, struct proc *p, const char *path, char **argv);
+
+int proc_spawn_init(struct emu *emu, const char *path, char **argv)
+{
+    struct proc *p = proc_alloc(emu);
+    if (!p) {
+        fprintf(stderr, "faultline: out of memory\n");
+        return EXIT_FAULTLINE;
+    }
+    p->ppid = 0;
+    p->pgid = p->sid = p->pid;
+    emu->current = p;
+    if (strcmp(emu->opt.root, "/") == 0) {
+        if (!getcwd(p->cwd, sizeof p->cwd))
+            strcpy(p->cwd, "/");
+    } else {
+        strcpy(p->cwd, "/");
+    }
+    p->fds = fdtable_clone(NULL);
+    p->cpu = proc_cpu_new(emu, p);
+    p->mm = vm_mm_new(emu->vm, p->pid);
+    if (!p->fds || !p->cpu || !p->mm) {
+        fprintf(stderr, "faultline: cannot create the first process (out of memory)\n");
+        return EXIT_FAULTLINE;
+    }
+    vm_mm_set_port_data(p->mm, p->cpu);
+    cpu_set_mm(p->cpu, p->mm);
+    inherit_stdio(p);
+    return spawn_load(emu, p, path, argv);
+}
+
+/* The program's descriptors 0-2 are faultline's own, as a shell passes
+ * its own on. */
+static void inherit_stdio(struct proc *p)
+{
+    for (int fd = 0; fd < 3; fd++) {
+        int h = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (h < 0)
+            continue;
+        struct file *f = file_new(FILE_HOST);
+        if (!f) {
+            close(h);
+            continue;
+        }
+        f->hostfd = h;
+        f->status = fcntl(fd, F_GETFL) & (O_ACCMODE | O_APPEND | O_NONBLOCK);
+        snprintf(f->path, sizeof f->path, "/dev/fd/%d", fd);
+        p->fds->file[fd] = f;
+    }
+}
+
+static int spawn_load(struct emu *emu, struct proc *p, const char *path, char **argv)
+{
+    char found[PATH_MAX];
+    if (!strchr(path, '/')) {
+        int err = path_search(emu, p, path, found, sizeof found);
+        if (err == -ENOENT) {
+            fprintf(stderr, "faultline: %s: not found in the guest's PATH (%s)\n", path,
+                    guest_path(emu));
+            return 127;
+        }
+        if (err == -EACCES) {
+            fprintf(stderr, "faultline: %s: found in the guest's PATH, but not executable\n",
+                    path);
+            return 126;
+        }
+        path = found;
+    }
+    struct loader_fs fs = fs_loader(emu, p);
+    struct loader_args args = proc_loader_args(emu, p, path, argv, emu->envp, &fs);
+    struct loader_image img;
+    struct loader_error e;
+    if (loader_load(emu->vm, p->mm, &args, true, &img, &e) < 0) {
+        fprintf(stderr, "faultline: %s\n", e.msg);
+        return e.status;
+    }
+    proc_start_regs(p->cpu, &img);
+    proc_note_args(p, &img);
+    snprintf(p->name, sizeof p->name, "%s", img.comm);
+    fs_guest_path(p, AT_FDCWD, img.exe, p->exe, sizeof p->exe);
+    return -1;
+}
