@@ -8,7 +8,7 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wstrict-prototypes 
 # installed with the linker's --wrap.
 UNICORN_A := $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/libunicorn.a /usr/lib/libunicorn.a))
 LDLIBS := $(UNICORN_A) -lpthread -lelf -lm
-UNICORN_WRAP := -Wl,--wrap=tlb_set_page_with_attrs_x86_64
+UNICORN_WRAP := -Wl,--wrap=tlb_set_page_with_attrs_x86_64 -Wl,@emu/cpu/fpu.wrap
 
 ifeq ($(SANITIZE),1)
 BUILD := build/san
@@ -22,7 +22,7 @@ LDFLAGS += $(CFLAGS_SAN) $(UNICORN_WRAP)
 
 VM_SRCS := $(wildcard vm/*.c)
 LOADER_SRCS := $(wildcard loader/*.c)
-EMU_SRCS := $(filter-out emu/main.c,$(wildcard emu/*.c))
+EMU_SRCS := $(filter-out emu/main.c,$(wildcard emu/*.c emu/cpu/*.c))
 LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(VM_SRCS) $(LOADER_SRCS) $(EMU_SRCS))
 MAIN_OBJ := $(BUILD)/emu/main.o
 

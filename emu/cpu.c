@@ -17,6 +17,7 @@
  *    hook that needs one asks the engine to stop.
  */
 #include "proc.h"
+#include "emu/cpu/fpu.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -217,7 +218,7 @@ int cpu_calibrate(struct cpu_calib *cal, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory during CPU calibration");
         goto out;
     }
-    if (calib_set_efer(uc, cal, err, errlen) < 0)
+    if (calib_set_efer(uc, cal, err, errlen) < 0 || fpu_calibrate(uc, err, errlen) < 0)
         goto out;
     /* code: sysretq (enter CPL 3 at RCX); at user RIP: syscall; then
      * mov [rdi], rax (write fault); mov rax, [rsi] (read fault). */

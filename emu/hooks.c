@@ -5,6 +5,7 @@
  * loop: the hook asks the engine to stop.
  */
 #include "proc.h"
+#include "emu/cpu/fpu.h"
 
 #include <signal.h>
 #include <string.h>
@@ -112,9 +113,9 @@ static void on_interrupt(uc_engine *uc, uint32_t vector, void *user)
     case 6:  /* #UD */
         post(cpu, SIGILL, ILL_ILLOPN_K, cpu_reg(cpu, UC_X86_REG_RIP));
         break;
-    case 16: /* x87 */
-    case 19: /* SIMD */
-        post(cpu, SIGFPE, 0, cpu_reg(cpu, UC_X86_REG_RIP));
+    case 16: /* #MF */
+    case 19: /* #XM */
+        post(cpu, SIGFPE, fpu_fault_code(cpu->uc, (int)vector), cpu_reg(cpu, UC_X86_REG_RIP));
         break;
     case 17: /* #AC */
         post(cpu, SIGBUS, 1, 0);

@@ -4,6 +4,7 @@
  * fxsave area), rt_sigreturn, kill and the default actions.
  */
 #include "proc.h"
+#include "emu/cpu/fpu.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -274,6 +275,7 @@ static bool setup_frame(struct emu *emu, struct proc *p, int sig)
     if (vm_copy_out(p->mm, fp_addr, &fx, sizeof fx) < 0 ||
         vm_copy_out(p->mm, frame, &f, sizeof f) < 0)
         return false;
+    fpu_signal_entry(cpu->uc);
     cpu_set_reg(cpu, UC_X86_REG_RSP, frame);
     cpu_set_reg(cpu, UC_X86_REG_RIP, act->handler);
     cpu_set_reg(cpu, UC_X86_REG_RDI, (uint64_t)sig);
