@@ -9,9 +9,9 @@
  * the guest's rounding, DAZ and FZ settings and every exception masked,
  * adds the flags it raised to the guest's MXCSR, and raises #XM at the
  * instruction if one of them is unmasked in the guest (the destination
- * left as it was, as the hardware leaves it).  The few helpers that are
- * not run on the host (dpps, dppd, the MMX conversions) keep libunicorn's
- * result and have their soft-float flags moved to MXCSR.
+ * left as it was, as the hardware leaves it).  The MMX conversions
+ * (cvtpi2ps and friends) keep libunicorn's result and have their
+ * soft-float flags moved to MXCSR.
  */
 #include "emu/cpu/fpu_int.h"
 
@@ -30,7 +30,8 @@ static uint32_t host_csr(const void *env)
 /* Record the flags an instruction raised; if the guest unmasks one, put
  * the destination back (keep, 16 bytes, unless d is NULL) and raise #XM.
  * An unmasked invalid, denormal or divide-by-zero stops the instruction
- * before it computes, so the flags of its result are not raised then. */
+ * before it computes, so the flags of its result are not raised then;
+ * an unmasked overflow or underflow is reported without precision. */
 static void sse_flags(void *env, uint32_t got, void *d, const uint8_t *keep, uintptr_t ra)
 {
     uint32_t *mx = fpu_mxcsr(env);
@@ -38,6 +39,8 @@ static void sse_flags(void *env, uint32_t got, void *d, const uint8_t *keep, uin
     uint32_t unmasked = got & ~(*mx >> MXCSR_MASK_SHIFT);
     if (unmasked & 0x07)
         got &= 0x07;
+    else if (unmasked & 0x18)
+        got &= ~0x20u;
     *mx |= got;
     if (unmasked) {
         if (d)
@@ -48,11 +51,30 @@ static void sse_flags(void *env, uint32_t got, void *d, const uint8_t *keep, uin
 
 typedef uint32_t (*sse_runner)(uint32_t csr, void *d, const void *s);
 
+/* Masked, underflow is flagged only for a tiny result that is also
+ * inexact; unmasked, for every tiny result.  Flush-to-zero flags every
+ * tiny result, so when the guest unmasks underflow a second run with it
+ * tells. */
+#define MXCSR_UM 0x0800
+#define MXCSR_FZ 0x8000
+#define MXCSR_UE 0x0010
+
+static uint32_t sse_tiny(const void *env, uint32_t csr, const void *d, const void *s,
+                         sse_runner run)
+{
+    if (*fpu_mxcsr((void *)env) & MXCSR_UM)
+        return 0;
+    uint8_t scratch[16];
+    memcpy(scratch, d, 16);
+    return run(csr | MXCSR_FZ, scratch, s) & MXCSR_UE;
+}
+
 static void sse_op(void *env, void *d, const void *s, sse_runner run, uintptr_t ra)
 {
     uint8_t keep[16];
     memcpy(keep, d, 16);
-    sse_flags(env, run(host_csr(env), d, s), d, keep, ra);
+    uint32_t csr = host_csr(env), tiny = sse_tiny(env, csr, d, s, run);
+    sse_flags(env, run(csr, d, s) | tiny, d, keep, ra);
 }
 
 /* d = d op s on xmm0 and xmm1, under csr; returns the MXCSR after it. */
@@ -240,23 +262,59 @@ static void soft_flags(void *env, uintptr_t ra)
         soft_flags(env, FPU_RA());                                                    \
     }
 
-#define SSE_SOFT_IMM(name)                                                            \
-    void __real_helper_##name##_x86_64(void *env, void *d, void *s, uint32_t imm);    \
-    void __wrap_helper_##name##_x86_64(void *env, void *d, void *s, uint32_t imm);    \
-    void __wrap_helper_##name##_x86_64(void *env, void *d, void *s, uint32_t imm)     \
-    {                                                                                 \
-        __real_helper_##name##_x86_64(env, d, s, imm);                                \
-        soft_flags(env, FPU_RA());                                                    \
-    }
-
 SSE_SOFT(cvtpi2ps)
 SSE_SOFT(cvtpi2pd)
 SSE_SOFT(cvtps2pi)
 SSE_SOFT(cvtpd2pi)
 SSE_SOFT(cvttps2pi)
 SSE_SOFT(cvttpd2pi)
-SSE_SOFT_IMM(dpps_xmm)
-SSE_SOFT_IMM(dppd_xmm)
+
+/* dpps and dppd, step by step as the SDM describes them (a product for
+ * each lane the immediate selects, +0 for the others, summed in pairs),
+ * each step a host instruction under the guest's settings. */
+void __wrap_helper_dpps_xmm_x86_64(void *env, void *d, void *s, uint32_t imm);
+void __wrap_helper_dpps_xmm_x86_64(void *env, void *d, void *s, uint32_t imm)
+{
+    uint32_t csr = host_csr(env), got = 0;
+    uint8_t t[4][16] = {{0}}, y[16] = {0};
+    for (int i = 0; i < 4; i++)
+        if (imm & (16u << i)) {
+            memcpy(t[i], (uint8_t *)d + 4 * i, 4);
+            memcpy(y, (uint8_t *)s + 4 * i, 4);
+            got |= run_mulss(csr, t[i], y);
+        }
+    got |= run_addss(csr, t[0], t[1]);
+    got |= run_addss(csr, t[2], t[3]);
+    got |= run_addss(csr, t[0], t[2]);
+    uint8_t keep[16], out[16] = {0};
+    memcpy(keep, d, 16);
+    for (int i = 0; i < 4; i++)
+        if (imm & (1u << i))
+            memcpy(out + 4 * i, t[0], 4);
+    memcpy(d, out, 16);
+    sse_flags(env, got, d, keep, FPU_RA());
+}
+
+void __wrap_helper_dppd_xmm_x86_64(void *env, void *d, void *s, uint32_t imm);
+void __wrap_helper_dppd_xmm_x86_64(void *env, void *d, void *s, uint32_t imm)
+{
+    uint32_t csr = host_csr(env), got = 0;
+    uint8_t t[2][16] = {{0}}, y[16] = {0};
+    for (int i = 0; i < 2; i++)
+        if (imm & (16u << i)) {
+            memcpy(t[i], (uint8_t *)d + 8 * i, 8);
+            memcpy(y, (uint8_t *)s + 8 * i, 8);
+            got |= run_mulsd(csr, t[i], y);
+        }
+    got |= run_addsd(csr, t[0], t[1]);
+    uint8_t keep[16], out[16] = {0};
+    memcpy(keep, d, 16);
+    for (int i = 0; i < 2; i++)
+        if (imm & (1u << i))
+            memcpy(out + 8 * i, t[0], 8);
+    memcpy(d, out, 16);
+    sse_flags(env, got, d, keep, FPU_RA());
+}
 
 int fpu_sse_probe(char *err, size_t errlen)
 {
