@@ -11,6 +11,15 @@ FL=${FL:-build/san/faultline}
 case $FL in /*) ;; *) FL=$top/$FL ;; esac
 fail=0
 n=0
+
+# Every wrapper in emu/cpu/ must be installed by the link (emu/cpu/fpu.wrap).
+objs=$(ls "$top"/build/san/emu/cpu/fpu_*.o "$top"/build/emu/cpu/fpu_*.o 2>/dev/null | head -2)
+if [ -n "$objs" ]; then
+    nm $objs | awk '$2 == "T" && $3 ~ /^__wrap_/ { sub("__wrap_", "--wrap=", $3); print $3 }' |
+        sort -u >"$tmp/wrappers"
+    sort -u "$top/emu/cpu/fpu.wrap" | cmp -s - "$tmp/wrappers" ||
+        { echo "FAIL emu/cpu/fpu.wrap does not list exactly the wrappers the objects define"; fail=1; }
+fi
 for prog in "$top"/build/testprogs/fp_*.glibc "$top"/build/testprogs/fp_*.musl; do
     [ -x "$prog" ] || continue
     name=$(basename "$prog")
