@@ -4,11 +4,12 @@ CC ?= cc
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wstrict-prototypes \
 	-Wno-missing-field-initializers -g -O2 -MMD -MP -I.
 # libunicorn is linked statically: its shared build binds ~74k relocations
-# at start-up (4 ms), and the TLB-fill wrapper of emu/faststore.c is
+# at start-up (4 ms), and the TLB-fill wrapper of emu/cpu/faststore.c and the
+# floating-point wrappers of emu/cpu/fpu*.c (their list: emu/cpu/fpu.wrap) are
 # installed with the linker's --wrap.
 UNICORN_A := $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/libunicorn.a /usr/lib/libunicorn.a))
 LDLIBS := $(UNICORN_A) -lpthread -lelf -lm
-UNICORN_WRAP := -Wl,--wrap=tlb_set_page_with_attrs_x86_64
+UNICORN_WRAP := -Wl,--wrap=tlb_set_page_with_attrs_x86_64 -Wl,@emu/cpu/fpu.wrap
 
 ifeq ($(SANITIZE),1)
 BUILD := build/san
@@ -64,9 +65,9 @@ $(LIBVM) $(LIBLOADER) $(LIBTRACE) $(LIBEMU):
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(BUILD)/faultline: $(MAIN_OBJ) $(LIBEMU) $(LIBTRACE) $(LIBLOADER) $(LIBVM)
+$(BUILD)/faultline: $(MAIN_OBJ) $(LIBEMU) $(LIBTRACE) $(LIBLOADER) $(LIBVM) emu/cpu/fpu.wrap
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) $(UNICORN_WRAP) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) $(UNICORN_WRAP) -o $@ $(filter-out %.wrap,$^) $(LDLIBS)
 
 # Unit tests link only the layers they test.
 $(BUILD)/tests/test_loader: $(LIBLOADER) $(LIBVM)

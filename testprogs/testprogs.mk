@@ -16,7 +16,7 @@ testprogs: $(TP_BINS)
 $(TP_OUT)/%.glibc: testprogs/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)gcc -static $(TP_CFLAGS) -o $@ $<
+	$(Q)gcc -static $(TP_CFLAGS) -o $@ $< -lm
 
 $(TP_OUT)/%.musl: testprogs/%.c
 	@mkdir -p $(dir $@)

@@ -7,6 +7,7 @@
  * found by diffing two deliberate faults (DESIGN facts 2, 3).
  */
 #include "emu/cpu/engine.h"
+#include "emu/cpu/fpu.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,7 +218,7 @@ static int calibrate(struct cpu_calib *cal, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory during CPU calibration");
         goto out;
     }
-    if (calib_set_efer(uc, cal, err, errlen) < 0)
+    if (calib_set_efer(uc, cal, err, errlen) < 0 || fpu_calibrate(uc, err, errlen) < 0)
         goto out;
     calib_setup(uc, tables);
     struct calib_run run = {.cal = cal, .snap = snap_w};

@@ -13,6 +13,7 @@
  *    hook that needs one asks the engine to stop.
  */
 #include "emu/cpu/engine.h"
+#include "emu/cpu/fpu.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,11 @@ void cpu_fp_restore(struct cpu *cpu, const struct linux_fxsave *fx)
         uc_reg_write(cpu->uc, UC_X86_REG_FP0 + i, fx->st[i]);
     for (int i = 0; i < 16; i++)
         uc_reg_write(cpu->uc, UC_X86_REG_XMM0 + i, fx->xmm[i]);
+}
+
+void cpu_fp_signal_entry(struct cpu *cpu)
+{
+    fpu_signal_entry(cpu->uc);
 }
 
 void cpu_clear_exception(struct cpu *cpu)

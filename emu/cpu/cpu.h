@@ -93,6 +93,9 @@ void cpu_regs_write(struct cpu *cpu, const enum cpu_reg *ids, const uint64_t *va
 /* The x87/SSE state as fxsave lays it out (a signal frame's fpstate). */
 void cpu_fp_save(struct cpu *cpu, struct linux_fxsave *fx);
 void cpu_fp_restore(struct cpu *cpu, const struct linux_fxsave *fx);
+/* The FPU as a signal handler starts with it on Linux: x87 initialised
+ * (control word 0x37f, empty stack), MXCSR 0x1f80. */
+void cpu_fp_signal_entry(struct cpu *cpu);
 
 /* The vm/ port, implemented by the CPU's zones and aliases (the port's
  * data is the struct cpu of the mm). */

@@ -60,6 +60,14 @@ struct cpu {
 /* Unicorn's register id for each enum cpu_reg. */
 extern const int cpu_uc_reg[CPU_NREGS];
 
+/* emulate.c: instructions finished by hand when they trap.  rdtsc and
+ * rdtscp (#GP under CR4.TSD): true when it was one, done. */
+bool emulate_rdtsc(struct cpu *cpu);
+enum emulated { EMULATED_NOT, EMULATED_DONE, EMULATED_FAULT };
+/* A #UD that is POPCNT: done, not one, or its memory operand at
+ * *fault_addr cannot be read. */
+enum emulated emulate_popcnt(struct cpu *cpu, uint64_t *fault_addr);
+
 /* hooks.c: install the interrupt, syscall, cpuid and unmapped hooks. */
 void hooks_install(struct cpu *cpu);
 /* zone.c: unmap every zone of cpu (cpu_free). */

@@ -6,6 +6,7 @@
  * send for them.
  */
 #include "emu/cpu/engine.h"
+#include "emu/cpu/fpu.h"
 
 #include <signal.h>
 #include <string.h>
@@ -65,25 +66,6 @@ static void page_fault(struct cpu *cpu)
     }
 }
 
-/* rdtsc and rdtscp trap at CPL 3 (CR4.TSD): answer from the fixed clock. */
-static bool emulate_rdtsc(struct cpu *cpu)
-{
-    uint64_t rip = cpu_reg(cpu, CPU_RIP);
-    uint8_t insn[3];
-    if (!cpu->mm || vm_copy_in(cpu->mm, insn, rip, 3) < 0 || insn[0] != 0x0f)
-        return false;
-    size_t len = insn[1] == 0x31 ? 2 : (insn[1] == 0x01 && insn[2] == 0xf9) ? 3 : 0;
-    if (!len)
-        return false;
-    uint64_t tsc = cpu->ops->rdtsc(cpu->owner);
-    cpu_set_reg(cpu, CPU_RAX, tsc & 0xffffffffu);
-    cpu_set_reg(cpu, CPU_RDX, tsc >> 32);
-    if (len == 3)
-        cpu_set_reg(cpu, CPU_RCX, 0);
-    cpu_set_reg(cpu, CPU_RIP, rip + len);
-    return true;
-}
-
 static void on_interrupt(uc_engine *uc, uint32_t vector, void *user)
 {
     struct cpu *cpu = user;
@@ -106,7 +88,7 @@ static void on_interrupt(uc_engine *uc, uint32_t vector, void *user)
         break;
     case LINUX_TRAP_MF:
     case LINUX_TRAP_XF:
-        post(cpu, SIGFPE, 0, cpu_reg(cpu, CPU_RIP));
+        post(cpu, SIGFPE, fpu_fault_code(cpu->uc, (int)vector), cpu_reg(cpu, CPU_RIP));
         break;
     case LINUX_TRAP_AC:
         post(cpu, SIGBUS, LINUX_BUS_ADRALN, 0);
@@ -139,6 +121,25 @@ static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size
     return false;
 }
 
+/* An instruction the translator refused: finished here if it is one the
+ * announced CPU has (emulate.c); otherwise the guest gets SIGILL. */
+static bool on_invalid(uc_engine *uc, void *user)
+{
+    struct cpu *cpu = user;
+    (void)uc;
+    uint64_t addr = 0;
+    switch (emulate_popcnt(cpu, &addr)) {
+    case EMULATED_DONE:
+        return true;
+    case EMULATED_FAULT:
+        post(cpu, SIGSEGV, LINUX_SEGV_MAPERR, addr);
+        return true;
+    default:
+        post(cpu, SIGILL, LINUX_ILL_ILLOPN, cpu_reg(cpu, CPU_RIP));
+        return true;
+    }
+}
+
 static void on_syscall(uc_engine *uc, void *user)
 {
     struct cpu *cpu = user;
@@ -167,4 +168,5 @@ void hooks_install(struct cpu *cpu)
     uc_hook_add(cpu->uc, &h, UC_HOOK_INSN, on_syscall, cpu, 1, 0, UC_X86_INS_SYSCALL);
     uc_hook_add(cpu->uc, &h, UC_HOOK_MEM_UNMAPPED, on_unmapped, cpu, 1, 0);
     uc_hook_add(cpu->uc, &h, UC_HOOK_INSN, on_cpuid, cpu, 1, 0, UC_X86_INS_CPUID);
+    uc_hook_add(cpu->uc, &h, UC_HOOK_INSN_INVALID, on_invalid, cpu, 1, 0);
 }

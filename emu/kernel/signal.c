@@ -210,6 +210,7 @@ static bool setup_frame(struct emu *emu, struct proc *p, int sig)
     if (vm_copy_out(p->mm, fp_addr, &fx, sizeof fx) < 0 ||
         vm_copy_out(p->mm, frame, &f, sizeof f) < 0)
         return false;
+    cpu_fp_signal_entry(cpu);
     cpu_set_reg(cpu, CPU_RSP, frame);
     cpu_set_reg(cpu, CPU_RIP, act->handler);
     cpu_set_reg(cpu, CPU_RDI, (uint64_t)sig);
