@@ -130,6 +130,7 @@ static int cmd_run(int argc, char **argv)
     emu.sys = syscall_layer;
     emu.rng = emu.opt.seed ^ 0x5eed5eed5eed5eedULL;
     emu.hwcap = cpuid_hwcap();
+    emu.main_pid = emu.opt.pid;
     status = proc_spawn_init(&emu, argv[at], argv + at);
     if (status < 0)
         status = proc_schedule(&emu);

@@ -45,6 +45,7 @@ static const char usage_text[] =
     "      --env-clear         start from an empty environment (the host's otherwise)\n"
     "      --max-procs N       at most N live guest processes; fork fails with EAGAIN\n"
     "                          beyond (256)\n"
+    "      --pid N             the program's pid (2); pid 1 is faultline's init\n"
     "      --quantum N         switch processes every N instructions (0: only when a\n"
     "                          process blocks or exits; the default)\n"
     "      --timeout SECS      stop after SECS seconds of host time, exit 124\n"
@@ -54,8 +55,10 @@ static const char usage_text[] =
     "      --check             check the memory system's invariants after every\n"
     "                          system call (slow; aborts on a violation)\n"
     "\n"
-    "Processes: pids start at 1.  When pid 1 exits the others are killed, as in a\n"
-    "PID namespace, and faultline exits with pid 1's status.  Threads are not\n"
+    "Processes: pid 1 is faultline's own init, which adopts and reaps orphans; the\n"
+    "program runs as pid 2 (--pid), its children after it.  When the program exits\n"
+    "the others are killed, as in a PID namespace, and faultline exits with the\n"
+    "program's status.  Threads are not\n"
     "supported (clone with CLONE_VM but not CLONE_VFORK fails with ENOSYS).\n"
     "\n"
     "Exit status: the guest's; 128+N when it was killed by signal N; 1 when --expect\n"
@@ -84,7 +87,7 @@ static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 enum {
     OPT_FORMAT = 256, OPT_FILTER, OPT_EXPECT, OPT_SUMMARY, OPT_MAPS, OPT_FRAMES, OPT_SWAP_PAGES,
     OPT_SWAP_FILE, OPT_POLICY, OPT_COMMIT, OPT_SEED, OPT_ROOT, OPT_ENV_CLEAR, OPT_MAX_PROCS,
-    OPT_QUANTUM, OPT_TIMEOUT, OPT_REAL_TIME, OPT_HELP, OPT_VERSION, OPT_CHECK,
+    OPT_QUANTUM, OPT_TIMEOUT, OPT_REAL_TIME, OPT_HELP, OPT_VERSION, OPT_CHECK, OPT_PID,
 };
 
 static const struct option run_options[] = {
@@ -104,6 +107,7 @@ static const struct option run_options[] = {
     {"env", required_argument, NULL, 'E'},
     {"env-clear", no_argument, NULL, OPT_ENV_CLEAR},
     {"max-procs", required_argument, NULL, OPT_MAX_PROCS},
+    {"pid", required_argument, NULL, OPT_PID},
     {"quantum", required_argument, NULL, OPT_QUANTUM},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"real-time", no_argument, NULL, OPT_REAL_TIME},
@@ -122,6 +126,7 @@ void run_default_options(struct emu_options *o)
     o->commit = VM_COMMIT_STRICT;
     o->root = "/";
     o->max_procs = 256;
+    o->pid = 2;
 }
 
 /* -status of a usage error, as the parsers return it. */
@@ -221,6 +226,11 @@ static int process_option(int c, const char *arg, struct emu_options *o, char **
         if (!parse_u64(arg, 1, 100000, &v))
             return BAD("--max-procs must be from 1 to 100000, not '%s'", arg);
         o->max_procs = (int)v;
+        return 0;
+    case OPT_PID:
+        if (!parse_u64(arg, 2, 4194304 - 100000, &v))
+            return BAD("--pid must be from 2 to %d, not '%s'", 4194304 - 100000, arg);
+        o->pid = (int)v;
         return 0;
     case OPT_QUANTUM:
         if (!parse_u64(arg, 0, UINT64_MAX, &v))

@@ -1,7 +1,8 @@
 /*
- * init.c - how the run starts: the program named on the command line
- * becomes the first guest process, found in the guest's PATH as execvp
- * finds it, with faultline's standard descriptors.
+ * init.c - how the run starts: pid 1 is faultline's own init, and the
+ * program named on the command line becomes the first guest process (at
+ * --pid, 2 by default, its parent init), found in the guest's PATH as
+ * execvp finds it, with faultline's standard descriptors.
  */
 #include "emu/kernel/fs.h"
 #include "emu/kernel/proc.h"
@@ -57,14 +58,33 @@ static int path_search(struct emu *emu, struct proc *p, const char *name, char *
 static void inherit_stdio(struct proc *p);
 static int spawn_load(struct emu *emu, struct proc *p, const char *path, char **argv);
 
+/* pid 1: faultline's own init.  It has no memory and no CPU, never
+ * runs, and counts against no limit; it adopts orphans and reaps them. */
+static struct proc *spawn_kernel_init(struct emu *emu)
+{
+    emu->next_pid = 1;
+    struct proc *init = proc_alloc(emu);
+    if (!init)
+        return NULL;
+    init->state = PROC_INIT;
+    init->ppid = 0;
+    init->pgid = init->sid = 1;
+    snprintf(init->name, sizeof init->name, "init");
+    strcpy(init->cwd, "/");
+    emu->live--;
+    emu->procs_created--;
+    return init;
+}
+
 int proc_spawn_init(struct emu *emu, const char *path, char **argv)
 {
-    struct proc *p = proc_alloc(emu);
+    struct proc *p = spawn_kernel_init(emu) ? (emu->next_pid = emu->main_pid, proc_alloc(emu))
+                                            : NULL;
     if (!p) {
         fprintf(stderr, "faultline: out of memory\n");
         return EXIT_FAULTLINE;
     }
-    p->ppid = 0;
+    p->ppid = 1;
     p->pgid = p->sid = p->pid;
     emu->current = p;
     if (strcmp(emu->opt.root, "/") == 0) {

@@ -36,6 +36,7 @@ struct emu_options {
     double timeout;        /* seconds; 0 = none */
     bool real_time;
     bool verbose;
+    int pid;               /* the program's pid (2 by default) */
     bool check;            /* run vm/'s invariant checker after every system call */
 };
 
@@ -78,9 +79,10 @@ struct emu {
     uint64_t poll_until;   /* --real-time: a host wait ends by then (the next deadline) */
     uint64_t rng;          /* getrandom stream, from --seed */
     uint64_t hwcap;
-    int init_status;       /* pid 1's wait status, once it exited */
+    int main_pid;          /* the program's pid (--pid); pid 1 is init */
+    int main_status;       /* the program's wait status, once it exited */
     bool thread_warned;    /* the one notice that threads are not supported */
-    bool init_exited;
+    bool main_exited;
     bool deadlock;
     bool timed_out;
     uint64_t syscall_calls[SYSCALL_MAX];

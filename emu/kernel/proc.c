@@ -53,7 +53,7 @@ struct proc *proc_alloc(struct emu *emu)
         slot = emu->nprocs++;
     }
     emu->procs[slot] = p;
-    p->pid = ++emu->next_pid;
+    p->pid = emu->next_pid++;
     p->umask = 022;
     emu->live++;
     emu->procs_created++;
@@ -71,7 +71,8 @@ void proc_release(struct emu *emu, struct proc *p)
     proc_free_engine(p);
     cpu_free(p->cpu);
     fdtable_free(p->fds);
-    emu->live--;
+    if (p->state != PROC_INIT)
+        emu->live--;
     free(p);
 }
 
@@ -162,7 +163,7 @@ struct loader_args proc_loader_args(struct emu *emu, struct proc *p, const char 
         .path = path,
         .argv = argv,
         .envp = envp,
-        .seed = emu->opt.seed + (uint64_t)(p->pid - 1), /* each exec its own AT_RANDOM */
+        .seed = emu->opt.seed + (uint64_t)(p->pid - emu->main_pid), /* each process its own AT_RANDOM */
         .hwcap = emu->hwcap,
         .uid = (uint32_t)getuid(),
         .gid = (uint32_t)getgid(),
@@ -235,18 +236,32 @@ static void print_death(struct emu *emu, struct proc *p, int sig)
     }
 }
 
+/* p's children go to init, which reaps those already dead at once. */
+static void adopt_orphans(struct emu *emu, struct proc *p)
+{
+    for (int i = 0; i < emu->nprocs; i++) {
+        struct proc *c = emu->procs[i];
+        if (!c || c->ppid != p->pid)
+            continue;
+        c->ppid = 1;
+        if (c->state == PROC_ZOMBIE && !c->reap_when_stopped && c != emu->current)
+            proc_release(emu, c);
+    }
+}
+
 void proc_exit(struct emu *emu, struct proc *p, int wait_status)
 {
     if (p->state == PROC_ZOMBIE)
         return;
-    /* A death is reported for pid 1, and for any process the CPU or
-     * faultline itself killed (a fault, out of memory); one sent by
+    /* A death is reported for the program, and for any process the CPU
+     * or faultline itself killed (a fault, out of memory); one sent by
      * another process is the business of whoever waits for it (a shell
      * reports it), unless --verbose. */
+    bool main = p->pid == emu->main_pid;
     int sig = wait_status & 0x7f;
-    if (sig && (p->pid == 1 || emu->opt.verbose || p->sig.info[sig].code > 0))
+    if (sig && (main || emu->opt.verbose || p->sig.info[sig].code > 0))
         print_death(emu, p, sig);
-    if (p->mm && emu->opt.maps && (p->pid == 1 || sig)) {
+    if (p->mm && emu->opt.maps && (main || sig)) {
         fprintf(stderr, "faultline: address space of pid %d (%s) at %s:\n", p->pid, p->name,
                 sig ? "its fatal signal" : "exit");
         maps_print(stderr, p->mm, true);
@@ -274,19 +289,15 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
     p->fds = NULL;
     proc_vfork_release(emu, p);
     p->vfork_child = 0;
-    /* Orphans go to pid 1, as in a PID namespace. */
-    for (int i = 0; i < emu->nprocs; i++) {
-        struct proc *c = emu->procs[i];
-        if (c && c->ppid == p->pid)
-            c->ppid = 1;
-    }
-    if (p->pid == 1) {
-        emu->init_exited = true;
-        emu->init_status = wait_status;
-        /* Everything else dies with it. */
+    adopt_orphans(emu, p);
+    if (main) {
+        emu->main_exited = true;
+        emu->main_status = wait_status;
+        /* Everything else dies with it, as a PID namespace ends with its
+         * first process. */
         for (int i = 0; i < emu->nprocs; i++) {
             struct proc *c = emu->procs[i];
-            if (c && c != p && c->state != PROC_ZOMBIE) {
+            if (c && c != p && c->state != PROC_ZOMBIE && c->state != PROC_INIT) {
                 c->sig.info[SIGKILL] = (struct ksiginfo){.signo = SIGKILL};
                 proc_exit(emu, c, SIGKILL);
             }
@@ -296,7 +307,8 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
     struct proc *parent = proc_by_pid(emu, p->ppid);
     if (parent && parent->state != PROC_ZOMBIE) {
         const struct linux_sigaction *act = &parent->sig.act[SIGCHLD];
-        if (act->handler == LINUX_SIG_IGN || (act->flags & LINUX_SA_NOCLDWAIT)) {
+        if (parent->state == PROC_INIT || act->handler == LINUX_SIG_IGN ||
+            (act->flags & LINUX_SA_NOCLDWAIT)) {
             /* Auto-reaped: no zombie.  If p's own call got here, its
              * engine is still running that call: release it once stopped. */
             if (p == emu->current)

@@ -12,7 +12,9 @@
 
 #include <limits.h>
 
-enum proc_state { PROC_RUNNABLE, PROC_BLOCKED, PROC_ZOMBIE };
+/* PROC_INIT is pid 1, faultline's own init: it never runs, adopts
+ * orphans and reaps them, and ignores signals. */
+enum proc_state { PROC_RUNNABLE, PROC_BLOCKED, PROC_ZOMBIE, PROC_INIT };
 
 struct proc {
     struct emu *emu;

@@ -351,7 +351,7 @@ static int run_status(struct emu *emu)
         fprintf(stderr, ")\n");
         return EXIT_FAULTLINE;
     }
-    int st = emu->init_status;
+    int st = emu->main_status;
     if (st & 0x7f)
         return 128 + (st & 0x7f);
     return (st >> 8) & 0xff;
@@ -361,7 +361,7 @@ int proc_schedule(struct emu *emu)
 {
     start_timer(emu);
     struct sched sc = {.stay = true};
-    while (!emu->init_exited && !emu->timed_out) {
+    while (!emu->main_exited && !emu->timed_out) {
         wake_timers(emu);
         reap_stopped(emu, &sc);
         struct proc *p = NULL;

@@ -98,7 +98,9 @@ static bool is_forced(const struct ksiginfo *si)
 void proc_signal(struct emu *emu, struct proc *p, const struct ksiginfo *info)
 {
     int sig = info->signo;
-    if (!p || p->state == PROC_ZOMBIE || sig <= 0 || sig > LINUX_NSIG)
+    /* init ignores every signal, as Linux's init does those it has no
+     * handler for. */
+    if (!p || p->state == PROC_ZOMBIE || p->state == PROC_INIT || sig <= 0 || sig > LINUX_NSIG)
         return;
     if (sig == SIGKILL) {
         p->sig.info[sig] = *info;

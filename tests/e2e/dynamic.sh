@@ -87,12 +87,12 @@ cmp -s "$tmp/n.out" "$tmp/f.out" || { echo "FAIL env"; diff "$tmp/n.out" "$tmp/f
 # Two cat processes at once: the second's libc pages are all cache-hits.
 "$FL" run --env-clear --summary -o "$tmp/spawn.log" build/testprogs/spawn2.glibc /bin/cat \
     >"$tmp/spawn.out" 2>"$tmp/spawn.err" </dev/null || { echo "FAIL spawn2 status"; fail=1; }
-reads=$(awk '$2 == 3 && $7 == "libc.so.6" && $3 == "file-read"' "$tmp/spawn.log" | wc -l)
-hits=$(awk '$2 == 3 && $7 == "libc.so.6" && $3 == "cache-hit"' "$tmp/spawn.log" | wc -l)
-first=$(awk '$2 == 2 && $7 == "libc.so.6" && $3 == "file-read"' "$tmp/spawn.log" | wc -l)
+reads=$(awk '$2 == 4 && $7 == "libc.so.6" && $3 == "file-read"' "$tmp/spawn.log" | wc -l)
+hits=$(awk '$2 == 4 && $7 == "libc.so.6" && $3 == "cache-hit"' "$tmp/spawn.log" | wc -l)
+first=$(awk '$2 == 3 && $7 == "libc.so.6" && $3 == "file-read"' "$tmp/spawn.log" | wc -l)
 shared=$(sed -n 's/.*shared frames (peak): *\([0-9]*\).*/\1/p' "$tmp/spawn.err")
 if [ "$reads" -ne 0 ] || [ "$hits" -lt 10 ] || [ "$first" -lt 10 ] || [ "${shared:-0}" -lt 10 ]; then
-    echo "FAIL page cache: pid 3 libc file-read $reads cache-hit $hits; pid 2 file-read $first; shared $shared"
+    echo "FAIL page cache: pid 4 libc file-read $reads cache-hit $hits; pid 3 file-read $first; shared $shared"
     fail=1
 fi
 

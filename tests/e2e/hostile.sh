@@ -43,15 +43,15 @@ for libc in glibc musl; do
     expect 0 "" $H.$libc sigalias
     expect 0 "" --commit overcommit $H.$libc terabytes
     expect 0 "" $H.$libc protnone
-    expect 0 "faultline: pid 1 (hostile.$libc) tried to start a thread: threads are not supported" \
+    expect 0 "faultline: pid 2 (hostile.$libc) tried to start a thread: threads are not supported" \
         $H.$libc thread
     expect 0 "" --max-procs 8 build/testprogs/fork_bomb.$libc
-    expect 125 "faultline: deadlock: every process is blocked (pid 1 hostile.$libc, pid 2 hostile.$libc)" \
+    expect 125 "faultline: deadlock: every process is blocked (pid 2 hostile.$libc, pid 3 hostile.$libc)" \
         $H.$libc deadlock
     expect 124 "faultline: timed out after 1 s" --timeout 1 $H.$libc loop
 done
 # A process that stops itself with nobody to continue it: a deadlock.
-expect 125 "faultline: deadlock: every process is blocked (pid 1 dash (stopped))" /bin/dash -c 'kill -STOP $$' 
+expect 125 "faultline: deadlock: every process is blocked (pid 2 dash (stopped))" /bin/dash -c 'kill -STOP $$' 
 
 # A call faultline does not model: ENOSYS to the guest, named in the summary.
 "$FL" run --summary $H.glibc enosys >"$tmp/out" 2>"$tmp/err" </dev/null
@@ -88,7 +88,7 @@ done
 # it), faultline lives on and the fault log is complete.
 ("$FL" run -o "$tmp/pipe.log" /bin/busybox yes 2>"$tmp/err"; echo $? >"$tmp/st") | head -1 >/dev/null
 st=$(cat "$tmp/st")
-[ "$st" = 141 ] && grep -q "pid 1 killed by SIGPIPE" "$tmp/err" && "$FL" stat "$tmp/pipe.log" >/dev/null ||
+[ "$st" = 141 ] && grep -q "pid 2 killed by SIGPIPE" "$tmp/err" && "$FL" stat "$tmp/pipe.log" >/dev/null ||
     { echo "FAIL sigpipe: status $st"; cat "$tmp/err"; fail=1; }
 
 # The host's own limit on mappings: a clear message, not a crash.

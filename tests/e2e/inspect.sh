@@ -38,11 +38,11 @@ grep -q "^program: .*/build/testprogs/tiny.nolibc$" "$tmp/got" || { echo "FAIL i
 sed 1d "$tmp/got" | diff -u "$tmp/want" - || { echo "FAIL inspect tiny.nolibc"; fail=1; }
 # --maps: the same printer, with page counts, at exit and on a fatal signal.
 "$FL" run --maps build/testprogs/tiny.nolibc >/dev/null 2>"$tmp/err"
-grep -q "^faultline: address space of pid 1 (tiny.nolibc) at exit:" "$tmp/err" &&
+grep -q "^faultline: address space of pid 2 (tiny.nolibc) at exit:" "$tmp/err" &&
     grep -qE "^0000000000404000-0000000000408000 rw-p 0000000000 anon +4 +0 +0 tiny.nolibc:.bss$" "$tmp/err" &&
     grep -q "^# 5 areas, " "$tmp/err" || { echo "FAIL --maps at exit"; cat "$tmp/err"; fail=1; }
 "$FL" run --maps build/testprogs/munmap_touch.musl >/dev/null 2>"$tmp/err"
-grep -q "^faultline: address space of pid 1 (munmap_touch.mu) at its fatal signal:" "$tmp/err" ||
+grep -q "^faultline: address space of pid 2 (munmap_touch.mu) at its fatal signal:" "$tmp/err" ||
     { echo "FAIL --maps at a fatal signal"; cat "$tmp/err"; fail=1; }
 [ $fail = 0 ] && echo "inspect: ok"
 exit $fail

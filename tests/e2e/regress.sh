@@ -35,9 +35,9 @@ grep -q '^+ *59 ' "$tmp/err" || bad "--expect: the dropped event (line 60, event
 [ $? = 1 ] && grep -q "cannot read" "$tmp/err" || bad "--expect of a missing file"
 
 # --trace-filter: only the chosen events, numbered among themselves.
-"$FL" run --env-clear --trace-filter event=cow,cow-reuse --trace-filter pid=1 -o "$tmp/f.log" \
+"$FL" run --env-clear --trace-filter event=cow,cow-reuse --trace-filter pid=2 -o "$tmp/f.log" \
     build/testprogs/fork_cow.glibc >/dev/null 2>&1 </dev/null
-awk 'NR > 1 && ($3 == "cow" || $3 == "cow-reuse") && $2 == 1' tests/golden/fork_cow.glibc.log |
+awk 'NR > 1 && ($3 == "cow" || $3 == "cow-reuse") && $2 == 2' tests/golden/fork_cow.glibc.log |
     awk '{ $1 = NR; print }' >"$tmp/want"
 awk 'NR > 1 { $1 = $1; print }' "$tmp/f.log" >"$tmp/got"
 cmp -s "$tmp/want" "$tmp/got" || { bad "--trace-filter"; diff "$tmp/want" "$tmp/got" | head; }
