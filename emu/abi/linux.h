@@ -323,6 +323,11 @@ static inline int linux_page_aligned(uint64_t v)
 #define LINUX_MMAP_MIN_ADDR 0x10000ULL
 /* User addresses are below 2^47; the kernel's half starts at -2^47. */
 #define LINUX_USER_TOP (1ULL << 47)
+/* An address the CPU accepts: bits 63..47 all equal. */
+static inline int linux_addr_canonical(uint64_t addr)
+{
+    return addr < LINUX_USER_TOP || addr >= -LINUX_USER_TOP;
+}
 
 #define LINUX_PROT_NONE 0x0
 #define LINUX_PROT_READ 0x1

@@ -81,13 +81,20 @@ long sys_mkdirat(struct sys *s, int dfd, uaddr_t pathname, linux_umode_t mode)
     return do_mkdir(s, dfd, pathname, mode);
 }
 
+/* The two guest paths of a rename or link; 0 or -errno. */
+static long paths_in(struct sys *s, uaddr_t oldp, char *op, uaddr_t newp, char *np)
+{
+    long err = sys_path_in(s, oldp, op);
+    if (err >= 0)
+        err = sys_path_in(s, newp, np);
+    return err < 0 ? err : 0;
+}
+
 static long do_rename(struct sys *s, int olddir, uaddr_t oldp, int newdir, uaddr_t newp,
                       unsigned flags)
 {
     char op[PATH_MAX], np[PATH_MAX], ob[NAME_MAX + 1], nb[NAME_MAX + 1];
-    long err = sys_path_in(s, oldp, op);
-    if (err >= 0)
-        err = sys_path_in(s, newp, np);
+    long err = paths_in(s, oldp, op, newp, np);
     if (err < 0)
         return err;
     int ofd = fs_parent(s->emu, s->p, olddir, op, ob, sizeof ob);
@@ -142,9 +149,7 @@ long sys_symlinkat(struct sys *s, uaddr_t oldname, int newdfd, uaddr_t newname)
 static long do_link(struct sys *s, int olddir, uaddr_t oldp, int newdir, uaddr_t newp, int flags)
 {
     char op[PATH_MAX], np[PATH_MAX], nb[NAME_MAX + 1];
-    long err = sys_path_in(s, oldp, op);
-    if (err >= 0)
-        err = sys_path_in(s, newp, np);
+    long err = paths_in(s, oldp, op, newp, np);
     if (err < 0)
         return err;
     int src = fs_open(s->emu, s->p, olddir, op,

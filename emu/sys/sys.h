@@ -56,14 +56,6 @@ struct syscall_def {
     long sys_##name(struct sys *s, t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6);
 #define NOSYS(nr, name)
 #include "emu/sys/syscalls.def"
-#undef SYSCALL0
-#undef SYSCALL1
-#undef SYSCALL2
-#undef SYSCALL3
-#undef SYSCALL4
-#undef SYSCALL5
-#undef SYSCALL6
-#undef NOSYS
 
 extern const struct syscall_def syscall_table[SYSCALL_MAX];
 /* The name of call nr, implemented or not; NULL past the list. */

@@ -43,14 +43,6 @@
     }
 #define NOSYS(nr, name)
 #include "emu/sys/syscalls.def"
-#undef SYSCALL0
-#undef SYSCALL1
-#undef SYSCALL2
-#undef SYSCALL3
-#undef SYSCALL4
-#undef SYSCALL5
-#undef SYSCALL6
-#undef NOSYS
 
 #define ENTRY(nr, name) [nr] = {#name, thunk_##name},
 #define SYSCALL0(nr, name) ENTRY(nr, name)
@@ -65,14 +57,6 @@ const struct syscall_def syscall_table[SYSCALL_MAX] = {
 #include "emu/sys/syscalls.def"
 };
 #undef ENTRY
-#undef SYSCALL0
-#undef SYSCALL1
-#undef SYSCALL2
-#undef SYSCALL3
-#undef SYSCALL4
-#undef SYSCALL5
-#undef SYSCALL6
-#undef NOSYS
 
 const char *syscall_name(uint64_t nr)
 {
