@@ -1,15 +1,13 @@
 /*
  * sys.h - the system calls: the context a handler runs in (struct sys),
- * the handlers made from syscalls.def, the dispatcher, and what handlers
- * share (guest memory, waits, paths).
+ * the typed handlers declared from syscalls.def, the dispatcher, and what
+ * handlers share (guest memory, waits, paths, host errors).
  */
 #ifndef FAULTLINE_SYS_H
 #define FAULTLINE_SYS_H
 
-#include "emu/abi/linux.h"
-#include "emu/kernel/proc.h"
-
 #include "emu/abi/convert.h"
+#include "emu/kernel/proc.h"
 
 #include <errno.h>
 #include <stdbool.h>
