@@ -12,7 +12,89 @@
 
 #include <stdint.h>
 
+/* --- errno ------------------------------------------------------------------ */
+
+#define LINUX_EPERM 1
+#define LINUX_ENOENT 2
+#define LINUX_ESRCH 3
+#define LINUX_EINTR 4
+#define LINUX_EIO 5
+#define LINUX_ENXIO 6
+#define LINUX_E2BIG 7
+#define LINUX_ENOEXEC 8
+#define LINUX_EBADF 9
+#define LINUX_ECHILD 10
+#define LINUX_EAGAIN 11
+#define LINUX_ENOMEM 12
+#define LINUX_EACCES 13
+#define LINUX_EFAULT 14
+#define LINUX_EBUSY 16
+#define LINUX_EEXIST 17
+#define LINUX_EXDEV 18
+#define LINUX_ENODEV 19
+#define LINUX_ENOTDIR 20
+#define LINUX_EISDIR 21
+#define LINUX_EINVAL 22
+#define LINUX_ENFILE 23
+#define LINUX_EMFILE 24
+#define LINUX_ENOTTY 25
+#define LINUX_EFBIG 27
+#define LINUX_ENOSPC 28
+#define LINUX_ESPIPE 29
+#define LINUX_EROFS 30
+#define LINUX_EMLINK 31
+#define LINUX_EPIPE 32
+#define LINUX_EDOM 33
+#define LINUX_ERANGE 34
+#define LINUX_EDEADLK 35
+#define LINUX_ENAMETOOLONG 36
+#define LINUX_ENOLCK 37
+#define LINUX_ENOSYS 38
+#define LINUX_ENOTEMPTY 39
+#define LINUX_ELOOP 40
+#define LINUX_ENODATA 61
+#define LINUX_EOVERFLOW 75
+#define LINUX_EOPNOTSUPP 95
+#define LINUX_ETIMEDOUT 110
+#define LINUX_EHOSTDOWN 112
+
 /* --- signals ------------------------------------------------------------------ */
+
+#define LINUX_SIGHUP 1
+#define LINUX_SIGINT 2
+#define LINUX_SIGQUIT 3
+#define LINUX_SIGILL 4
+#define LINUX_SIGTRAP 5
+#define LINUX_SIGABRT 6
+#define LINUX_SIGBUS 7
+#define LINUX_SIGFPE 8
+#define LINUX_SIGKILL 9
+#define LINUX_SIGUSR1 10
+#define LINUX_SIGSEGV 11
+#define LINUX_SIGUSR2 12
+#define LINUX_SIGPIPE 13
+#define LINUX_SIGALRM 14
+#define LINUX_SIGTERM 15
+#define LINUX_SIGSTKFLT 16
+#define LINUX_SIGCHLD 17
+#define LINUX_SIGCONT 18
+#define LINUX_SIGSTOP 19
+#define LINUX_SIGTSTP 20
+#define LINUX_SIGTTIN 21
+#define LINUX_SIGTTOU 22
+#define LINUX_SIGURG 23
+#define LINUX_SIGXCPU 24
+#define LINUX_SIGXFSZ 25
+#define LINUX_SIGVTALRM 26
+#define LINUX_SIGPROF 27
+#define LINUX_SIGWINCH 28
+#define LINUX_SIGIO 29
+#define LINUX_SIGPWR 30
+#define LINUX_SIGSYS 31
+
+#define LINUX_SIG_BLOCK 0
+#define LINUX_SIG_UNBLOCK 1
+#define LINUX_SIG_SETMASK 2
 
 #define LINUX_NSIG 64
 #define LINUX_SIG_DFL 0
@@ -122,6 +204,7 @@ _Static_assert(sizeof(struct linux_fxsave) == 512, "fxsave layout");
 
 /* --- processes -------------------------------------------------------------- */
 
+#define LINUX_CSIGNAL 0x000000ff /* the signal sent to the parent at exit */
 #define LINUX_CLONE_VM 0x00000100
 #define LINUX_CLONE_FS 0x00000200
 #define LINUX_CLONE_FILES 0x00000400
@@ -141,17 +224,116 @@ _Static_assert(sizeof(struct linux_fxsave) == 512, "fxsave layout");
 #define LINUX_WNOWAIT 0x01000000
 
 #define LINUX_ARG_MAX (2u << 20)
+#define LINUX_PR_SET_PDEATHSIG 1
+#define LINUX_PR_SET_DUMPABLE 4
 #define LINUX_PR_SET_NAME 15
 #define LINUX_PR_GET_NAME 16
+#define LINUX_PR_SET_NO_NEW_PRIVS 38
+#define LINUX_ARCH_SET_GS 0x1001
+#define LINUX_ARCH_SET_FS 0x1002
+#define LINUX_ARCH_GET_FS 0x1003
+#define LINUX_ARCH_GET_GS 0x1004
+
+/* waitid's idtype. */
+#define LINUX_P_ALL 0
+#define LINUX_P_PID 1
+#define LINUX_P_PGID 2
+/* wait4's options also take these two (thread selection). */
+#define LINUX___WNOTHREAD 0x20000000
+#define LINUX___WALL 0x40000000
+#define LINUX___WCLONE 0x80000000
+
+/* Wait statuses as wait4 encodes them. */
+#define LINUX_W_STOPCODE(sig) (((sig) << 8) | 0x7f)
+#define LINUX_W_CONTINUED 0xffff
+#define LINUX_WTERMSIG(st) ((st) & 0x7f)
+#define LINUX_WEXITSTATUS(st) (((st) >> 8) & 0xff)
+#define LINUX_W_EXITCODE(code) (((code) & 0xff) << 8)
+
+#define LINUX_PRIO_PROCESS 0
+#define LINUX_PRIO_PGRP 1
+#define LINUX_PRIO_USER 2
+#define LINUX_SCHED_OTHER 0
+#define LINUX_SCHED_FIFO 1
+#define LINUX_SCHED_RR 2
+#define LINUX_SCHED_DEADLINE 6
+#define LINUX_SCHED_RESET_ON_FORK 0x40000000
+#define LINUX_IOPRIO_WHO_PROCESS 1
+#define LINUX_IOPRIO_WHO_USER 3
+/* times(): clock ticks (USER_HZ) a second. */
+#define LINUX_USER_HZ 100
+
+#define LINUX_RLIMIT_CPU 0
+#define LINUX_RLIMIT_FSIZE 1
+#define LINUX_RLIMIT_DATA 2
+#define LINUX_RLIMIT_STACK 3
+#define LINUX_RLIMIT_CORE 4
+#define LINUX_RLIMIT_RSS 5
+#define LINUX_RLIMIT_NPROC 6
+#define LINUX_RLIMIT_NOFILE 7
+#define LINUX_RLIMIT_MEMLOCK 8
+#define LINUX_RLIMIT_AS 9
+#define LINUX_RLIM_NLIMITS 16
+#define LINUX_RLIM_INFINITY (~0ULL)
+
+struct linux_rlimit {
+    uint64_t cur, max;
+};
+
+/* The robust futex list head set_robust_list takes. */
+#define LINUX_ROBUST_LIST_HEAD_SIZE 24
+
+struct linux_utsname {
+    char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+_Static_assert(sizeof(struct linux_utsname) == 390, "utsname layout");
+
+struct linux_sysinfo {
+    int64_t uptime;
+    uint64_t loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+    uint16_t procs, pad;
+    uint32_t pad2;
+    uint64_t totalhigh, freehigh;
+    uint32_t mem_unit;
+    char pad3[4];
+};
+_Static_assert(sizeof(struct linux_sysinfo) == 112, "sysinfo layout");
+
+/* struct rusage: timevals and longs, all zero here. */
+#define LINUX_RUSAGE_SIZE 144
+/* struct tms: four clock_t. */
+struct linux_tms {
+    int64_t utime, stime, cutime, cstime;
+};
 
 /* --- memory ------------------------------------------------------------------ */
 
 #define LINUX_PAGE_SIZE 4096ULL
+/* v rounded up to a whole page (0 stays 0; wraps past the top as the
+ * kernel's PAGE_ALIGN does). */
+static inline uint64_t linux_page_up(uint64_t v)
+{
+    return (v + LINUX_PAGE_SIZE - 1) & ~(LINUX_PAGE_SIZE - 1);
+}
+static inline int linux_page_aligned(uint64_t v)
+{
+    return (v & (LINUX_PAGE_SIZE - 1)) == 0;
+}
 /* vm.mmap_min_addr: nothing is mapped below it. */
 #define LINUX_MMAP_MIN_ADDR 0x10000ULL
 /* User addresses are below 2^47; the kernel's half starts at -2^47. */
 #define LINUX_USER_TOP (1ULL << 47)
+/* An address the CPU accepts: bits 63..47 all equal. */
+static inline int linux_addr_canonical(uint64_t addr)
+{
+    return addr < LINUX_USER_TOP || addr >= -LINUX_USER_TOP;
+}
 
+#define LINUX_PROT_NONE 0x0
+#define LINUX_PROT_READ 0x1
+#define LINUX_PROT_WRITE 0x2
+#define LINUX_PROT_EXEC 0x4
+#define LINUX_PROT_MASK 0x7
 #define LINUX_MAP_SHARED 0x01
 #define LINUX_MAP_PRIVATE 0x02
 #define LINUX_MAP_SHARED_VALIDATE 0x03
@@ -176,10 +358,38 @@ _Static_assert(sizeof(struct linux_fxsave) == 512, "fxsave layout");
 #define LINUX_MADV_REMOVE 9
 #define LINUX_MREMAP_MAYMOVE 1
 #define LINUX_MREMAP_FIXED 2
+/* Past the last advice number madvise knows (MADV_COLLAPSE is 25; the
+ * hardware-poison ones are 100 and 101). */
+#define LINUX_MADV_HWPOISON 100
+#define LINUX_MS_ASYNC 1
+#define LINUX_MS_INVALIDATE 2
+#define LINUX_MS_SYNC 4
 
 /* --- time --------------------------------------------------------------------- */
 
 #define LINUX_ITIMER_REAL 0
+#define LINUX_ITIMER_VIRTUAL 1
+#define LINUX_ITIMER_PROF 2
+#define LINUX_CLOCK_REALTIME 0
+#define LINUX_CLOCK_MONOTONIC 1
+#define LINUX_CLOCK_PROCESS_CPUTIME_ID 2
+#define LINUX_CLOCK_THREAD_CPUTIME_ID 3
+#define LINUX_CLOCK_MONOTONIC_RAW 4
+#define LINUX_CLOCK_REALTIME_COARSE 5
+#define LINUX_CLOCK_MONOTONIC_COARSE 6
+#define LINUX_CLOCK_BOOTTIME 7
+#define LINUX_CLOCK_REALTIME_ALARM 8
+#define LINUX_CLOCK_BOOTTIME_ALARM 9
+#define LINUX_CLOCK_TAI 11
+#define LINUX_NSEC_PER_SEC 1000000000LL
+#define LINUX_USEC_PER_SEC 1000000LL
+#define LINUX_FUTEX_WAIT 0
+#define LINUX_FUTEX_WAKE 1
+#define LINUX_FUTEX_WAIT_BITSET 9
+#define LINUX_FUTEX_WAKE_BITSET 10
+#define LINUX_FUTEX_PRIVATE_FLAG 128
+#define LINUX_FUTEX_CLOCK_REALTIME 256
+#define LINUX_FUTEX_CMD_MASK 0x7f
 #define LINUX_SIGEV_SIGNAL 0
 #define LINUX_SIGEV_NONE 1
 #define LINUX_SIGEV_THREAD_ID 4
@@ -188,10 +398,157 @@ _Static_assert(sizeof(struct linux_fxsave) == 512, "fxsave layout");
 struct linux_timespec {
     int64_t sec, nsec;
 };
+struct linux_timeval {
+    int64_t sec, usec;
+};
+struct linux_timezone {
+    int32_t minuteswest, dsttime;
+};
+/* itimerval and itimerspec: {interval, value}, each a {sec, sub} pair. */
+struct linux_itimer {
+    int64_t interval_sec, interval_sub, value_sec, value_sub;
+};
+/* The head of struct sigevent that timer_create reads. */
+struct linux_sigevent {
+    uint64_t value;
+    int32_t signo, notify, tid, pad0;
+};
+_Static_assert(sizeof(struct linux_sigevent) == 24, "sigevent head layout");
+
+struct linux_stack {
+    uint64_t sp;
+    int32_t flags, pad;
+    uint64_t size;
+};
+_Static_assert(sizeof(struct linux_stack) == 24, "stack_t layout");
+#define LINUX_MINSIGSTKSZ 2048
 
 /* --- files -------------------------------------------------------------------- */
 
 #define LINUX_IOV_MAX 1024
+/* read and write move at most this much in one call. */
+#define LINUX_MAX_RW_COUNT 0x7ffff000ULL
+#define LINUX_PIPE_BUF 4096
+
+#define LINUX_O_ACCMODE 00000003
+#define LINUX_O_RDONLY 00000000
+#define LINUX_O_WRONLY 00000001
+#define LINUX_O_RDWR 00000002
+#define LINUX_O_CREAT 00000100
+#define LINUX_O_EXCL 00000200
+#define LINUX_O_NOCTTY 00000400
+#define LINUX_O_TRUNC 00001000
+#define LINUX_O_APPEND 00002000
+#define LINUX_O_NONBLOCK 00004000
+#define LINUX_O_DSYNC 00010000
+#define LINUX_O_ASYNC 00020000
+#define LINUX_O_DIRECT 00040000
+#define LINUX_O_LARGEFILE 00100000
+#define LINUX_O_DIRECTORY 00200000
+#define LINUX_O_NOFOLLOW 00400000
+#define LINUX_O_NOATIME 01000000
+#define LINUX_O_CLOEXEC 02000000
+#define LINUX_O_SYNC 04010000
+#define LINUX_O_PATH 010000000
+#define LINUX_O_TMPFILE 020200000
+
+#define LINUX_AT_FDCWD (-100)
+#define LINUX_AT_SYMLINK_NOFOLLOW 0x100
+#define LINUX_AT_EACCESS 0x200
+#define LINUX_AT_REMOVEDIR 0x200
+#define LINUX_AT_SYMLINK_FOLLOW 0x400
+#define LINUX_AT_EMPTY_PATH 0x1000
+
+#define LINUX_F_OK 0
+#define LINUX_X_OK 1
+#define LINUX_W_OK 2
+#define LINUX_R_OK 4
+
+#define LINUX_SEEK_SET 0
+#define LINUX_SEEK_CUR 1
+#define LINUX_SEEK_END 2
+
+#define LINUX_F_DUPFD 0
+#define LINUX_F_GETFD 1
+#define LINUX_F_SETFD 2
+#define LINUX_F_GETFL 3
+#define LINUX_F_SETFL 4
+#define LINUX_F_GETLK 5
+#define LINUX_F_SETLK 6
+#define LINUX_F_SETLKW 7
+#define LINUX_F_DUPFD_CLOEXEC 1030
+#define LINUX_F_SETPIPE_SZ 1031
+#define LINUX_F_GETPIPE_SZ 1032
+#define LINUX_FD_CLOEXEC 1
+#define LINUX_F_RDLCK 0
+#define LINUX_F_WRLCK 1
+#define LINUX_F_UNLCK 2
+
+#define LINUX_LOCK_SH 1
+#define LINUX_LOCK_EX 2
+#define LINUX_LOCK_NB 4
+#define LINUX_LOCK_UN 8
+
+#define LINUX_FALLOC_FL_KEEP_SIZE 0x01
+#define LINUX_FALLOC_FL_PUNCH_HOLE 0x02
+#define LINUX_FALLOC_FL_COLLAPSE_RANGE 0x08
+#define LINUX_FALLOC_FL_ZERO_RANGE 0x10
+#define LINUX_FALLOC_FL_INSERT_RANGE 0x20
+
+#define LINUX_RENAME_NOREPLACE 1
+#define LINUX_RENAME_EXCHANGE 2
+#define LINUX_RENAME_WHITEOUT 4
+
+#define LINUX_S_IFMT 0170000
+#define LINUX_S_IFSOCK 0140000
+#define LINUX_S_IFLNK 0120000
+#define LINUX_S_IFREG 0100000
+#define LINUX_S_IFBLK 0060000
+#define LINUX_S_IFDIR 0040000
+#define LINUX_S_IFCHR 0020000
+#define LINUX_S_IFIFO 0010000
+#define LINUX_S_IALLUGO 07777 /* permissions, set-id and sticky bits */
+#define LINUX_S_IRWXUGO 0777
+
+/* The fields statx fills from a struct stat. */
+#define LINUX_STATX_BASIC_STATS 0x7ffU
+
+#define LINUX_POLLIN 0x001
+#define LINUX_POLLPRI 0x002
+#define LINUX_POLLOUT 0x004
+#define LINUX_POLLERR 0x008
+#define LINUX_POLLHUP 0x010
+#define LINUX_POLLNVAL 0x020
+
+struct linux_pollfd {
+    int32_t fd;
+    int16_t events, revents;
+};
+_Static_assert(sizeof(struct linux_pollfd) == 8, "pollfd layout");
+
+struct linux_iovec {
+    uint64_t base, len;
+};
+_Static_assert(sizeof(struct linux_iovec) == 16, "iovec layout");
+
+/* Terminal and descriptor ioctls (asm-generic/ioctls.h). */
+#define LINUX_TCGETS 0x5401
+#define LINUX_TCSETS 0x5402
+#define LINUX_TCSETSW 0x5403
+#define LINUX_TCSETSF 0x5404
+#define LINUX_TIOCGPGRP 0x540F
+#define LINUX_TIOCSPGRP 0x5410
+#define LINUX_TIOCGWINSZ 0x5413
+#define LINUX_FIONREAD 0x541B
+#define LINUX_FIONBIO 0x5421
+#define LINUX_FIONCLEX 0x5450
+#define LINUX_FIOCLEX 0x5451
+#define LINUX_FIOASYNC 0x5452
+
+struct linux_winsize {
+    uint16_t row, col, xpixel, ypixel;
+};
+_Static_assert(sizeof(struct linux_winsize) == 8, "winsize layout");
 
 struct linux_stat {
     uint64_t dev, ino, nlink;
@@ -233,6 +590,7 @@ struct linux_statfs {
 _Static_assert(sizeof(struct linux_statfs) == 120, "statfs layout");
 
 #define LINUX_NCCS 19
+/* The kernel's struct termios (TCGETS/TCSETS), not the C library's. */
 struct linux_termios {
     uint32_t iflag, oflag, cflag, lflag;
     uint8_t line;
@@ -247,5 +605,10 @@ struct linux_flock {
     int32_t pid, pad1;
 };
 _Static_assert(sizeof(struct linux_flock) == 32, "flock layout");
+
+/* A guest's file mode argument (the kernel's umode_t). */
+typedef uint16_t linux_umode_t;
+typedef uint32_t linux_uid_t;
+typedef uint32_t linux_gid_t;
 
 #endif

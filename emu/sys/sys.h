@@ -1,20 +1,30 @@
 /*
  * sys.h - the system calls: the context a handler runs in (struct sys),
- * the handlers made from syscalls.def, the dispatcher, and what handlers
- * share (guest memory, waits, paths).
+ * the typed handlers declared from syscalls.def, the dispatcher, and what
+ * handlers share (guest memory, waits, paths, host errors).
  */
 #ifndef FAULTLINE_SYS_H
 #define FAULTLINE_SYS_H
 
+#include "emu/abi/convert.h"
 #include "emu/kernel/proc.h"
 
+#include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+/* A guest virtual address: what a pointer argument is.  Never a host
+ * pointer; reach it only through copy_in/copy_out. */
+typedef uint64_t uaddr_t;
+
+/* What one call runs in: the process, the raw argument registers (for the
+ * generated thunks only: a handler gets them typed), and what the call
+ * leaves to the dispatcher. */
 struct sys {
     struct emu *emu;
     struct proc *p;
-    uint64_t a[6];
+    uint64_t a[6];       /* rdi, rsi, rdx, r10, r8, r9 as the guest left them */
     uint64_t nr;
     uint64_t rip;        /* of the syscall instruction */
     bool stop;           /* the CPU must stop after this call */
@@ -26,18 +36,24 @@ typedef long (*sys_fn)(struct sys *s);
 
 struct syscall_def {
     const char *name;
-    sys_fn fn;           /* NULL: not implemented (-ENOSYS) */
+    sys_fn fn;           /* the thunk decoding a[] for the handler; NULL: -ENOSYS */
 };
 
-/* Every handler, declared from the list. */
-#define SYSCALL(nr, name) long sys_##name(struct sys *s);
+/* Every handler, declared from the list with its typed arguments, so the
+ * compiler checks each definition against syscalls.def. */
+#define SYSCALL0(nr, name) long sys_##name(struct sys *s);
+#define SYSCALL1(nr, name, t1, a1) long sys_##name(struct sys *s, t1 a1);
+#define SYSCALL2(nr, name, t1, a1, t2, a2) long sys_##name(struct sys *s, t1 a1, t2 a2);
+#define SYSCALL3(nr, name, t1, a1, t2, a2, t3, a3) \
+    long sys_##name(struct sys *s, t1 a1, t2 a2, t3 a3);
+#define SYSCALL4(nr, name, t1, a1, t2, a2, t3, a3, t4, a4) \
+    long sys_##name(struct sys *s, t1 a1, t2 a2, t3 a3, t4 a4);
+#define SYSCALL5(nr, name, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5) \
+    long sys_##name(struct sys *s, t1 a1, t2 a2, t3 a3, t4 a4, t5 a5);
+#define SYSCALL6(nr, name, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6) \
+    long sys_##name(struct sys *s, t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6);
 #define NOSYS(nr, name)
 #include "emu/sys/syscalls.def"
-#undef SYSCALL
-#undef NOSYS
-
-/* A handler's definition. */
-#define SYS(name) long sys_##name(struct sys *s)
 
 extern const struct syscall_def syscall_table[SYSCALL_MAX];
 /* The name of call nr, implemented or not; NULL past the list. */
@@ -48,31 +64,40 @@ void syscall_retry(struct proc *p);
 extern const struct kernel_syscalls syscall_layer;
 
 /* Guest memory through vm/ (faults traced as kernel mode). */
-static inline int copy_in(struct sys *s, void *dst, uint64_t src, size_t len)
+static inline int copy_in(struct sys *s, void *dst, uaddr_t src, size_t len)
 {
     return vm_copy_in(s->p->mm, dst, src, len);
 }
-static inline int copy_out(struct sys *s, uint64_t dst, const void *src, size_t len)
+static inline int copy_out(struct sys *s, uaddr_t dst, const void *src, size_t len)
 {
     return vm_copy_out(s->p->mm, dst, src, len);
 }
 
-/* wait.c: block the calling process; the call runs again when it is
+/* restart.c: block the calling process; the call runs again when it is
  * woken (a handled signal ends it with EINTR when eintr or without
  * SA_RESTART). */
 void sys_wait_and_retry(struct sys *s, bool eintr);
 /* A wait with a deadline ns from now: the first call records it and
  * blocks; a retry at or after it returns true (the time is up). */
 bool sys_wait_until(struct sys *s, uint64_t ns, bool eintr);
-/* Read a NUL-terminated guest path (PATH_MAX bytes at most). */
-long sys_path_in(struct sys *s, uint64_t addr, char *buf);
 
-/* sys_time.c: a guest timespec as ns (saturating); -EFAULT, or -EINVAL
- * as Linux. */
-long timespec_ns(struct sys *s, uint64_t addr, uint64_t *ns);
-/* sys_signal.c: a wait under a temporary signal mask (rt_sigsuspend,
- * ppoll, pselect6), and its end. */
-long signal_wait_mask(struct sys *s, uint64_t addr, uint64_t size);
+/* namei.c: read a NUL-terminated guest path (PATH_MAX bytes at most) into
+ * buf; its length, -EFAULT or -ENAMETOOLONG. */
+long sys_path_in(struct sys *s, uaddr_t addr, char *buf);
+
+/* time.c: a guest timespec as ns (saturating); -EFAULT, or -EINVAL as
+ * Linux. */
+long timespec_ns(struct sys *s, uaddr_t addr, uint64_t *ns);
+/* signal.c: a wait under a temporary signal mask (rt_sigsuspend, ppoll,
+ * pselect6): 0 or -errno; signal_wait_mask_end puts the old mask back
+ * when the call ends without a handler to do it. */
+long signal_wait_mask(struct sys *s, uaddr_t addr, size_t size);
 void signal_wait_mask_end(struct sys *s, long r);
+
+/* The host call that just failed, as the guest's -errno. */
+static inline long host_err(void)
+{
+    return -linux_errno_from_host(errno);
+}
 
 #endif

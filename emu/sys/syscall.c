@@ -1,20 +1,62 @@
 /*
  * syscall.c - the system-call table and its dispatcher, both made from
- * syscalls.def.  Unknown numbers return -ENOSYS and are counted for the
- * summary.
+ * syscalls.def: for each call a thunk that decodes the six argument
+ * registers into the handler's typed arguments, and a table entry naming
+ * it.  Unknown numbers return -ENOSYS and are counted for the summary.
  */
 #include "emu/sys/sys.h"
 
-#include <errno.h>
 #include <stdio.h>
 
-const struct syscall_def syscall_table[SYSCALL_MAX] = {
-#define SYSCALL(nr, name) [nr] = {#name, sys_##name},
-#define NOSYS(nr, name) [nr] = {#name, NULL},
+/* One argument register as the handler's type: a plain conversion, so an
+ * int argument is the low 32 bits, as the kernel's SYSCALL_DEFINE reads
+ * it, and a uaddr_t or unsigned long all 64. */
+#define ARG(t, i) ((t)s->a[i])
+
+#define SYSCALL0(nr, name) \
+    static long thunk_##name(struct sys *s) { return sys_##name(s); }
+#define SYSCALL1(nr, name, t1, a1) \
+    static long thunk_##name(struct sys *s) { return sys_##name(s, ARG(t1, 0)); }
+#define SYSCALL2(nr, name, t1, a1, t2, a2) \
+    static long thunk_##name(struct sys *s) { return sys_##name(s, ARG(t1, 0), ARG(t2, 1)); }
+#define SYSCALL3(nr, name, t1, a1, t2, a2, t3, a3)                                 \
+    static long thunk_##name(struct sys *s)                                         \
+    {                                                                               \
+        return sys_##name(s, ARG(t1, 0), ARG(t2, 1), ARG(t3, 2));                   \
+    }
+#define SYSCALL4(nr, name, t1, a1, t2, a2, t3, a3, t4, a4)                         \
+    static long thunk_##name(struct sys *s)                                         \
+    {                                                                               \
+        return sys_##name(s, ARG(t1, 0), ARG(t2, 1), ARG(t3, 2), ARG(t4, 3));       \
+    }
+#define SYSCALL5(nr, name, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5)                 \
+    static long thunk_##name(struct sys *s)                                         \
+    {                                                                               \
+        return sys_##name(s, ARG(t1, 0), ARG(t2, 1), ARG(t3, 2), ARG(t4, 3),        \
+                          ARG(t5, 4));                                              \
+    }
+#define SYSCALL6(nr, name, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6)         \
+    static long thunk_##name(struct sys *s)                                         \
+    {                                                                               \
+        return sys_##name(s, ARG(t1, 0), ARG(t2, 1), ARG(t3, 2), ARG(t4, 3),        \
+                          ARG(t5, 4), ARG(t6, 5));                                  \
+    }
+#define NOSYS(nr, name)
 #include "emu/sys/syscalls.def"
-#undef SYSCALL
-#undef NOSYS
+
+#define ENTRY(nr, name) [nr] = {#name, thunk_##name},
+#define SYSCALL0(nr, name) ENTRY(nr, name)
+#define SYSCALL1(nr, name, ...) ENTRY(nr, name)
+#define SYSCALL2(nr, name, ...) ENTRY(nr, name)
+#define SYSCALL3(nr, name, ...) ENTRY(nr, name)
+#define SYSCALL4(nr, name, ...) ENTRY(nr, name)
+#define SYSCALL5(nr, name, ...) ENTRY(nr, name)
+#define SYSCALL6(nr, name, ...) ENTRY(nr, name)
+#define NOSYS(nr, name) [nr] = {#name, NULL},
+const struct syscall_def syscall_table[SYSCALL_MAX] = {
+#include "emu/sys/syscalls.def"
 };
+#undef ENTRY
 
 const char *syscall_name(uint64_t nr)
 {
@@ -55,7 +97,7 @@ static struct sys invoke(struct proc *p, uint64_t rip)
         if (emu->opt.verbose)
             fprintf(stderr, "faultline: pid %d: unsupported system call %llu (%s)\n", p->pid,
                     (unsigned long long)s.nr, syscall_name(s.nr) ? syscall_name(s.nr) : "?");
-        ret = -ENOSYS;
+        ret = -LINUX_ENOSYS;
     }
     if (!s.no_return)
         cpu_set_reg(cpu, CPU_RAX, (uint64_t)ret);

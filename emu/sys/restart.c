@@ -1,13 +1,11 @@
 /*
- * wait.c - how a system call waits: it blocks its task and runs again
+ * restart.c - how a system call waits: it blocks its task and runs again
  * from its syscall instruction when woken, or with a deadline on the
- * guest's monotonic clock; and reading guest paths.
+ * guest's monotonic clock.
  */
 #include "emu/kernel/clock.h"
 #include "emu/sys/sys.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <stdint.h>
 
 void sys_wait_and_retry(struct sys *s, bool eintr)
@@ -44,11 +42,5 @@ bool sys_wait_until(struct sys *s, uint64_t ns, bool eintr)
     }
     sys_wait_and_retry(s, eintr);
     return false;
-}
-
-long sys_path_in(struct sys *s, uint64_t addr, char *buf)
-{
-    long n = vm_copy_str_in(s->p->mm, buf, addr, PATH_MAX);
-    return n == -ENAMETOOLONG ? -ENAMETOOLONG : n < 0 ? -EFAULT : n;
 }
 

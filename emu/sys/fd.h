@@ -1,0 +1,41 @@
+/*
+ * fd.h - what the descriptor calls share: installing and dropping a
+ * guest descriptor, host files behind one, status flags, pipe transfers,
+ * and host paths of guest paths.
+ */
+#ifndef FAULTLINE_SYS_FD_H
+#define FAULTLINE_SYS_FD_H
+
+#include "emu/kernel/fs.h"
+#include "emu/sys/sys.h"
+
+/* open.c: put f (one reference, given) at the lowest free descriptor >=
+ * min of p, with close-on-exec as asked; the descriptor, or -EMFILE with
+ * f put. */
+int install_fd(struct proc *p, struct file *f, bool cloexec, int min);
+/* Drop one reference to a file taken out of a descriptor; an end of a
+ * pipe closing wakes its readers (EOF) and writers (EPIPE). */
+void fd_drop(struct sys *s, struct file *f);
+/* The host file behind guest descriptor fd, or NULL with *err -EBADF
+ * (no such descriptor) or -EINVAL (a pipe or generated file). */
+struct file *host_file(struct sys *s, int fd, long *err);
+/* fcntl.c: change the guest status flags (LINUX_O_*) in mask to those of
+ * flags (F_SETFL, FIONBIO), on the host's file too. */
+void set_status(struct file *f, int mask, int flags);
+
+/* pipe.c: a transfer between guest memory and a pipe's buffer; bytes
+ * moved or -errno, or 0 with the call set to block and retry. */
+long pipe_read(struct sys *s, struct file *f, uaddr_t buf, size_t len);
+long pipe_write(struct sys *s, struct file *f, uaddr_t buf, size_t len);
+/* SIGPIPE to the caller, as a write with no reader left raises; the CPU
+ * stops to deliver it. */
+void raise_sigpipe(struct sys *s);
+
+/* namei.c: the guest path at upath opened inside the root with host open
+ * flags (O_PATH and the like); a host fd (the caller closes it) or -errno. */
+int path_open(struct sys *s, int dirfd, uaddr_t upath, int hostflags);
+/* "/proc/self/fd/N": the host's path of its own descriptor fd, to act on
+ * an O_PATH descriptor with calls that take a path. */
+void host_fd_path(int fd, char buf[static 32]);
+
+#endif

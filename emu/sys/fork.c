@@ -1,0 +1,122 @@
+/*
+ * fork.c - fork, vfork, fork-like clone: the child gets a copy-on-write
+ * copy of the address space (vm_mm_fork), the descriptors, the signal
+ * dispositions and the registers.
+ *
+ * Threads (clone with CLONE_VM but not CLONE_VFORK, or CLONE_THREAD) are
+ * not supported: -ENOSYS.  CLONE_VM|CLONE_VFORK (posix_spawn) runs the
+ * child in a copy of the parent's memory while the parent waits.
+ */
+#include "emu/sys/sys.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define CLONE_SUPPORTED                                                                       \
+    (LINUX_CSIGNAL | LINUX_CLONE_VM | LINUX_CLONE_FS | LINUX_CLONE_VFORK | LINUX_CLONE_PARENT |  \
+     LINUX_CLONE_SETTLS | LINUX_CLONE_PARENT_SETTID | LINUX_CLONE_CHILD_CLEARTID |             \
+     LINUX_CLONE_CHILD_SETTID)
+
+/* What a child inherits besides memory, descriptors and registers. */
+static void copy_identity(struct proc *c, const struct proc *parent, uint64_t flags)
+{
+    c->ppid = (flags & LINUX_CLONE_PARENT) ? parent->ppid : parent->pid;
+    c->pgid = parent->pgid;
+    c->sid = parent->sid;
+    c->umask = parent->umask;
+    c->nice = parent->nice;
+    c->arg_start = parent->arg_start;
+    c->arg_end = parent->arg_end;
+    c->env_start = parent->env_start;
+    c->env_end = parent->env_end;
+    memcpy(c->name, parent->name, sizeof c->name);
+    memcpy(c->exe, parent->exe, sizeof c->exe);
+    memcpy(c->cwd, parent->cwd, sizeof c->cwd);
+    c->sig = parent->sig;
+    c->sig.pending = 0;
+    c->sig.suspended = false;
+}
+
+/* Threads: say once why the program's error message will follow. */
+static long refuse_clone(struct sys *s, uint64_t flags)
+{
+    if ((flags & LINUX_CLONE_VM) && !s->emu->thread_warned) {
+        s->emu->thread_warned = true;
+        fprintf(stderr, "faultline: pid %d (%s) tried to start a thread: threads are not "
+                        "supported (clone fails with ENOSYS)\n", s->p->pid, s->p->name);
+    }
+    return -LINUX_ENOSYS;
+}
+
+/* A new process as clone's flags ask; the child's pid, or -errno with
+ * nothing of the child left. */
+static long do_fork(struct sys *s, uint64_t flags, uint64_t newsp, uaddr_t ptid, uaddr_t ctid,
+                    uint64_t tls)
+{
+    struct emu *emu = s->emu;
+    struct proc *parent = s->p;
+    if ((flags & ~(uint64_t)CLONE_SUPPORTED) ||
+        ((flags & LINUX_CLONE_VM) && !(flags & LINUX_CLONE_VFORK)))
+        return refuse_clone(s, flags);
+    struct proc *c = proc_alloc(emu);
+    if (!c)
+        return -LINUX_EAGAIN; /* --max-procs */
+    copy_identity(c, parent, flags);
+    c->fds = fdtable_clone(parent->fds);
+    c->cpu = c->fds ? proc_cpu_new(emu, c) : NULL;
+    c->mm = c->cpu ? vm_mm_fork(parent->mm, c->pid, c->cpu) : NULL;
+    if (!c->mm) {
+        proc_release(emu, c);
+        return -LINUX_ENOMEM;
+    }
+    cpu_set_mm(c->cpu, c->mm);
+    /* The parent's registers; the child resumes after the syscall with 0. */
+    cpu_copy_state(c->cpu, parent->cpu);
+    cpu_set_reg(c->cpu, CPU_RIP, s->rip + 2);
+    cpu_set_reg(c->cpu, CPU_RAX, 0);
+    if (newsp)
+        cpu_set_reg(c->cpu, CPU_RSP, newsp);
+    if (flags & LINUX_CLONE_SETTLS)
+        cpu_set_reg(c->cpu, CPU_FS_BASE, tls);
+    int32_t pid = c->pid;
+    if ((flags & LINUX_CLONE_PARENT_SETTID) && copy_out(s, ptid, &pid, 4) < 0) {
+        proc_release(emu, c);
+        return -LINUX_EFAULT;
+    }
+    if (flags & LINUX_CLONE_CHILD_SETTID)
+        vm_copy_out(c->mm, ctid, &pid, 4); /* the child's first write: a COW */
+    if (flags & LINUX_CLONE_CHILD_CLEARTID)
+        c->clear_child_tid = ctid;
+    c->state = PROC_RUNNABLE;
+    if (flags & LINUX_CLONE_VFORK) {
+        c->vfork_parent = parent->pid;
+        parent->vfork_child = c->pid;
+        parent->state = PROC_BLOCKED;
+        s->stop = true;
+    }
+    return c->pid;
+}
+
+long sys_fork(struct sys *s)
+{
+    return do_fork(s, LINUX_SIGCHLD, 0, 0, 0, 0);
+}
+
+long sys_vfork(struct sys *s)
+{
+    return do_fork(s, LINUX_CLONE_VM | LINUX_CLONE_VFORK | LINUX_SIGCHLD, 0, 0, 0, 0);
+}
+
+/* x86-64 order: flags, stack, parent_tid, child_tid, tls. */
+long sys_clone(struct sys *s, unsigned long clone_flags, unsigned long newsp, uaddr_t parent_tidptr,
+               uaddr_t child_tidptr, unsigned long tls)
+{
+    return do_fork(s, clone_flags, newsp, parent_tidptr, child_tidptr, tls);
+}
+
+/* glibc falls back to clone. */
+long sys_clone3(struct sys *s, uaddr_t uargs, size_t size)
+{
+    (void)s, (void)uargs, (void)size;
+    return -LINUX_ENOSYS;
+}

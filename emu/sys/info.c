@@ -1,0 +1,155 @@
+/*
+ * info.c - what a process asks about itself and the system, as Linux's
+ * kernel/sys.c answers it: uname, sysinfo, resource limits and usage,
+ * times, umask, prctl.
+ */
+#include "emu/sys/sys.h"
+#include "emu/util/tool.h"
+
+#include <string.h>
+
+long sys_uname(struct sys *s, uaddr_t name)
+{
+    struct linux_utsname u;
+    memset(&u, 0, sizeof u);
+    strcpy(u.sysname, "Linux");
+    strcpy(u.nodename, "faultline");
+    strcpy(u.release, "6.1.0-faultline");
+    strcpy(u.version, "#1 SMP faultline " FAULTLINE_VERSION);
+    strcpy(u.machine, "x86_64");
+    strcpy(u.domainname, "(none)");
+    return copy_out(s, name, &u, sizeof u) < 0 ? -LINUX_EFAULT : 0;
+}
+
+long sys_sysinfo(struct sys *s, uaddr_t info)
+{
+    struct linux_sysinfo si;
+    memset(&si, 0, sizeof si);
+    const struct vm_stats *st = vm_stats(s->emu->vm);
+    si.uptime = (int64_t)(s->emu->clock_ns / LINUX_NSEC_PER_SEC);
+    si.totalram = (uint64_t)vm_dram_frames(s->emu->vm) * LINUX_PAGE_SIZE;
+    si.freeram = (uint64_t)vm_frames_free(s->emu->vm) * LINUX_PAGE_SIZE;
+    si.totalswap = s->emu->opt.swap_pages * LINUX_PAGE_SIZE;
+    si.freeswap = (s->emu->opt.swap_pages - st->swap_used) * LINUX_PAGE_SIZE;
+    si.procs = (uint16_t)s->emu->live;
+    si.mem_unit = 1;
+    return copy_out(s, info, &si, sizeof si) < 0 ? -LINUX_EFAULT : 0;
+}
+
+/* Limits: the stack's is the grows-down limit vm/ enforces. */
+static long get_limit(struct sys *s, int res, struct linux_rlimit *out)
+{
+    const uint64_t inf = LINUX_RLIM_INFINITY;
+    switch (res) {
+    case LINUX_RLIMIT_STACK:
+        *out = (struct linux_rlimit){s->p->mm ? vm_stack_limit(s->p->mm) : VM_STACK_LIMIT_DEFAULT, inf};
+        if (out->cur >= VM_STACK_LIMIT_MAX)
+            out->cur = inf;
+        break;
+    case LINUX_RLIMIT_NOFILE:
+        *out = (struct linux_rlimit){MAX_FDS, MAX_FDS};
+        break;
+    case LINUX_RLIMIT_NPROC:
+        *out = (struct linux_rlimit){(uint64_t)s->emu->opt.max_procs, (uint64_t)s->emu->opt.max_procs};
+        break;
+    case LINUX_RLIMIT_CORE:
+        *out = (struct linux_rlimit){0, inf};
+        break;
+    default:
+        if (res < 0 || res >= LINUX_RLIM_NLIMITS)
+            return -LINUX_EINVAL;
+        *out = (struct linux_rlimit){inf, inf};
+    }
+    return 0;
+}
+
+/* Only the stack's limit takes effect; others are accepted. */
+long sys_prlimit64(struct sys *s, int pid, unsigned int resource, uaddr_t new_rlim, uaddr_t old_rlim)
+{
+    if (pid && pid != s->p->pid && !proc_by_pid(s->emu, pid))
+        return -LINUX_ESRCH;
+    struct linux_rlimit cur;
+    long err = get_limit(s, (int)resource, &cur);
+    if (err)
+        return err;
+    if (old_rlim && copy_out(s, old_rlim, &cur, sizeof cur) < 0)
+        return -LINUX_EFAULT;
+    if (new_rlim) {
+        struct linux_rlimit n;
+        if (copy_in(s, &n, new_rlim, sizeof n) < 0)
+            return -LINUX_EFAULT;
+        if (n.cur > n.max)
+            return -LINUX_EINVAL;
+        if ((int)resource == LINUX_RLIMIT_STACK && s->p->mm)
+            vm_set_stack_limit(s->p->mm, n.cur);
+    }
+    return 0;
+}
+
+long sys_getrlimit(struct sys *s, unsigned int resource, uaddr_t rlim)
+{
+    struct linux_rlimit cur;
+    long err = get_limit(s, (int)resource, &cur);
+    return err ? err : copy_out(s, rlim, &cur, sizeof cur) < 0 ? -LINUX_EFAULT : 0;
+}
+
+long sys_setrlimit(struct sys *s, unsigned int resource, uaddr_t rlim)
+{
+    (void)resource;
+    struct linux_rlimit n;
+    if (copy_in(s, &n, rlim, sizeof n) < 0)
+        return -LINUX_EFAULT;
+    return n.cur > n.max ? -LINUX_EINVAL : 0;
+}
+
+/* No CPU time is accounted: all zero. */
+long sys_getrusage(struct sys *s, int who, uaddr_t ru)
+{
+    (void)who;
+    uint8_t zero[LINUX_RUSAGE_SIZE] = {0};
+    return copy_out(s, ru, zero, sizeof zero) < 0 ? -LINUX_EFAULT : 0;
+}
+
+/* Clock ticks since start-up on the guest's clock; no CPU times. */
+long sys_times(struct sys *s, uaddr_t tbuf)
+{
+    uint64_t ticks = s->emu->clock_ns / (LINUX_NSEC_PER_SEC / LINUX_USER_HZ);
+    if (tbuf) {
+        struct linux_tms t = {0};
+        if (copy_out(s, tbuf, &t, sizeof t) < 0)
+            return -LINUX_EFAULT;
+    }
+    return (long)ticks;
+}
+
+long sys_umask(struct sys *s, int mask)
+{
+    unsigned old = s->p->umask;
+    s->p->umask = (unsigned)mask & LINUX_S_IRWXUGO;
+    return old;
+}
+
+long sys_prctl(struct sys *s, int option, unsigned long arg2, unsigned long arg3,
+               unsigned long arg4, unsigned long arg5)
+{
+    (void)arg3, (void)arg4, (void)arg5;
+    char name[sizeof s->p->name];
+    switch (option) {
+    case LINUX_PR_SET_NAME: {
+        long n = vm_copy_str_in(s->p->mm, name, arg2, sizeof name);
+        if (n == -LINUX_EFAULT)
+            return -LINUX_EFAULT;
+        name[sizeof name - 1] = '\0';
+        memcpy(s->p->name, name, sizeof name);
+        return 0;
+    }
+    case LINUX_PR_GET_NAME:
+        return copy_out(s, arg2, s->p->name, sizeof s->p->name) < 0 ? -LINUX_EFAULT : 0;
+    case LINUX_PR_SET_PDEATHSIG:
+    case LINUX_PR_SET_DUMPABLE:
+    case LINUX_PR_SET_NO_NEW_PRIVS:
+        return 0;
+    default:
+        return -LINUX_EINVAL;
+    }
+}
