@@ -90,6 +90,7 @@ run: deps
 test:
 	@sh scripts/deps.sh test
 	@sh scripts/layers.sh
+	@sh scripts/sizes.sh
 	@$(MAKE) --no-print-directory testprogs
 	@$(MAKE) --no-print-directory SANITIZE=1 unit
 	@$(MAKE) --no-print-directory SANITIZE=1 all
@@ -123,6 +124,7 @@ bench:
 # The layers of the tree, by its #include lines (also part of make test).
 layers:
 	@sh scripts/layers.sh
+	@sh scripts/sizes.sh
 
 clean:
 	rm -rf build

@@ -20,10 +20,6 @@ static void post(struct cpu *cpu, int sig, int code, uint64_t addr)
     uc_emu_stop(cpu->uc);
 }
 
-static bool canonical(uint64_t addr)
-{
-    return addr < LINUX_USER_TOP || addr >= -LINUX_USER_TOP;
-}
 
 /* A #PF: hand it to vm_fault; the instruction restarts when we return. */
 static void page_fault(struct cpu *cpu)
@@ -42,7 +38,7 @@ static void page_fault(struct cpu *cpu)
     switch (r) {
     case VM_FAULT_SEGV_MAPERR:
         /* A non-canonical address is a #GP on real hardware: SI_KERNEL. */
-        if (canonical(addr))
+        if (linux_addr_canonical(addr))
             post(cpu, SIGSEGV, LINUX_SEGV_MAPERR, addr);
         else
             post(cpu, SIGSEGV, LINUX_SI_KERNEL, 0);
@@ -114,7 +110,7 @@ static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size
                          : type == UC_MEM_WRITE_UNMAPPED ? VM_PROT_WRITE
                                                          : VM_PROT_READ;
     enum vm_fault_result r = vm_fault(cpu->mm, addr, access, VM_USER);
-    if (!canonical(addr))
+    if (!linux_addr_canonical(addr))
         post(cpu, SIGSEGV, LINUX_SI_KERNEL, 0); /* a #GP on real hardware */
     else
         post(cpu, SIGSEGV, r == VM_FAULT_SEGV_ACCERR ? LINUX_SEGV_ACCERR : LINUX_SEGV_MAPERR, addr);

@@ -83,7 +83,7 @@ int fd_alloc(struct proc *p, int min)
     for (int fd = min < 0 ? 0 : min; fd < MAX_FDS; fd++)
         if (!p->fds->file[fd])
             return fd;
-    return -EMFILE;
+    return -LINUX_EMFILE;
 }
 
 struct file *fd_file(struct proc *p, int fd)

@@ -7,6 +7,7 @@
  *
  * /proc/self and /proc/<guest pid> are the guest's own (procfs.c).
  */
+#include "emu/abi/convert.h"
 #include "emu/kernel/fs.h"
 #include "emu/kernel/proc.h"
 #include "emu/kernel/procfs.h"
@@ -54,17 +55,17 @@ static int guard_host_fd(int fd, int flags)
         return fd;
     int err = 0;
     if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))
-        err = -EACCES;
+        err = -LINUX_EACCES;
     if (!err && sf.f_type == PROC_SUPER_MAGIC) {
         char link[64], host[PATH_MAX];
         snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
         ssize_t n = readlink(link, host, sizeof host - 1);
         if (n <= 0)
-            err = -ENOENT;
+            err = -LINUX_ENOENT;
         else {
             host[n] = '\0';
             if (names_host_process(host))
-                err = -ENOENT;
+                err = -LINUX_ENOENT;
         }
     }
     if (err) {
@@ -78,7 +79,7 @@ static int host_openat2(int dirfd, const char *path, int flags, unsigned mode, u
 {
     struct open_how how = {.flags = (uint64_t)flags, .mode = mode, .resolve = resolve};
     long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
-    return fd < 0 ? -errno : guard_host_fd((int)fd, flags);
+    return fd < 0 ? -linux_errno_from_host(errno) : guard_host_fd((int)fd, flags);
 }
 
 /* Collapse "//" and "/./" in an absolute path in place ("/a//./b/." is
@@ -106,7 +107,7 @@ int fs_guest_path(struct proc *p, int dirfd, const char *path, char *out, size_t
 {
     if (path[0] == '/') {
         if (strlen(path) >= outlen)
-            return -ENAMETOOLONG;
+            return -LINUX_ENAMETOOLONG;
         strcpy(out, path);
         squeeze_path(out);
         return 0;
@@ -117,15 +118,15 @@ int fs_guest_path(struct proc *p, int dirfd, const char *path, char *out, size_t
     } else {
         struct file *f = fd_file(p, dirfd);
         if (!f)
-            return -EBADF;
+            return -LINUX_EBADF;
         if (!f->is_dir)
-            return -ENOTDIR;
+            return -LINUX_ENOTDIR;
         base = f->path;
     }
     int n = snprintf(out, outlen, "%s%s%s", base, base[strlen(base) - 1] == '/' ? "" : "/",
                      path);
     if (n < 0 || (size_t)n >= outlen)
-        return -ENAMETOOLONG;
+        return -LINUX_ENAMETOOLONG;
     squeeze_path(out);
     return 0;
 }
@@ -172,22 +173,22 @@ int fs_open(struct emu *emu, struct proc *p, int dirfd, const char *path, int fl
         if (*tail) {
             char sub[PATH_MAX];
             if (!mf->is_dir)
-                return -ENOTDIR;
+                return -LINUX_ENOTDIR;
             if (snprintf(sub, sizeof sub, "%s%s", mf->path, tail) >= (int)sizeof sub)
-                return -ENAMETOOLONG;
+                return -LINUX_ENAMETOOLONG;
             return fs_open(emu, p, AT_FDCWD, sub, flags, mode);
         }
         if ((flags & O_NOFOLLOW) && !(flags & O_PATH))
-            return -ELOOP;
+            return -LINUX_ELOOP;
         if ((flags & O_CREAT) && (flags & O_EXCL))
-            return -EEXIST;
+            return -LINUX_EEXIST;
         const char *t2;
         if (procfs_magic_fd(emu, p, mf->path, &t2))
-            return -ELOOP; /* its own name is a magic link (/dev/fd/N): no loops */
+            return -LINUX_ELOOP; /* its own name is a magic link (/dev/fd/N): no loops */
         char link[64];
         snprintf(link, sizeof link, "/proc/self/fd/%d", mf->hostfd);
         int fd = open(link, (flags & ~(O_NOFOLLOW | O_CREAT | O_EXCL)) | O_CLOEXEC, mode);
-        return fd < 0 ? -errno : guard_host_fd(fd, flags);
+        return fd < 0 ? -linux_errno_from_host(errno) : guard_host_fd(fd, flags);
     }
     /* /proc/<pid>/exe is the only magic link followed: to the program. */
     const char *rest;
@@ -211,7 +212,7 @@ int fs_parent(struct emu *emu, struct proc *p, int dirfd, const char *path, char
               size_t baselen)
 {
     if (!path[0])
-        return -ENOENT;
+        return -LINUX_ENOENT;
     char abs[PATH_MAX];
     int err = fs_guest_path(p, dirfd, path, abs, sizeof abs);
     if (err)
@@ -222,13 +223,13 @@ int fs_parent(struct emu *emu, struct proc *p, int dirfd, const char *path, char
     if (!*last || strcmp(last, ".") == 0 || strcmp(last, "..") == 0) {
         /* The directory itself: let the kernel resolve "..", inside the root. */
         if (baselen < 2)
-            return -ENAMETOOLONG;
+            return -LINUX_ENAMETOOLONG;
         strcpy(base, ".");
         return host_openat2(emu->rootfd, abs, O_PATH | O_DIRECTORY | O_CLOEXEC, 0,
                             RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
     }
     if (strlen(last) >= baselen)
-        return -ENAMETOOLONG;
+        return -LINUX_ENAMETOOLONG;
     strcpy(base, last);
     if (slash == abs)
         slash[1] = '\0';

@@ -28,8 +28,6 @@ int fs_parent(struct emu *emu, struct proc *p, int dirfd, const char *path, char
 long fs_mem_getdents(struct emu *emu, struct file *f, char *out, size_t len);
 /* Fill f->path with the canonical guest path of f's host fd. */
 void fs_note_path(struct emu *emu, struct file *f, const char *fallback);
-/* A FILE_HOST file for a host fd just opened for guest path (owns hostfd). */
-struct file *file_from_host(struct emu *emu, int hostfd, int flags, const char *path);
 /* The loader's view of the root. */
 struct loader_fs fs_loader(struct emu *emu, struct proc *p);
 /* Synthesised /proc/self files: returns a FILE_MEM file, NULL when path

@@ -4,6 +4,7 @@
  * --pid, 2 by default, its parent init), found in the guest's PATH as
  * execvp finds it, with faultline's standard descriptors.
  */
+#include "emu/abi/convert.h"
 #include "emu/kernel/fs.h"
 #include "emu/kernel/proc.h"
 #include "emu/util/tool.h"
@@ -31,7 +32,7 @@ static const char *guest_path(const struct emu *emu)
  * be executed were found, as execvp reports). */
 static int path_search(struct emu *emu, struct proc *p, const char *name, char *out, size_t outlen)
 {
-    int err = -ENOENT;
+    int err = -LINUX_ENOENT;
     const char *dir = guest_path(emu);
     for (;;) {
         size_t n = strcspn(dir, ":");
@@ -47,7 +48,7 @@ static int path_search(struct emu *emu, struct proc *p, const char *name, char *
             if (file && (st.st_mode & 0111))
                 return 0;
             if (file)
-                err = -EACCES;
+                err = -LINUX_EACCES;
         }
         if (!dir[n])
             return err;
@@ -120,7 +121,8 @@ static void inherit_stdio(struct proc *p)
             continue;
         }
         f->hostfd = h;
-        f->status = fcntl(fd, F_GETFL) & (O_ACCMODE | O_APPEND | O_NONBLOCK);
+        f->status = linux_open_flags_from_host(fcntl(fd, F_GETFL)) &
+                    (LINUX_O_ACCMODE | LINUX_O_APPEND | LINUX_O_NONBLOCK);
         snprintf(f->path, sizeof f->path, "/dev/fd/%d", fd);
         p->fds->file[fd] = f;
     }
@@ -131,12 +133,12 @@ static int spawn_load(struct emu *emu, struct proc *p, const char *path, char **
     char found[PATH_MAX];
     if (!strchr(path, '/')) {
         int err = path_search(emu, p, path, found, sizeof found);
-        if (err == -ENOENT) {
+        if (err == -LINUX_ENOENT) {
             fprintf(stderr, "faultline: %s: not found in the guest's PATH (%s)\n", path,
                     guest_path(emu));
             return 127;
         }
-        if (err == -EACCES) {
+        if (err == -LINUX_EACCES) {
             fprintf(stderr, "faultline: %s: found in the guest's PATH, but not executable\n",
                     path);
             return 126;

@@ -212,21 +212,21 @@ static void print_death(struct emu *emu, struct proc *p, int sig)
 {
     const struct ksiginfo *si = &p->sig.info[sig];
     char where[128] = "", area[96] = "";
-    bool fault = sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
-                 sig == SIGTRAP;
+    bool fault = sig == LINUX_SIGSEGV || sig == LINUX_SIGBUS || sig == LINUX_SIGILL || sig == LINUX_SIGFPE ||
+                 sig == LINUX_SIGTRAP;
     if (fault && si->code > 0 && si->code != CPU_SI_HOSTMAP) {
         /* SIGSEGV and SIGBUS name the data address; the others the
          * instruction, whose bytes follow. */
-        if (sig == SIGSEGV || sig == SIGBUS)
+        if (sig == LINUX_SIGSEGV || sig == LINUX_SIGBUS)
             snprintf(where, sizeof where, " at %#llx", (unsigned long long)si->addr);
         else
             describe_insn(p, si->addr, where, sizeof where);
         describe_area(emu, p, si->addr, area, sizeof area);
         fprintf(stderr, "faultline: pid %d killed by %s (%s%s%s)\n", p->pid, signal_name(sig),
                 signal_code_name(sig, si->code), where, area);
-    } else if (si->code == LINUX_SI_KERNEL && sig == SIGKILL) {
+    } else if (si->code == LINUX_SI_KERNEL && sig == LINUX_SIGKILL) {
         fprintf(stderr, "faultline: out of memory: killed pid %d (%s)\n", p->pid, p->name);
-    } else if (si->code == CPU_SI_HOSTMAP && sig == SIGKILL) {
+    } else if (si->code == CPU_SI_HOSTMAP && sig == LINUX_SIGKILL) {
         fprintf(stderr, "faultline: pid %d (%s) killed: page %#llx needs one more host memory "
                         "mapping than vm.max_map_count (%ld) allows; raise it with: sysctl -w "
                         "vm.max_map_count=1048576\n",
@@ -298,15 +298,15 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
         for (int i = 0; i < emu->nprocs; i++) {
             struct proc *c = emu->procs[i];
             if (c && c != p && c->state != PROC_ZOMBIE && c->state != PROC_INIT) {
-                c->sig.info[SIGKILL] = (struct ksiginfo){.signo = SIGKILL};
-                proc_exit(emu, c, SIGKILL);
+                c->sig.info[LINUX_SIGKILL] = (struct ksiginfo){.signo = LINUX_SIGKILL};
+                proc_exit(emu, c, LINUX_SIGKILL);
             }
         }
         return;
     }
     struct proc *parent = proc_by_pid(emu, p->ppid);
     if (parent && parent->state != PROC_ZOMBIE) {
-        const struct linux_sigaction *act = &parent->sig.act[SIGCHLD];
+        const struct linux_sigaction *act = &parent->sig.act[LINUX_SIGCHLD];
         if (parent->state == PROC_INIT || act->handler == LINUX_SIG_IGN ||
             (act->flags & LINUX_SA_NOCLDWAIT)) {
             /* Auto-reaped: no zombie.  If p's own call got here, its
@@ -337,9 +337,9 @@ void proc_notify_parent(struct emu *emu, struct proc *p, int code, int status)
     if (!parent || parent->state == PROC_ZOMBIE)
         return;
     /* SA_NOCLDSTOP: no SIGCHLD for stops and continues. */
-    if (code >= LINUX_CLD_STOPPED && (parent->sig.act[SIGCHLD].flags & LINUX_SA_NOCLDSTOP))
+    if (code >= LINUX_CLD_STOPPED && (parent->sig.act[LINUX_SIGCHLD].flags & LINUX_SA_NOCLDSTOP))
         return proc_wake_all(emu);
-    struct ksiginfo si = {.signo = SIGCHLD, .code = code, .pid = p->pid, .status = status};
+    struct ksiginfo si = {.signo = LINUX_SIGCHLD, .code = code, .pid = p->pid, .status = status};
     proc_signal(emu, parent, &si);
     proc_wake_all(emu);
 }
@@ -362,7 +362,7 @@ bool proc_oom_kill(struct emu *emu, struct proc *faulting)
     }
     if (!victim)
         return false;
-    struct ksiginfo si = {.signo = SIGKILL, .code = LINUX_SI_KERNEL};
+    struct ksiginfo si = {.signo = LINUX_SIGKILL, .code = LINUX_SI_KERNEL};
     proc_signal(emu, victim, &si);
     return victim != faulting;
 }

@@ -113,7 +113,7 @@ long fs_proc_readlink(struct emu *emu, struct proc *p, const char *abs, char *bu
     } else {
         struct proc *who = procfs_proc_path(emu, p, abs, &rest, &host_pid);
         if (!who)
-            return host_pid ? -ENOENT : -ENOSYS; /* -ENOSYS: not ours */
+            return host_pid ? -LINUX_ENOENT : -LINUX_ENOSYS; /* -ENOSYS: not ours */
         if (strcmp(rest, "exe") == 0)
             snprintf(tmp, sizeof tmp, "%s", who->exe);
         else if (strcmp(rest, "cwd") == 0)
@@ -125,13 +125,13 @@ long fs_proc_readlink(struct emu *emu, struct proc *p, const char *abs, char *bu
                                  ? fd_file(who, fd_number(rest + 3))
                                  : NULL;
             if (!f)
-                return -ENOENT;
+                return -LINUX_ENOENT;
             if (f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE)
                 snprintf(tmp, sizeof tmp, "pipe:[%llu]", (unsigned long long)f->pipe->ino);
             else
                 snprintf(tmp, sizeof tmp, "%s", f->path);
         } else
-            return -EINVAL;
+            return -LINUX_EINVAL;
     }
     size_t n = strlen(tmp);
     if (n > len)
@@ -187,7 +187,7 @@ static struct file *proc_dir(struct proc *who, const char *rest, const char *abs
 {
     struct file *f = file_new(FILE_MEM);
     if (!f) {
-        *err = -ENOMEM;
+        *err = -LINUX_ENOMEM;
         return NULL;
     }
     f->status = O_RDONLY;
@@ -243,7 +243,7 @@ long fs_mem_getdents(struct emu *emu, struct file *f, char *out, size_t len)
         n += reclen;
     }
     if (!n && f->pos < f->memlen)
-        return -EINVAL; /* the buffer cannot hold one record */
+        return -LINUX_EINVAL; /* the buffer cannot hold one record */
     memcpy(out, f->mem + f->pos, n);
     f->pos += n;
     return (long)n;
@@ -264,7 +264,7 @@ static struct file *open_maps(struct emu *emu, struct proc *p, struct proc *who,
     char *text = who->mm ? maps_proc_text(who->mm, &len) : calloc(1, 1);
     struct file *f = text ? mem_file(text, len, abs) : NULL;
     if (!f)
-        *err = -ENOMEM;
+        *err = -LINUX_ENOMEM;
     return f;
 }
 
@@ -280,7 +280,7 @@ static struct file *open_exe(struct emu *emu, struct proc *p, struct proc *who, 
     struct file *f = file_new(FILE_HOST);
     if (!f) {
         close(h);
-        *err = -ENOMEM;
+        *err = -LINUX_ENOMEM;
         return NULL;
     }
     f->hostfd = h;
@@ -300,7 +300,7 @@ static struct file *open_strings(struct proc *who, uint64_t from, uint64_t to, c
         len = 0;
     struct file *f = text ? mem_file(text, len, abs) : NULL;
     if (!f)
-        *err = -ENOMEM;
+        *err = -LINUX_ENOMEM;
     return f;
 }
 
@@ -324,13 +324,13 @@ static struct file *open_comm(struct emu *emu, struct proc *p, struct proc *who,
     (void)emu, (void)p;
     char *text = malloc(20);
     if (!text) {
-        *err = -ENOMEM;
+        *err = -LINUX_ENOMEM;
         return NULL;
     }
     int n = snprintf(text, 20, "%s\n", who->name);
     struct file *f = mem_file(text, (size_t)n, abs);
     if (!f)
-        *err = -ENOMEM;
+        *err = -LINUX_ENOMEM;
     return f;
 }
 
@@ -347,7 +347,7 @@ static struct file *open_fd(struct proc *who, int fdn, int *err)
 {
     struct file *f = who->fds ? fd_file(who, fdn) : NULL;
     if (!f)
-        *err = -ENOENT;
+        *err = -LINUX_ENOENT;
     /* A host file is opened again through its magic link (fs_open), a
      * new open file description as in Linux; pipes and generated files
      * are shared. */
@@ -378,7 +378,7 @@ struct file *fs_proc_file(struct emu *emu, struct proc *p, const char *abs, int 
     int fdn = dev_fd(abs);
     if (fdn == -2) {
         /* /dev/fd/N/...: a path below a directory fd, for fs_open. */
-        *err = procfs_magic_fd(emu, p, abs, &tail) ? 0 : -ENOENT;
+        *err = procfs_magic_fd(emu, p, abs, &tail) ? 0 : -LINUX_ENOENT;
         return NULL;
     }
     if (fdn >= 0)
@@ -388,7 +388,7 @@ struct file *fs_proc_file(struct emu *emu, struct proc *p, const char *abs, int 
     struct proc *who = procfs_proc_path(emu, p, abs, &rest, &host_pid);
     if (!who) {
         if (host_pid)
-            *err = -ENOENT;
+            *err = -LINUX_ENOENT;
         return NULL;
     }
     if (!*rest || strcmp(rest, "fd") == 0 || strcmp(rest, "fd/") == 0)
@@ -397,13 +397,13 @@ struct file *fs_proc_file(struct emu *emu, struct proc *p, const char *abs, int 
         fdn = fd_number(rest + 3);
         if (fdn >= 0)
             return open_fd(who, fdn, err);
-        *err = procfs_magic_fd(emu, p, abs, &tail) ? 0 : -ENOENT;
+        *err = procfs_magic_fd(emu, p, abs, &tail) ? 0 : -LINUX_ENOENT;
         return NULL;
     }
     for (size_t i = 0; i < sizeof proc_files / sizeof proc_files[0]; i++)
         if (strcmp(rest, proc_files[i].name) == 0)
             return proc_files[i].open(emu, p, who, abs, err);
-    *err = -ENOENT; /* the rest of /proc/<pid> is not modelled */
+    *err = -LINUX_ENOENT; /* the rest of /proc/<pid> is not modelled */
     return NULL;
 }
 

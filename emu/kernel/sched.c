@@ -181,10 +181,10 @@ static void run_error(struct emu *emu, struct proc *p, enum cpu_exit why)
 {
     if (p->state != PROC_RUNNABLE || p->sig.pending || why == CPU_EXIT_STOPPED)
         return;
-    struct ksiginfo si = {.signo = SIGSEGV, .code = LINUX_SI_KERNEL};
+    struct ksiginfo si = {.signo = LINUX_SIGSEGV, .code = LINUX_SI_KERNEL};
     switch (why) {
     case CPU_EXIT_INVALID:
-        si.signo = SIGILL;
+        si.signo = LINUX_SIGILL;
         si.code = LINUX_ILL_ILLOPN;
         si.addr = cpu_reg(p->cpu, CPU_RIP);
         break;

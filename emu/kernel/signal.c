@@ -14,17 +14,17 @@
 
 
 static const char *const names[LINUX_NSIG + 1] = {
-    [SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",       [SIGQUIT] = "SIGQUIT",
-    [SIGILL] = "SIGILL",   [SIGTRAP] = "SIGTRAP",     [SIGABRT] = "SIGABRT",
-    [SIGBUS] = "SIGBUS",   [SIGFPE] = "SIGFPE",       [SIGKILL] = "SIGKILL",
-    [SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV",     [SIGUSR2] = "SIGUSR2",
-    [SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM",     [SIGTERM] = "SIGTERM",
-    [SIGSTKFLT] = "SIGSTKFLT", [SIGCHLD] = "SIGCHLD", [SIGCONT] = "SIGCONT",
-    [SIGSTOP] = "SIGSTOP", [SIGTSTP] = "SIGTSTP",     [SIGTTIN] = "SIGTTIN",
-    [SIGTTOU] = "SIGTTOU", [SIGURG] = "SIGURG",       [SIGXCPU] = "SIGXCPU",
-    [SIGXFSZ] = "SIGXFSZ", [SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF",
-    [SIGWINCH] = "SIGWINCH", [SIGIO] = "SIGIO",       [SIGPWR] = "SIGPWR",
-    [SIGSYS] = "SIGSYS",
+    [LINUX_SIGHUP] = "SIGHUP",   [LINUX_SIGINT] = "SIGINT",       [LINUX_SIGQUIT] = "SIGQUIT",
+    [LINUX_SIGILL] = "SIGILL",   [LINUX_SIGTRAP] = "SIGTRAP",     [LINUX_SIGABRT] = "SIGABRT",
+    [LINUX_SIGBUS] = "SIGBUS",   [LINUX_SIGFPE] = "SIGFPE",       [LINUX_SIGKILL] = "SIGKILL",
+    [LINUX_SIGUSR1] = "SIGUSR1", [LINUX_SIGSEGV] = "SIGSEGV",     [LINUX_SIGUSR2] = "SIGUSR2",
+    [LINUX_SIGPIPE] = "SIGPIPE", [LINUX_SIGALRM] = "SIGALRM",     [LINUX_SIGTERM] = "SIGTERM",
+    [LINUX_SIGSTKFLT] = "SIGSTKFLT", [LINUX_SIGCHLD] = "SIGCHLD", [LINUX_SIGCONT] = "SIGCONT",
+    [LINUX_SIGSTOP] = "SIGSTOP", [LINUX_SIGTSTP] = "SIGTSTP",     [LINUX_SIGTTIN] = "SIGTTIN",
+    [LINUX_SIGTTOU] = "SIGTTOU", [LINUX_SIGURG] = "SIGURG",       [LINUX_SIGXCPU] = "SIGXCPU",
+    [LINUX_SIGXFSZ] = "SIGXFSZ", [LINUX_SIGVTALRM] = "SIGVTALRM", [LINUX_SIGPROF] = "SIGPROF",
+    [LINUX_SIGWINCH] = "SIGWINCH", [LINUX_SIGIO] = "SIGIO",       [LINUX_SIGPWR] = "SIGPWR",
+    [LINUX_SIGSYS] = "SIGSYS",
 };
 
 const char *signal_name(int sig)
@@ -50,11 +50,11 @@ const char *signal_code_name(int sig, int code)
 #define PICK(t) (code > 0 && (size_t)code < sizeof t / sizeof t[0] ? t[code] : NULL)
     const char *name = NULL;
     switch (sig) {
-    case SIGSEGV: name = PICK(segv); break;
-    case SIGBUS: name = PICK(bus); break;
-    case SIGILL: name = PICK(ill); break;
-    case SIGFPE: name = PICK(fpe); break;
-    case SIGTRAP: name = PICK(trap); break;
+    case LINUX_SIGSEGV: name = PICK(segv); break;
+    case LINUX_SIGBUS: name = PICK(bus); break;
+    case LINUX_SIGILL: name = PICK(ill); break;
+    case LINUX_SIGFPE: name = PICK(fpe); break;
+    case LINUX_SIGTRAP: name = PICK(trap); break;
     default: break;
     }
 #undef PICK
@@ -71,12 +71,12 @@ const char *signal_code_name(int sig, int code)
 int signal_default(int sig)
 {
     switch (sig) {
-    case SIGCHLD: case SIGURG: case SIGWINCH: case SIGCONT: /* SIGCONT continues when sent */
+    case LINUX_SIGCHLD: case LINUX_SIGURG: case LINUX_SIGWINCH: case LINUX_SIGCONT: /* SIGCONT continues when sent */
         return 0;
-    case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+    case LINUX_SIGSTOP: case LINUX_SIGTSTP: case LINUX_SIGTTIN: case LINUX_SIGTTOU:
         return 3;
-    case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS: case SIGFPE:
-    case SIGSEGV: case SIGXCPU: case SIGXFSZ: case SIGSYS:
+    case LINUX_SIGQUIT: case LINUX_SIGILL: case LINUX_SIGTRAP: case LINUX_SIGABRT: case LINUX_SIGBUS: case LINUX_SIGFPE:
+    case LINUX_SIGSEGV: case LINUX_SIGXCPU: case LINUX_SIGXFSZ: case LINUX_SIGSYS:
         return 2;
     default:
         return 1;
@@ -85,7 +85,7 @@ int signal_default(int sig)
 
 static bool is_fault(int sig)
 {
-    return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP;
+    return sig == LINUX_SIGSEGV || sig == LINUX_SIGBUS || sig == LINUX_SIGILL || sig == LINUX_SIGFPE || sig == LINUX_SIGTRAP;
 }
 
 /* A fault the CPU raised (si_code > 0), not one sent by kill or raise:
@@ -102,25 +102,25 @@ void proc_signal(struct emu *emu, struct proc *p, const struct ksiginfo *info)
      * handler for. */
     if (!p || p->state == PROC_ZOMBIE || p->state == PROC_INIT || sig <= 0 || sig > LINUX_NSIG)
         return;
-    if (sig == SIGKILL) {
+    if (sig == LINUX_SIGKILL) {
         p->sig.info[sig] = *info;
-        proc_exit(emu, p, SIGKILL);
+        proc_exit(emu, p, LINUX_SIGKILL);
         return;
     }
     /* Job control acts when the signal is sent: SIGCONT continues a
      * stopped process (whatever its disposition) and drops pending stops;
      * a stop drops a pending SIGCONT. */
-    uint64_t stops = LINUX_SIGBIT(SIGSTOP) | LINUX_SIGBIT(SIGTSTP) | LINUX_SIGBIT(SIGTTIN) | LINUX_SIGBIT(SIGTTOU);
-    if (sig == SIGCONT) {
+    uint64_t stops = LINUX_SIGBIT(LINUX_SIGSTOP) | LINUX_SIGBIT(LINUX_SIGTSTP) | LINUX_SIGBIT(LINUX_SIGTTIN) | LINUX_SIGBIT(LINUX_SIGTTOU);
+    if (sig == LINUX_SIGCONT) {
         p->sig.pending &= ~stops;
         if (p->stopped) {
             p->stopped = false;
             p->stop_report = false;
             p->cont_report = true;
-            proc_notify_parent(emu, p, 6 /* CLD_CONTINUED */, SIGCONT);
+            proc_notify_parent(emu, p, 6 /* CLD_CONTINUED */, LINUX_SIGCONT);
         }
     } else if (stops & LINUX_SIGBIT(sig)) {
-        p->sig.pending &= ~LINUX_SIGBIT(SIGCONT);
+        p->sig.pending &= ~LINUX_SIGBIT(LINUX_SIGCONT);
     }
     const struct linux_sigaction *act = &p->sig.act[sig];
     bool ignored = act->handler == LINUX_SIG_IGN || (act->handler == LINUX_SIG_DFL && !signal_default(sig));
@@ -159,7 +159,7 @@ void signal_info_fill(struct linux_siginfo *out, int sig, const struct ksiginfo 
     out->code = si->code;
     if (is_fault(sig)) {
         out->u.addr = si->addr;
-    } else if (sig == SIGCHLD) {
+    } else if (sig == LINUX_SIGCHLD) {
         out->u.chld.pid = si->pid;
         out->u.chld.status = (si->status & 0x7f) ? (si->status & 0x7f) : (si->status >> 8) & 0xff;
     } else if (si->code == LINUX_SI_TIMER) {
@@ -205,7 +205,7 @@ static bool setup_frame(struct emu *emu, struct proc *p, int sig)
     signal_info_fill(&f.info, sig, si);
     if (is_fault(sig)) {
         f.uc.mc.cr2 = si->addr;
-        f.uc.mc.trapno = sig == SIGSEGV || sig == SIGBUS ? 14 : 0;
+        f.uc.mc.trapno = sig == LINUX_SIGSEGV || sig == LINUX_SIGBUS ? 14 : 0;
     }
     struct linux_fxsave fx;
     cpu_fp_save(cpu, &fx);
@@ -284,7 +284,7 @@ void signal_deliver(struct emu *emu, struct proc *p)
                 cpu_set_reg(p->cpu, CPU_RAX, p->io_done);
             } else if (!(act->flags & LINUX_SA_RESTART) || p->restart_eintr) {
                 cpu_set_reg(p->cpu, CPU_RIP, p->restart_rip + 2);
-                cpu_set_reg(p->cpu, CPU_RAX, (uint64_t)-EINTR);
+                cpu_set_reg(p->cpu, CPU_RAX, (uint64_t)-LINUX_EINTR);
                 sleep_interrupted(emu, p);
             }
             /* Ended, or to be made again from the start. */
@@ -296,8 +296,8 @@ void signal_deliver(struct emu *emu, struct proc *p)
         }
         if (!setup_frame(emu, p, sig)) {
             /* No room for the frame: Linux kills with SIGSEGV. */
-            p->sig.info[SIGSEGV] = (struct ksiginfo){.signo = SIGSEGV, .code = LINUX_SI_KERNEL};
-            proc_exit(emu, p, SIGSEGV);
+            p->sig.info[LINUX_SIGSEGV] = (struct ksiginfo){.signo = LINUX_SIGSEGV, .code = LINUX_SI_KERNEL};
+            proc_exit(emu, p, LINUX_SIGSEGV);
             return;
         }
     }
@@ -310,9 +310,9 @@ long signal_sigreturn(struct emu *emu, struct proc *p)
     uint64_t ucp = cpu_reg(cpu, CPU_RSP); /* the restorer's ret popped pretcode */
     struct linux_ucontext uc;
     if (vm_copy_in(p->mm, &uc, ucp, sizeof uc) < 0) {
-        struct ksiginfo si = {.signo = SIGSEGV, .code = LINUX_SI_KERNEL};
+        struct ksiginfo si = {.signo = LINUX_SIGSEGV, .code = LINUX_SI_KERNEL};
         proc_signal(emu, p, &si);
-        return -EFAULT;
+        return -LINUX_EFAULT;
     }
     uint64_t regs[NGPR];
     memcpy(regs, &uc.mc, NGPR * sizeof(uint64_t));

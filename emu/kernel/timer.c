@@ -27,7 +27,7 @@ static bool timer_matters(const struct proc *p, const struct ptimer *t)
     const struct linux_sigaction *act = &p->sig.act[t->signo];
     bool blocked = p->sig.blocked & LINUX_SIGBIT(t->signo);
     bool ignored = act->handler == LINUX_SIG_IGN ||
-                   (act->handler == LINUX_SIG_DFL && !signal_default(t->signo) && t->signo != SIGCONT);
+                   (act->handler == LINUX_SIG_DFL && !signal_default(t->signo) && t->signo != LINUX_SIGCONT);
     if (ignored && !blocked)
         return false;
     return !(p->sig.pending & LINUX_SIGBIT(t->signo));

@@ -38,4 +38,7 @@ int path_open(struct sys *s, int dirfd, uaddr_t upath, int hostflags);
  * an O_PATH descriptor with calls that take a path. */
 void host_fd_path(int fd, char buf[static 32]);
 
+/* A FILE_HOST file for a host fd just opened for guest path (owns hostfd). */
+struct file *file_from_host(struct emu *emu, int hostfd, int flags, const char *path);
+
 #endif
