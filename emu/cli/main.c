@@ -176,10 +176,13 @@ static int cmd_inspect(int argc, char **argv)
     if (emu.rootfd < 0 || !(emu.vm = vm_new(&cfg, err, sizeof err)))
         goto out;
     struct proc p;
+    struct tgroup tg;
     memset(&p, 0, sizeof p);
-    strcpy(p.cwd, "/");
-    if (strcmp(root, "/") == 0 && !getcwd(p.cwd, sizeof p.cwd))
-        strcpy(p.cwd, "/");
+    memset(&tg, 0, sizeof tg);
+    p.tg = &tg;
+    strcpy(tg.cwd, "/");
+    if (strcmp(root, "/") == 0 && !getcwd(tg.cwd, sizeof tg.cwd))
+        strcpy(tg.cwd, "/");
     p.mm = vm_mm_new(emu.vm, 1);
     struct loader_fs fs = fs_loader(&emu, &p);
     char *args[] = {argv[i], NULL};

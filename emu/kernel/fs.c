@@ -114,7 +114,7 @@ int fs_guest_path(struct proc *p, int dirfd, const char *path, char *out, size_t
     }
     const char *base;
     if (dirfd == AT_FDCWD) {
-        base = p->cwd;
+        base = p->tg->cwd;
     } else {
         struct file *f = fd_file(p, dirfd);
         if (!f)
@@ -194,8 +194,8 @@ int fs_open(struct emu *emu, struct proc *p, int dirfd, const char *path, int fl
     const char *rest;
     bool host_pid;
     struct proc *who = procfs_proc_path(emu, p, abs, &rest, &host_pid);
-    if (who && strcmp(rest, "exe") == 0 && strcmp(who->exe, abs) != 0)
-        return fs_open(emu, p, AT_FDCWD, who->exe, flags, mode);
+    if (who && strcmp(rest, "exe") == 0 && strcmp(who->tg->exe, abs) != 0)
+        return fs_open(emu, p, AT_FDCWD, who->tg->exe, flags, mode);
     return host_openat2(emu->rootfd, abs, flags | O_CLOEXEC, mode,
                         RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }

@@ -68,10 +68,10 @@ static struct proc *spawn_kernel_init(struct emu *emu)
     if (!init)
         return NULL;
     init->state = PROC_INIT;
-    init->ppid = 0;
-    init->pgid = init->sid = 1;
+    init->tg->ppid = 0;
+    init->tg->pgid = init->tg->sid = 1;
     snprintf(init->name, sizeof init->name, "init");
-    strcpy(init->cwd, "/");
+    strcpy(init->tg->cwd, "/");
     emu->live--;
     emu->procs_created--;
     return init;
@@ -85,14 +85,14 @@ int proc_spawn_init(struct emu *emu, const char *path, char **argv)
         fprintf(stderr, "faultline: out of memory\n");
         return EXIT_FAULTLINE;
     }
-    p->ppid = 1;
-    p->pgid = p->sid = p->pid;
+    p->tg->ppid = 1;
+    p->tg->pgid = p->tg->sid = p->pid;
     emu->current = p;
     if (strcmp(emu->opt.root, "/") == 0) {
-        if (!getcwd(p->cwd, sizeof p->cwd))
-            strcpy(p->cwd, "/");
+        if (!getcwd(p->tg->cwd, sizeof p->tg->cwd))
+            strcpy(p->tg->cwd, "/");
     } else {
-        strcpy(p->cwd, "/");
+        strcpy(p->tg->cwd, "/");
     }
     p->fds = fdtable_clone(NULL);
     p->cpu = proc_cpu_new(emu, p);
@@ -156,6 +156,6 @@ static int spawn_load(struct emu *emu, struct proc *p, const char *path, char **
     proc_start_regs(p->cpu, &img);
     proc_note_args(p, &img);
     snprintf(p->name, sizeof p->name, "%s", img.comm);
-    fs_guest_path(p, AT_FDCWD, img.exe, p->exe, sizeof p->exe);
+    fs_guest_path(p, AT_FDCWD, img.exe, p->tg->exe, sizeof p->tg->exe);
     return -1;
 }

@@ -30,9 +30,15 @@ struct proc *proc_alloc(struct emu *emu)
     if (emu->live >= emu->opt.max_procs)
         return NULL;
     struct proc *p = calloc(1, sizeof *p);
-    if (!p)
+    struct tgroup *tg = calloc(1, sizeof *tg);
+    if (!p || !tg) {
+        free(p);
+        free(tg);
         return NULL;
+    }
     p->emu = emu;
+    p->tg = tg;
+    tg->refs = 1;
     int slot = -1;
     for (int i = 0; i < emu->nprocs; i++)
         if (!emu->procs[i]) {
@@ -45,6 +51,7 @@ struct proc *proc_alloc(struct emu *emu)
             struct proc **v = realloc(emu->procs, (size_t)cap * sizeof *v);
             if (!v) {
                 free(p);
+                free(tg);
                 return NULL;
             }
             emu->procs = v;
@@ -54,7 +61,8 @@ struct proc *proc_alloc(struct emu *emu)
     }
     emu->procs[slot] = p;
     p->pid = emu->next_pid++;
-    p->umask = 022;
+    tg->tgid = p->pid;
+    tg->umask = 022;
     emu->live++;
     emu->procs_created++;
     return p;
@@ -73,6 +81,8 @@ void proc_release(struct emu *emu, struct proc *p)
     fdtable_free(p->fds);
     if (p->state != PROC_INIT)
         emu->live--;
+    if (--p->tg->refs == 0)
+        free(p->tg);
     free(p);
 }
 
@@ -241,9 +251,9 @@ static void adopt_orphans(struct emu *emu, struct proc *p)
 {
     for (int i = 0; i < emu->nprocs; i++) {
         struct proc *c = emu->procs[i];
-        if (!c || c->ppid != p->pid)
+        if (!c || c->tg->ppid != p->pid)
             continue;
-        c->ppid = 1;
+        c->tg->ppid = 1;
         if (c->state == PROC_ZOMBIE && !c->reap_when_stopped && c != emu->current)
             proc_release(emu, c);
     }
@@ -304,9 +314,9 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
         }
         return;
     }
-    struct proc *parent = proc_by_pid(emu, p->ppid);
+    struct proc *parent = proc_by_pid(emu, p->tg->ppid);
     if (parent && parent->state != PROC_ZOMBIE) {
-        const struct linux_sigaction *act = &parent->sig.act[LINUX_SIGCHLD];
+        const struct linux_sigaction *act = &parent->tg->act[LINUX_SIGCHLD];
         if (parent->state == PROC_INIT || act->handler == LINUX_SIG_IGN ||
             (act->flags & LINUX_SA_NOCLDWAIT)) {
             /* Auto-reaped: no zombie.  If p's own call got here, its
@@ -325,19 +335,19 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
 
 void proc_note_args(struct proc *p, const struct loader_image *img)
 {
-    p->arg_start = img->arg_start;
-    p->arg_end = img->arg_end;
-    p->env_start = img->env_start;
-    p->env_end = img->env_end;
+    p->tg->arg_start = img->arg_start;
+    p->tg->arg_end = img->arg_end;
+    p->tg->env_start = img->env_start;
+    p->tg->env_end = img->env_end;
 }
 
 void proc_notify_parent(struct emu *emu, struct proc *p, int code, int status)
 {
-    struct proc *parent = proc_by_pid(emu, p->ppid);
+    struct proc *parent = proc_by_pid(emu, p->tg->ppid);
     if (!parent || parent->state == PROC_ZOMBIE)
         return;
     /* SA_NOCLDSTOP: no SIGCHLD for stops and continues. */
-    if (code >= LINUX_CLD_STOPPED && (parent->sig.act[LINUX_SIGCHLD].flags & LINUX_SA_NOCLDSTOP))
+    if (code >= LINUX_CLD_STOPPED && (parent->tg->act[LINUX_SIGCHLD].flags & LINUX_SA_NOCLDSTOP))
         return proc_wake_all(emu);
     struct ksiginfo si = {.signo = LINUX_SIGCHLD, .code = code, .pid = p->pid, .status = status};
     proc_signal(emu, parent, &si);

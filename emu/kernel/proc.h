@@ -16,18 +16,34 @@
  * orphans and reaps them, and ignores signals. */
 enum proc_state { PROC_RUNNABLE, PROC_BLOCKED, PROC_ZOMBIE, PROC_INIT };
 
+/* A process: what the tasks (threads) of one thread group share.
+ * Owned by its tasks: the last one to go frees it. */
+struct tgroup {
+    int refs;                /* tasks pointing here */
+    int tgid;                /* the process id: the leader's tid */
+    int ppid, pgid, sid;
+    char exe[PATH_MAX];      /* /proc/self/exe, a guest path */
+    char cwd[PATH_MAX];      /* a guest path, always absolute */
+    unsigned umask;
+    struct linux_sigaction act[LINUX_NSIG + 1]; /* dispositions */
+    struct ptimer timers[PTIMERS];
+    uint64_t arg_start, arg_end, env_start, env_end; /* /proc/<pid>/cmdline, environ */
+    bool stopped;            /* by SIGSTOP (TSTP, TTIN, TTOU) until SIGCONT */
+    int stop_sig;
+    bool stop_report;        /* a stop wait4(WUNTRACED) has not seen yet */
+    bool cont_report;        /* a continue wait4(WCONTINUED) has not seen yet */
+};
+
 struct proc {
     struct emu *emu;
-    int pid, ppid, pgid, sid;
+    struct tgroup *tg;       /* the process (thread group) this task belongs to */
+    int pid;                 /* the task's id: its tid (the process id is tg->tgid) */
     enum proc_state state;
     struct vm_mm *mm;
     struct cpu *cpu;
     struct fdtable *fds;
     struct sigstate sig;
     char name[16];           /* comm */
-    char exe[PATH_MAX];      /* /proc/self/exe, a guest path */
-    char cwd[PATH_MAX];      /* a guest path, always absolute */
-    unsigned umask;
     int nice;                /* -20..19, inherited; scheduling ignores it */
     int wait_status;         /* encoded as wait(2) gives it */
     int vfork_parent;        /* pid blocked until this child execs or exits; 0 none */
@@ -43,17 +59,11 @@ struct proc {
     uint64_t wake_at;        /* a blocked call with a timeout: its deadline (guest ns) */
 #define WAKE_NEVER UINT64_MAX    /* a timeout too far to ever end */
     uint64_t io_done;        /* bytes a blocking pipe write moved before it blocked */
-    bool stopped;            /* by SIGSTOP (TSTP, TTIN, TTOU) until SIGCONT */
-    int stop_sig;
-    bool stop_report;        /* a stop wait4(WUNTRACED) has not seen yet */
-    bool cont_report;        /* a continue wait4(WCONTINUED) has not seen yet */
     bool futex_wait;         /* blocked in FUTEX_WAIT on futex_key */
     bool futex_woken;        /* a FUTEX_WAKE chose this waiter */
     struct vm_key futex_key;
     uint64_t sleep_rem;      /* nanosleep's rem: where an interrupted sleep writes what is left */
     uint64_t sigwait;        /* rt_sigtimedwait's set: these wake it even though blocked */
-    uint64_t arg_start, arg_end, env_start, env_end; /* /proc/<pid>/cmdline, environ */
-    struct ptimer timers[PTIMERS];
     bool exec_done;          /* execve replaced the engine: do not touch the old one */
     struct cpu *dead_cpu;    /* the engine execve replaced, freed once stopped */
     uint64_t syscalls;

@@ -115,9 +115,9 @@ long fs_proc_readlink(struct emu *emu, struct proc *p, const char *abs, char *bu
         if (!who)
             return host_pid ? -LINUX_ENOENT : -LINUX_ENOSYS; /* -ENOSYS: not ours */
         if (strcmp(rest, "exe") == 0)
-            snprintf(tmp, sizeof tmp, "%s", who->exe);
+            snprintf(tmp, sizeof tmp, "%s", who->tg->exe);
         else if (strcmp(rest, "cwd") == 0)
-            snprintf(tmp, sizeof tmp, "%s", who->cwd);
+            snprintf(tmp, sizeof tmp, "%s", who->tg->cwd);
         else if (strcmp(rest, "root") == 0)
             strcpy(tmp, "/");
         else if (strncmp(rest, "fd/", 3) == 0) {
@@ -272,7 +272,7 @@ static struct file *open_exe(struct emu *emu, struct proc *p, struct proc *who, 
                              int *err)
 {
     (void)abs;
-    int h = fs_open(emu, p, AT_FDCWD, who->exe, O_RDONLY, 0);
+    int h = fs_open(emu, p, AT_FDCWD, who->tg->exe, O_RDONLY, 0);
     if (h < 0) {
         *err = h;
         return NULL;
@@ -285,7 +285,7 @@ static struct file *open_exe(struct emu *emu, struct proc *p, struct proc *who, 
     }
     f->hostfd = h;
     f->status = O_RDONLY;
-    snprintf(f->path, sizeof f->path, "%s", who->exe);
+    snprintf(f->path, sizeof f->path, "%s", who->tg->exe);
     return f;
 }
 
@@ -308,14 +308,14 @@ static struct file *open_cmdline(struct emu *emu, struct proc *p, struct proc *w
                                  const char *abs, int *err)
 {
     (void)emu, (void)p;
-    return open_strings(who, who->arg_start, who->arg_end, abs, err);
+    return open_strings(who, who->tg->arg_start, who->tg->arg_end, abs, err);
 }
 
 static struct file *open_environ(struct emu *emu, struct proc *p, struct proc *who,
                                  const char *abs, int *err)
 {
     (void)emu, (void)p;
-    return open_strings(who, who->env_start, who->env_end, abs, err);
+    return open_strings(who, who->tg->env_start, who->tg->env_end, abs, err);
 }
 
 static struct file *open_comm(struct emu *emu, struct proc *p, struct proc *who, const char *abs,

@@ -90,14 +90,14 @@ static void start_timer(struct emu *emu)
 
 static struct proc *next_runnable(struct emu *emu, struct proc *last, bool stay)
 {
-    if (stay && last && last->state == PROC_RUNNABLE && !last->stopped)
+    if (stay && last && last->state == PROC_RUNNABLE && !last->tg->stopped)
         return last;
     /* Round robin in pid order after last. */
     struct proc *best = NULL, *first = NULL;
     int after = last ? last->pid : 0;
     for (int i = 0; i < emu->nprocs; i++) {
         struct proc *p = emu->procs[i];
-        if (!p || p->state != PROC_RUNNABLE || p->stopped)
+        if (!p || p->state != PROC_RUNNABLE || p->tg->stopped)
             continue;
         if (!first || p->pid < first->pid)
             first = p;
@@ -111,7 +111,7 @@ bool emu_others_runnable(struct emu *emu, const struct proc *self)
 {
     for (int i = 0; i < emu->nprocs; i++) {
         struct proc *q = emu->procs[i];
-        if (q && q != self && q->state == PROC_RUNNABLE && !q->stopped)
+        if (q && q != self && q->state == PROC_RUNNABLE && !q->tg->stopped)
             return true;
     }
     return false;
@@ -170,7 +170,7 @@ static struct proc *host_waiter(struct emu *emu)
 {
     for (int i = 0; i < emu->nprocs; i++) {
         struct proc *q = emu->procs[i];
-        if (q && q->state == PROC_BLOCKED && q->host_wait && !q->stopped)
+        if (q && q->state == PROC_BLOCKED && q->host_wait && !q->tg->stopped)
             return q;
     }
     return NULL;
@@ -272,7 +272,7 @@ static bool prepare(struct emu *emu, struct proc *p, struct sched *sc)
     signal_deliver(emu, p);
     if (p->state == PROC_RUNNABLE && p->restart)
         p->state = PROC_BLOCKED; /* the signal did not end the wait */
-    if (p->state != PROC_RUNNABLE || p->stopped) {
+    if (p->state != PROC_RUNNABLE || p->tg->stopped) {
         sc->stay = false;
         return false;
     }
@@ -344,9 +344,9 @@ static int run_status(struct emu *emu)
         int n = 0;
         for (int i = 0; i < emu->nprocs; i++) {
             struct proc *q = emu->procs[i];
-            if (q && q->state != PROC_ZOMBIE && (q->state == PROC_BLOCKED || q->stopped))
+            if (q && q->state != PROC_ZOMBIE && (q->state == PROC_BLOCKED || q->tg->stopped))
                 fprintf(stderr, "%spid %d %s%s", n++ ? ", " : "", q->pid, q->name,
-                        q->stopped ? " (stopped)" : "");
+                        q->tg->stopped ? " (stopped)" : "");
         }
         fprintf(stderr, ")\n");
         return EXIT_FAULTLINE;

@@ -113,16 +113,16 @@ void proc_signal(struct emu *emu, struct proc *p, const struct ksiginfo *info)
     uint64_t stops = LINUX_SIGBIT(LINUX_SIGSTOP) | LINUX_SIGBIT(LINUX_SIGTSTP) | LINUX_SIGBIT(LINUX_SIGTTIN) | LINUX_SIGBIT(LINUX_SIGTTOU);
     if (sig == LINUX_SIGCONT) {
         p->sig.pending &= ~stops;
-        if (p->stopped) {
-            p->stopped = false;
-            p->stop_report = false;
-            p->cont_report = true;
+        if (p->tg->stopped) {
+            p->tg->stopped = false;
+            p->tg->stop_report = false;
+            p->tg->cont_report = true;
             proc_notify_parent(emu, p, 6 /* CLD_CONTINUED */, LINUX_SIGCONT);
         }
     } else if (stops & LINUX_SIGBIT(sig)) {
         p->sig.pending &= ~LINUX_SIGBIT(LINUX_SIGCONT);
     }
-    const struct linux_sigaction *act = &p->sig.act[sig];
+    const struct linux_sigaction *act = &p->tg->act[sig];
     bool ignored = act->handler == LINUX_SIG_IGN || (act->handler == LINUX_SIG_DFL && !signal_default(sig));
     if (ignored && !is_forced(info) && !(p->sig.blocked & LINUX_SIGBIT(sig)))
         return; /* discarded at generation, as Linux does */
@@ -176,7 +176,7 @@ void signal_info_fill(struct linux_siginfo *out, int sig, const struct ksiginfo 
 static bool setup_frame(struct emu *emu, struct proc *p, int sig)
 {
     struct cpu *cpu = p->cpu;
-    const struct linux_sigaction *act = &p->sig.act[sig];
+    const struct linux_sigaction *act = &p->tg->act[sig];
     uint64_t regs[NGPR];
     cpu_regs_read(cpu, gpr_ids, regs, NGPR);
     uint64_t rsp = regs[15];
@@ -226,19 +226,19 @@ static bool setup_frame(struct emu *emu, struct proc *p, int sig)
         mask |= LINUX_SIGBIT(sig);
     p->sig.blocked = (p->sig.blocked | mask) & ~SIG_UNBLOCKABLE;
     if (act->flags & LINUX_SA_RESETHAND)
-        p->sig.act[sig] = (struct linux_sigaction){0};
+        p->tg->act[sig] = (struct linux_sigaction){0};
     return true;
 }
 
 void signal_deliver(struct emu *emu, struct proc *p)
 {
-    while (p->state == PROC_RUNNABLE && p->cpu && !p->stopped) {
+    while (p->state == PROC_RUNNABLE && p->cpu && !p->tg->stopped) {
         uint64_t ready = p->sig.pending & ~p->sig.blocked;
         /* A fault that is blocked or ignored still kills (force_sig). */
         for (int sig = 1; sig <= LINUX_NSIG; sig++)
             if ((p->sig.pending & LINUX_SIGBIT(sig)) && is_forced(&p->sig.info[sig]) &&
-                ((p->sig.blocked & LINUX_SIGBIT(sig)) || p->sig.act[sig].handler == LINUX_SIG_IGN)) {
-                p->sig.act[sig].handler = LINUX_SIG_DFL;
+                ((p->sig.blocked & LINUX_SIGBIT(sig)) || p->tg->act[sig].handler == LINUX_SIG_IGN)) {
+                p->tg->act[sig].handler = LINUX_SIG_DFL;
                 p->sig.blocked &= ~LINUX_SIGBIT(sig);
                 ready |= LINUX_SIGBIT(sig);
             }
@@ -252,7 +252,7 @@ void signal_deliver(struct emu *emu, struct proc *p)
         if (!sig)
             sig = __builtin_ctzll(ready) + 1;
         p->sig.pending &= ~LINUX_SIGBIT(sig);
-        const struct linux_sigaction *act = &p->sig.act[sig];
+        const struct linux_sigaction *act = &p->tg->act[sig];
         if (act->handler == LINUX_SIG_IGN)
             continue;
         if (act->handler == LINUX_SIG_DFL) {
@@ -261,10 +261,10 @@ void signal_deliver(struct emu *emu, struct proc *p)
                 continue;
             if (d == 3) {
                 /* Stop until SIGCONT; a blocked call waits on after it. */
-                p->stopped = true;
-                p->stop_sig = sig;
-                p->stop_report = true;
-                p->cont_report = false;
+                p->tg->stopped = true;
+                p->tg->stop_sig = sig;
+                p->tg->stop_report = true;
+                p->tg->cont_report = false;
                 if (p->cpu)
                     cpu_request_stop(p->cpu);
                 proc_notify_parent(emu, p, 5 /* CLD_STOPPED */, sig);

@@ -24,7 +24,6 @@ struct ksiginfo {
 };
 
 struct sigstate {
-    struct linux_sigaction act[LINUX_NSIG + 1];
     uint64_t blocked;
     uint64_t pending;
     struct ksiginfo info[LINUX_NSIG + 1];

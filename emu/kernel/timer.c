@@ -24,7 +24,7 @@ static bool timer_matters(const struct proc *p, const struct ptimer *t)
 {
     if (!t->notify)
         return false;
-    const struct linux_sigaction *act = &p->sig.act[t->signo];
+    const struct linux_sigaction *act = &p->tg->act[t->signo];
     bool blocked = p->sig.blocked & LINUX_SIGBIT(t->signo);
     bool ignored = act->handler == LINUX_SIG_IGN ||
                    (act->handler == LINUX_SIG_DFL && !signal_default(t->signo) && t->signo != LINUX_SIGCONT);
@@ -35,7 +35,7 @@ static bool timer_matters(const struct proc *p, const struct ptimer *t)
 
 static void fire(struct emu *emu, struct proc *p, int i, uint64_t now)
 {
-    struct ptimer *t = &p->timers[i];
+    struct ptimer *t = &p->tg->timers[i];
     uint64_t missed = t->interval ? (now - t->at) / t->interval : 0;
     if (t->interval)
         t->at += (missed + 1) * t->interval;
@@ -69,7 +69,7 @@ static void fire(struct emu *emu, struct proc *p, int i, uint64_t now)
 static bool fire_due(struct emu *emu, struct proc *p, uint64_t now)
 {
     for (int i = 0; i < PTIMERS; i++) {
-        if (!p->timers[i].at || p->timers[i].at > now)
+        if (!p->tg->timers[i].at || p->tg->timers[i].at > now)
             continue;
         int pid = p->pid;
         fire(emu, p, i, now);
@@ -92,7 +92,7 @@ void timers_fire(struct emu *emu)
 void timers_check(struct emu *emu, struct proc *p)
 {
     for (int i = 0; i < PTIMERS; i++)
-        if (p->timers[i].at) {
+        if (p->tg->timers[i].at) {
             fire_due(emu, p, emu_monotonic(emu));
             return;
         }
@@ -106,8 +106,8 @@ uint64_t timers_next(struct emu *emu)
         if (!p || p->state == PROC_ZOMBIE)
             continue;
         for (int i = 0; i < PTIMERS; i++)
-            if (p->timers[i].at && p->timers[i].at < next && timer_matters(p, &p->timers[i]))
-                next = p->timers[i].at;
+            if (p->tg->timers[i].at && p->tg->timers[i].at < next && timer_matters(p, &p->tg->timers[i]))
+                next = p->tg->timers[i].at;
     }
     return next;
 }
@@ -116,5 +116,5 @@ void timers_exec(struct proc *p)
 {
     /* execve keeps the alarm and drops the POSIX timers, as Linux does. */
     for (int i = 1; i < PTIMERS; i++)
-        p->timers[i] = (struct ptimer){0};
+        p->tg->timers[i] = (struct ptimer){0};
 }

@@ -82,7 +82,7 @@ static void exec_reset(struct emu *emu, struct proc *p)
         }
     }
     for (int sig = 1; sig <= LINUX_NSIG; sig++) {
-        struct linux_sigaction *a = &p->sig.act[sig];
+        struct linux_sigaction *a = &p->tg->act[sig];
         if (a->handler > LINUX_SIG_IGN)
             *a = (struct linux_sigaction){0};
         a->flags &= ~(uint64_t)LINUX_SA_RESTORER;
@@ -127,7 +127,7 @@ static long exec_image(struct sys *s, const char *gpath, char **argv, char **env
     proc_start_regs(cpu, &img);
     proc_note_args(p, &img);
     snprintf(p->name, sizeof p->name, "%s", img.comm);
-    fs_guest_path(p, LINUX_AT_FDCWD, img.exe, p->exe, sizeof p->exe);
+    fs_guest_path(p, LINUX_AT_FDCWD, img.exe, p->tg->exe, sizeof p->tg->exe);
     exec_reset(emu, p);
     return 0;
 }

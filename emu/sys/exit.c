@@ -25,14 +25,14 @@ long sys_exit_group(struct sys *s, int error_code)
  * group N. */
 static bool child_matches(const struct proc *parent, const struct proc *c, int pid)
 {
-    if (c->ppid != parent->pid)
+    if (c->tg->ppid != parent->pid)
         return false;
     if (pid > 0)
         return c->pid == pid;
     if (pid == 0)
-        return c->pgid == parent->pgid;
+        return c->tg->pgid == parent->tg->pgid;
     if (pid < -1)
-        return c->pgid == -pid;
+        return c->tg->pgid == -pid;
     return true;
 }
 
@@ -54,9 +54,9 @@ static struct proc *find_waitable(struct emu *emu, struct proc *parent, int pid,
         enum waited w;
         if (c->state == PROC_ZOMBIE && (options & LINUX_WEXITED))
             w = WAITED_EXIT;
-        else if (c->state != PROC_ZOMBIE && c->stopped && c->stop_report && (options & LINUX_WSTOPPED))
+        else if (c->state != PROC_ZOMBIE && c->tg->stopped && c->tg->stop_report && (options & LINUX_WSTOPPED))
             w = WAITED_STOP;
-        else if (c->state != PROC_ZOMBIE && c->cont_report && (options & LINUX_WCONTINUED))
+        else if (c->state != PROC_ZOMBIE && c->tg->cont_report && (options & LINUX_WCONTINUED))
             w = WAITED_CONT;
         else
             continue;
@@ -73,9 +73,9 @@ static struct proc *find_waitable(struct emu *emu, struct proc *parent, int pid,
 static void consume_waited(struct emu *emu, struct proc *z, enum waited what)
 {
     if (what == WAITED_STOP)
-        z->stop_report = false;
+        z->tg->stop_report = false;
     else if (what == WAITED_CONT)
-        z->cont_report = false;
+        z->tg->cont_report = false;
     else
         proc_release(emu, z);
 }
@@ -99,7 +99,7 @@ long sys_wait4(struct sys *s, int upid, uaddr_t stat_addr, int options, uaddr_t 
         sys_wait_and_retry(s, false);
         return 0;
     }
-    int32_t status = what == WAITED_STOP ? LINUX_W_STOPCODE(z->stop_sig)
+    int32_t status = what == WAITED_STOP ? LINUX_W_STOPCODE(z->tg->stop_sig)
                      : what == WAITED_CONT ? LINUX_W_CONTINUED
                                            : z->wait_status;
     if (stat_addr && copy_out(s, stat_addr, &status, 4) < 0)
@@ -122,7 +122,7 @@ static void waitid_info(struct linux_siginfo *info, const struct proc *z, enum w
     info->u.chld.pid = z->pid;
     if (what == WAITED_STOP) {
         info->code = LINUX_CLD_STOPPED;
-        info->u.chld.status = z->stop_sig;
+        info->u.chld.status = z->tg->stop_sig;
     } else if (what == WAITED_CONT) {
         info->code = LINUX_CLD_CONTINUED;
         info->u.chld.status = LINUX_SIGCONT;

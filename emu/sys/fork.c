@@ -20,18 +20,19 @@
 /* What a child inherits besides memory, descriptors and registers. */
 static void copy_identity(struct proc *c, const struct proc *parent, uint64_t flags)
 {
-    c->ppid = (flags & LINUX_CLONE_PARENT) ? parent->ppid : parent->pid;
-    c->pgid = parent->pgid;
-    c->sid = parent->sid;
-    c->umask = parent->umask;
+    c->tg->ppid = (flags & LINUX_CLONE_PARENT) ? parent->tg->ppid : parent->pid;
+    c->tg->pgid = parent->tg->pgid;
+    c->tg->sid = parent->tg->sid;
+    c->tg->umask = parent->tg->umask;
     c->nice = parent->nice;
-    c->arg_start = parent->arg_start;
-    c->arg_end = parent->arg_end;
-    c->env_start = parent->env_start;
-    c->env_end = parent->env_end;
+    c->tg->arg_start = parent->tg->arg_start;
+    c->tg->arg_end = parent->tg->arg_end;
+    c->tg->env_start = parent->tg->env_start;
+    c->tg->env_end = parent->tg->env_end;
     memcpy(c->name, parent->name, sizeof c->name);
-    memcpy(c->exe, parent->exe, sizeof c->exe);
-    memcpy(c->cwd, parent->cwd, sizeof c->cwd);
+    memcpy(c->tg->exe, parent->tg->exe, sizeof c->tg->exe);
+    memcpy(c->tg->cwd, parent->tg->cwd, sizeof c->tg->cwd);
+    memcpy(c->tg->act, parent->tg->act, sizeof c->tg->act);
     c->sig = parent->sig;
     c->sig.pending = 0;
     c->sig.suspended = false;

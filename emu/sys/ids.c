@@ -8,7 +8,7 @@
 
 long sys_getpid(struct sys *s) { return s->p->pid; }
 long sys_gettid(struct sys *s) { return s->p->pid; }
-long sys_getppid(struct sys *s) { return s->p->ppid; }
+long sys_getppid(struct sys *s) { return s->p->tg->ppid; }
 long sys_getuid(struct sys *s) { (void)s; return getuid(); }
 long sys_geteuid(struct sys *s) { (void)s; return geteuid(); }
 long sys_getgid(struct sys *s) { (void)s; return getgid(); }
@@ -105,35 +105,35 @@ long sys_getresgid(struct sys *s, uaddr_t rgid, uaddr_t egid, uaddr_t sgid)
 long sys_getpgid(struct sys *s, int pid)
 {
     struct proc *q = pid ? proc_by_pid(s->emu, pid) : s->p;
-    return q ? q->pgid : -LINUX_ESRCH;
+    return q ? q->tg->pgid : -LINUX_ESRCH;
 }
 
 long sys_getpgrp(struct sys *s)
 {
-    return s->p->pgid;
+    return s->p->tg->pgid;
 }
 
 long sys_setpgid(struct sys *s, int pid, int pgid)
 {
     struct proc *q = pid ? proc_by_pid(s->emu, pid) : s->p;
-    if (!q || (q != s->p && q->ppid != s->p->pid))
+    if (!q || (q != s->p && q->tg->ppid != s->p->pid))
         return -LINUX_ESRCH;
     if (pgid < 0)
         return -LINUX_EINVAL;
-    q->pgid = pgid ? pgid : q->pid;
+    q->tg->pgid = pgid ? pgid : q->pid;
     return 0;
 }
 
 long sys_getsid(struct sys *s, int pid)
 {
     struct proc *q = pid ? proc_by_pid(s->emu, pid) : s->p;
-    return q ? q->sid : -LINUX_ESRCH;
+    return q ? q->tg->sid : -LINUX_ESRCH;
 }
 
 long sys_setsid(struct sys *s)
 {
-    if (s->p->pgid == s->p->pid)
+    if (s->p->tg->pgid == s->p->pid)
         return -LINUX_EPERM;
-    s->p->sid = s->p->pgid = s->p->pid;
+    s->p->tg->sid = s->p->tg->pgid = s->p->pid;
     return s->p->pid;
 }

@@ -124,8 +124,8 @@ long sys_times(struct sys *s, uaddr_t tbuf)
 
 long sys_umask(struct sys *s, int mask)
 {
-    unsigned old = s->p->umask;
-    s->p->umask = (unsigned)mask & LINUX_S_IRWXUGO;
+    unsigned old = s->p->tg->umask;
+    s->p->tg->umask = (unsigned)mask & LINUX_S_IRWXUGO;
     return old;
 }
 

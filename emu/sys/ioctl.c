@@ -91,7 +91,7 @@ long sys_ioctl(struct sys *s, unsigned int fd, unsigned int cmd, unsigned long a
             return put_int(s, arg, (int32_t)f->pipe->len);
         break;
     case LINUX_TIOCGPGRP:
-        return is_tty(f) ? put_int(s, arg, s->p->pgid) : -LINUX_ENOTTY;
+        return is_tty(f) ? put_int(s, arg, s->p->tg->pgid) : -LINUX_ENOTTY;
     case LINUX_TIOCSPGRP:
         return is_tty(f) ? 0 : -LINUX_ENOTTY;
     default:

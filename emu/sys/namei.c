@@ -67,7 +67,7 @@ long sys_unlinkat(struct sys *s, int dfd, uaddr_t pathname, int flag)
 
 static long do_mkdir(struct sys *s, int dirfd, uaddr_t upath, unsigned mode)
 {
-    mode_t m = host_mode_from_linux(mode & ~s->p->umask & LINUX_S_IALLUGO);
+    mode_t m = host_mode_from_linux(mode & ~s->p->tg->umask & LINUX_S_IALLUGO);
     WITH_PARENT(s, dirfd, upath, mkdirat(pfd, base, m));
 }
 

@@ -84,7 +84,7 @@ static long do_open(struct sys *s, int dirfd, uaddr_t upath, int flags, unsigned
     if (perr)
         return perr;
     int h = fs_open(s->emu, s->p, dirfd, path, host_open_flags_from_linux(flags & ~LINUX_O_CLOEXEC),
-                    host_mode_from_linux(mode & ~s->p->umask & LINUX_S_IALLUGO));
+                    host_mode_from_linux(mode & ~s->p->tg->umask & LINUX_S_IALLUGO));
     if (h < 0)
         return h;
     f = file_from_host(s->emu, h, flags, abs);
@@ -168,10 +168,10 @@ long sys_faccessat2(struct sys *s, int dfd, uaddr_t filename, int mode, int flag
 
 long sys_getcwd(struct sys *s, uaddr_t buf, unsigned long size)
 {
-    size_t n = strlen(s->p->cwd) + 1;
+    size_t n = strlen(s->p->tg->cwd) + 1;
     if (size < n)
         return -LINUX_ERANGE;
-    return copy_out(s, buf, s->p->cwd, n) < 0 ? -LINUX_EFAULT : (long)n;
+    return copy_out(s, buf, s->p->tg->cwd, n) < 0 ? -LINUX_EFAULT : (long)n;
 }
 
 /* The directory of hostfd (closed here) becomes the cwd, named by its
@@ -186,7 +186,7 @@ static long set_cwd(struct sys *s, int hostfd, const char *fallback)
     struct file tmp = {.hostfd = hostfd};
     fs_note_path(s->emu, &tmp, fallback);
     close(hostfd);
-    snprintf(s->p->cwd, sizeof s->p->cwd, "%s", tmp.path);
+    snprintf(s->p->tg->cwd, sizeof s->p->tg->cwd, "%s", tmp.path);
     return 0;
 }
 

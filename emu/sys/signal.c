@@ -16,7 +16,7 @@ long sys_rt_sigaction(struct sys *s, int sig, uaddr_t act, uaddr_t oact, size_t 
 {
     if (sig <= 0 || sig > LINUX_NSIG || sigsetsize != SIGSET_SIZE)
         return -LINUX_EINVAL;
-    struct linux_sigaction *cur = &s->p->sig.act[sig], old = *cur, n;
+    struct linux_sigaction *cur = &s->p->tg->act[sig], old = *cur, n;
     /* Read the new action before writing the old: they may share memory. */
     if (act) {
         if (sig == LINUX_SIGKILL || sig == LINUX_SIGSTOP)
@@ -195,13 +195,13 @@ long sys_kill(struct sys *s, int pid, int sig)
     if (pid == INT_MIN)
         return -LINUX_ESRCH; /* as Linux: its negation is no process group */
     /* A process group, or everyone (-1): all but pid 1 and the caller. */
-    int pgid = pid == 0 ? s->p->pgid : -pid;
+    int pgid = pid == 0 ? s->p->tg->pgid : -pid;
     long found = 0;
     for (int i = 0; i < s->emu->nprocs; i++) {
         struct proc *q = s->emu->procs[i];
         if (!q || q->state == PROC_ZOMBIE)
             continue;
-        if (pid == -1 ? (q->pid == 1 || q == s->p) : q->pgid != pgid)
+        if (pid == -1 ? (q->pid == 1 || q == s->p) : q->tg->pgid != pgid)
             continue;
         found++;
         send(s, q, sig);

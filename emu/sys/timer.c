@@ -47,7 +47,7 @@ static void arm(struct sys *s, struct ptimer *t, uint64_t value, uint64_t interv
 
 long sys_alarm(struct sys *s, unsigned int seconds)
 {
-    struct ptimer *t = &s->p->timers[0];
+    struct ptimer *t = &s->p->tg->timers[0];
     uint64_t now = emu_monotonic(s->emu), left = t->at > now ? t->at - now : 0;
     /* The seconds left, rounded as Linux rounds them. */
     long old = (long)(left / NS) + ((left % NS) >= NS / 2 || (left && left < NS) ? 1 : 0);
@@ -70,7 +70,7 @@ static long itimer_which(int which)
 long sys_getitimer(struct sys *s, int which, uaddr_t value)
 {
     long err = itimer_which(which);
-    return err ? err : pair_out(s, value, &s->p->timers[0], LINUX_USEC_PER_SEC);
+    return err ? err : pair_out(s, value, &s->p->tg->timers[0], LINUX_USEC_PER_SEC);
 }
 
 long sys_setitimer(struct sys *s, int which, uaddr_t value, uaddr_t ovalue)
@@ -78,7 +78,7 @@ long sys_setitimer(struct sys *s, int which, uaddr_t value, uaddr_t ovalue)
     long err = itimer_which(which);
     if (err)
         return err;
-    struct ptimer *t = &s->p->timers[0];
+    struct ptimer *t = &s->p->tg->timers[0];
     uint64_t v[2] = {0, 0};
     if (value && (err = pair_in(s, value, LINUX_USEC_PER_SEC, v)))
         return err;
@@ -96,7 +96,7 @@ static void drop_pending(struct proc *p, const struct ptimer *t)
 {
     const struct ksiginfo *si = &p->sig.info[t->signo];
     uint64_t bit = LINUX_SIGBIT(t->signo);
-    if (t->notify && (p->sig.pending & bit) && si->code == LINUX_SI_TIMER && si->pid == (int)(t - p->timers) - 1)
+    if (t->notify && (p->sig.pending & bit) && si->code == LINUX_SI_TIMER && si->pid == (int)(t - p->tg->timers) - 1)
         p->sig.pending &= ~bit;
 }
 
@@ -104,7 +104,7 @@ static struct ptimer *posix_timer(struct sys *s, int id)
 {
     if (id < 0 || id >= PTIMERS - 1)
         return NULL;
-    struct ptimer *t = &s->p->timers[id + 1];
+    struct ptimer *t = &s->p->tg->timers[id + 1];
     return t->used ? t : NULL;
 }
 
@@ -143,7 +143,7 @@ long sys_timer_create(struct sys *s, int which_clock, uaddr_t timer_event_spec,
     if (!timer_clock(clock))
         return -LINUX_EINVAL;
     int slot = 1;
-    while (slot < PTIMERS && s->p->timers[slot].used)
+    while (slot < PTIMERS && s->p->tg->timers[slot].used)
         slot++;
     if (slot == PTIMERS)
         return -LINUX_EAGAIN;
@@ -157,7 +157,7 @@ long sys_timer_create(struct sys *s, int which_clock, uaddr_t timer_event_spec,
     int32_t id = slot - 1;
     if (copy_out(s, created_timer_id, &id, sizeof id) < 0)
         return -LINUX_EFAULT;
-    s->p->timers[slot] = t;
+    s->p->tg->timers[slot] = t;
     return 0;
 }
 
