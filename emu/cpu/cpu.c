@@ -125,6 +125,49 @@ void cpu_copy_state(struct cpu *dst, const struct cpu *src)
     cpu_clear_exception(dst);
 }
 
+struct cpu_ctx {
+    uc_context *uc;
+};
+
+struct cpu_ctx *cpu_ctx_new(struct cpu *cpu)
+{
+    struct cpu_ctx *ctx = calloc(1, sizeof *ctx);
+    if (ctx && uc_context_alloc(cpu->uc, &ctx->uc) != UC_ERR_OK) {
+        free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+void cpu_ctx_free(struct cpu_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    uc_context_free(ctx->uc);
+    free(ctx);
+}
+
+void cpu_ctx_save(struct cpu *cpu, struct cpu_ctx *ctx)
+{
+    uc_context_save(cpu->uc, ctx->uc);
+}
+
+void cpu_ctx_load(struct cpu *cpu, const struct cpu_ctx *ctx, void *owner)
+{
+    uc_context_restore(cpu->uc, ctx->uc);
+    cpu->owner = owner;
+}
+
+void *cpu_owner(const struct cpu *cpu)
+{
+    return cpu->owner;
+}
+
+void cpu_set_owner(struct cpu *cpu, void *owner)
+{
+    cpu->owner = owner;
+}
+
 void cpu_request_stop(struct cpu *cpu)
 {
     if (cpu->running)

@@ -65,6 +65,21 @@ void cpu_calib_free(struct cpu_calib *cal);
  * the engine cannot be made. */
 struct cpu *cpu_new(struct cpu_calib *cal, struct vm *vm, const struct cpu_ops *ops, void *owner);
 void cpu_free(struct cpu *cpu);
+/* The tasks of one address space share one CPU: each keeps its registers
+ * in a context while another runs (a switch costs a save and a restore,
+ * about 0.2 us; translated code and the TLB stay).  NULL when out of
+ * memory. */
+struct cpu_ctx;
+struct cpu_ctx *cpu_ctx_new(struct cpu *cpu);
+void cpu_ctx_free(struct cpu_ctx *ctx);
+/* Save the registers the CPU holds into ctx. */
+void cpu_ctx_save(struct cpu *cpu, struct cpu_ctx *ctx);
+/* Load ctx's registers; from now on the CPU reports to owner. */
+void cpu_ctx_load(struct cpu *cpu, const struct cpu_ctx *ctx, void *owner);
+/* Whom the CPU reports to (the task whose registers it holds). */
+void *cpu_owner(const struct cpu *cpu);
+void cpu_set_owner(struct cpu *cpu, void *owner);
+
 /* Run on mm's page tables (CR3), and take page faults in mm. */
 void cpu_set_mm(struct cpu *cpu, struct vm_mm *mm);
 /* Every register of src, as fork copies them (CR3 stays dst's). */

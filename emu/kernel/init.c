@@ -96,7 +96,7 @@ int proc_spawn_init(struct emu *emu, const char *path, char **argv)
     }
     p->fds = fdtable_clone(NULL);
     p->cpu = proc_cpu_new(emu, p);
-    p->mm = vm_mm_new(emu->vm, p->pid);
+    p->mm = vm_mm_new(emu->vm, p->tg->tgid);
     if (!p->fds || !p->cpu || !p->mm) {
         fprintf(stderr, "faultline: cannot create the first process (out of memory)\n");
         return EXIT_FAULTLINE;

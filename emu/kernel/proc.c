@@ -6,6 +6,7 @@
 #include "emu/kernel/fs.h"
 #include "emu/kernel/maps.h"
 #include "emu/kernel/proc.h"
+#include "emu/kernel/thread.h"
 #include "emu/util/tool.h"
 
 #include <errno.h>
@@ -39,6 +40,7 @@ struct proc *proc_alloc(struct emu *emu)
     p->emu = emu;
     p->tg = tg;
     tg->refs = 1;
+    tg->live = 1;
     int slot = -1;
     for (int i = 0; i < emu->nprocs; i++)
         if (!emu->procs[i]) {
@@ -74,15 +76,21 @@ void proc_release(struct emu *emu, struct proc *p)
     for (int i = 0; i < emu->nprocs; i++)
         if (emu->procs[i] == p)
             emu->procs[i] = NULL;
-    if (p->mm)
-        vm_mm_free(p->mm);
     proc_free_engine(p);
-    cpu_free(p->cpu);
-    fdtable_free(p->fds);
+    cpu_ctx_free(p->regs);
+    if (p->cpu && cpu_owner(p->cpu) == p)
+        cpu_set_owner(p->cpu, NULL);
+    /* The address space, the CPU and the descriptors belong to the group:
+     * they go with its last task. */
+    if (--p->tg->refs == 0) {
+        if (p->mm)
+            vm_mm_free(p->mm);
+        cpu_free(p->cpu);
+        fdtable_free(p->fds);
+        free(p->tg);
+    }
     if (p->state != PROC_INIT)
         emu->live--;
-    if (--p->tg->refs == 0)
-        free(p->tg);
     free(p);
 }
 
@@ -263,6 +271,9 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
 {
     if (p->state == PROC_ZOMBIE)
         return;
+    /* The process ends with every thread; p stands for it. */
+    thread_group_reduce(emu, p);
+    p->tg->live = 0;
     /* A death is reported for the program, and for any process the CPU
      * or faultline itself killed (a fault, out of memory); one sent by
      * another process is the business of whoever waits for it (a shell

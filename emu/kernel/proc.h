@@ -32,11 +32,17 @@ struct tgroup {
     int stop_sig;
     bool stop_report;        /* a stop wait4(WUNTRACED) has not seen yet */
     bool cont_report;        /* a continue wait4(WCONTINUED) has not seen yet */
+    int live;                /* tasks that have not exited */
+    bool threaded;           /* has had more than one task: its CPU runs by quantum */
 };
 
 struct proc {
     struct emu *emu;
     struct tgroup *tg;       /* the process (thread group) this task belongs to */
+    struct cpu_ctx *regs;    /* its registers while another task of the group runs */
+    bool start_pending;      /* a new thread: start_* go into its registers when first loaded */
+    bool start_fs;
+    uint64_t start_rip, start_rsp, start_fs_base;
     int pid;                 /* the task's id: its tid (the process id is tg->tgid) */
     enum proc_state state;
     struct vm_mm *mm;

@@ -9,6 +9,7 @@
  */
 #include "emu/kernel/clock.h"
 #include "emu/kernel/proc.h"
+#include "emu/kernel/thread.h"
 #include "emu/util/tool.h"
 
 #include <errno.h>
@@ -18,6 +19,9 @@
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+
+/* The default turn of a thread, in instructions (see run_quantum). */
+#define THREAD_QUANTUM 200000
 
 static struct emu *timer_emu; /* for the handlers of --timeout and the deadline timer */
 
@@ -259,6 +263,10 @@ static enum pick pick(struct emu *emu, struct sched *sc, struct proc **out)
  * delivered.  False when p cannot run after all. */
 static bool prepare(struct emu *emu, struct proc *p, struct sched *sc)
 {
+    if (p->cpu && !proc_load(p)) {
+        sc->stay = false;
+        return false;
+    }
     if (p->restart) {
         emu->sys.retry(p);
         if (p->state == PROC_BLOCKED) {
@@ -279,12 +287,25 @@ static bool prepare(struct emu *emu, struct proc *p, struct sched *sc)
     return true;
 }
 
+/* Instructions p may run before the next task's turn: --quantum, or for
+ * a process that has had threads THREAD_QUANTUM, so that a thread that
+ * spins waiting for another cannot hang the run.  (An engine is always
+ * run the same way: changing between a count and none drops every
+ * translated block.) */
+static uint64_t run_quantum(const struct emu *emu, const struct proc *p)
+{
+    if (emu->opt.quantum)
+        return emu->opt.quantum;
+    return p->tg->threaded ? THREAD_QUANTUM : 0;
+}
+
 /* One run of p's CPU and what follows it. */
 static void run_turn(struct emu *emu, struct proc *p, struct sched *sc)
 {
     sc->idle = 0;
     proc_timers_changed(emu); /* time may have passed: the host timer follows */
-    enum cpu_exit why = cpu_run(p->cpu, emu->opt.quantum);
+    uint64_t quantum = run_quantum(emu, p);
+    enum cpu_exit why = cpu_run(p->cpu, quantum);
     proc_free_engine(p);
     if (p->reap_when_stopped) {
         proc_release(emu, p);
@@ -300,10 +321,10 @@ static void run_turn(struct emu *emu, struct proc *p, struct sched *sc)
     /* With a quantum, a stop that used it up passes the turn on, and the
      * fixed clock moves on by the quantum (1 ns an instruction), so that
      * a sleeper wakes while others compute. */
-    sc->stay = !(emu->opt.quantum && why == CPU_EXIT_STOPPED && p->state == PROC_RUNNABLE &&
+    sc->stay = !(quantum && why == CPU_EXIT_STOPPED && p->state == PROC_RUNNABLE &&
                  !p->sig.pending && cpu_settled(p->cpu));
     if (!sc->stay && !emu->opt.real_time)
-        emu->clock_ns += emu->opt.quantum;
+        emu->clock_ns += quantum;
     if (deadline_hit) {
         deadline_hit = 0;
         sc->stay = false; /* a deadline came: whoever it woke gets a turn */

@@ -4,6 +4,7 @@
  * (the point of no return).
  */
 #include "emu/kernel/fs.h"
+#include "emu/kernel/thread.h"
 #include "emu/sys/sys.h"
 
 #include <stdio.h>
@@ -100,7 +101,7 @@ static long exec_image(struct sys *s, const char *gpath, char **argv, char **env
     struct emu *emu = s->emu;
     struct proc *p = s->p;
     struct cpu *cpu = proc_cpu_new(emu, p);
-    struct vm_mm *mm = cpu ? vm_mm_new(emu->vm, p->pid) : NULL;
+    struct vm_mm *mm = cpu ? vm_mm_new(emu->vm, p->tg->tgid) : NULL;
     if (!mm) {
         cpu_free(cpu);
         return -LINUX_ENOMEM;
@@ -118,7 +119,11 @@ static long exec_image(struct sys *s, const char *gpath, char **argv, char **env
             fprintf(stderr, "faultline: pid %d: execve: %s\n", p->pid, le.msg);
         return le.err ? le.err : -LINUX_ENOEXEC;
     }
-    /* The point of no return: the old image goes. */
+    /* The point of no return: the other threads and the old image go. */
+    thread_group_reduce(emu, p);
+    cpu_ctx_free(p->regs);
+    p->regs = NULL;
+    p->tg->threaded = false;
     vm_mm_free(p->mm);
     p->mm = mm;
     p->dead_cpu = p->cpu;

@@ -2,12 +2,25 @@
  * exit.c - exit, exit_group, and the waits for children: wait4 and
  * waitid report an exit, a stop or a continue, lowest pid first.
  */
+#include "emu/kernel/thread.h"
 #include "emu/sys/sys.h"
 
 #include <limits.h>
 #include <string.h>
 
+/* One thread ends; the process with its last. */
 long sys_exit(struct sys *s, int error_code)
+{
+    int status = LINUX_W_EXITCODE(error_code);
+    if (!thread_exit(s->emu, s->p, status))
+        proc_exit(s->emu, s->p, status);
+    s->no_return = true;
+    s->stop = true;
+    return 0;
+}
+
+/* Every thread of the process ends. */
+long sys_exit_group(struct sys *s, int error_code)
 {
     proc_exit(s->emu, s->p, LINUX_W_EXITCODE(error_code));
     s->no_return = true;
@@ -15,17 +28,12 @@ long sys_exit(struct sys *s, int error_code)
     return 0;
 }
 
-/* One process is one thread: the group is the caller. */
-long sys_exit_group(struct sys *s, int error_code)
-{
-    return sys_exit(s, error_code);
-}
-
 /* pid as wait4 names children: N that pid, 0 our group, -1 any, -N
  * group N. */
 static bool child_matches(const struct proc *parent, const struct proc *c, int pid)
 {
-    if (c->tg->ppid != parent->pid)
+    /* A process is its leader's task; its other threads are no children. */
+    if (c->tg->ppid != parent->tg->tgid || c->pid != c->tg->tgid)
         return false;
     if (pid > 0)
         return c->pid == pid;

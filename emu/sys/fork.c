@@ -1,12 +1,14 @@
 /*
- * fork.c - fork, vfork, fork-like clone: the child gets a copy-on-write
- * copy of the address space (vm_mm_fork), the descriptors, the signal
- * dispositions and the registers.
+ * fork.c - fork, vfork, clone: a process child gets a copy-on-write copy
+ * of the address space (vm_mm_fork), the descriptors, the signal
+ * dispositions and the registers; a thread (CLONE_VM | CLONE_THREAD |
+ * CLONE_SIGHAND, as pthreads, Go and Rust make them) shares them all.
  *
- * Threads (clone with CLONE_VM but not CLONE_VFORK, or CLONE_THREAD) are
- * not supported: -ENOSYS.  CLONE_VM|CLONE_VFORK (posix_spawn) runs the
- * child in a copy of the parent's memory while the parent waits.
+ * CLONE_VM without CLONE_THREAD (a process sharing memory) is not
+ * supported, but with CLONE_VFORK (posix_spawn), which runs the child in
+ * a copy of the parent's memory while the parent waits.
  */
+#include "emu/kernel/thread.h"
 #include "emu/sys/sys.h"
 
 #include <stdio.h>
@@ -20,7 +22,7 @@
 /* What a child inherits besides memory, descriptors and registers. */
 static void copy_identity(struct proc *c, const struct proc *parent, uint64_t flags)
 {
-    c->tg->ppid = (flags & LINUX_CLONE_PARENT) ? parent->tg->ppid : parent->pid;
+    c->tg->ppid = (flags & LINUX_CLONE_PARENT) ? parent->tg->ppid : parent->tg->tgid;
     c->tg->pgid = parent->tg->pgid;
     c->tg->sid = parent->tg->sid;
     c->tg->umask = parent->tg->umask;
@@ -38,15 +40,48 @@ static void copy_identity(struct proc *c, const struct proc *parent, uint64_t fl
     c->sig.suspended = false;
 }
 
-/* Threads: say once why the program's error message will follow. */
+/* Say once why the program's error message will follow. */
 static long refuse_clone(struct sys *s, uint64_t flags)
 {
-    if ((flags & LINUX_CLONE_VM) && !s->emu->thread_warned) {
+    if (!s->emu->thread_warned) {
         s->emu->thread_warned = true;
-        fprintf(stderr, "faultline: pid %d (%s) tried to start a thread: threads are not "
-                        "supported (clone fails with ENOSYS)\n", s->p->pid, s->p->name);
+        fprintf(stderr, "faultline: pid %d (%s): clone flags %#llx are not supported (a "
+                        "process sharing memory or descriptors without being a thread); "
+                        "clone fails with ENOSYS\n",
+                s->p->tg->tgid, s->p->name, (unsigned long long)flags);
     }
     return -LINUX_ENOSYS;
+}
+
+#define CLONE_THREAD_NEEDS (LINUX_CLONE_VM | LINUX_CLONE_SIGHAND | LINUX_CLONE_THREAD)
+#define CLONE_THREAD_OK                                                                        \
+    (CLONE_THREAD_NEEDS | LINUX_CLONE_FS | LINUX_CLONE_FILES | LINUX_CLONE_SYSVSEM |           \
+     LINUX_CLONE_SETTLS | LINUX_CLONE_PARENT_SETTID | LINUX_CLONE_CHILD_CLEARTID |             \
+     LINUX_CLONE_CHILD_SETTID | LINUX_CLONE_DETACHED)
+
+/* A new thread of the caller's process, starting after the clone on
+ * newsp; its tid, or -errno. */
+static long do_thread(struct sys *s, uint64_t flags, uint64_t newsp, uaddr_t ptid, uaddr_t ctid,
+                      uint64_t tls)
+{
+    if ((flags & ~(uint64_t)CLONE_THREAD_OK) || (flags & CLONE_THREAD_NEEDS) != CLONE_THREAD_NEEDS ||
+        !(flags & LINUX_CLONE_FILES) || !(flags & LINUX_CLONE_FS))
+        return refuse_clone(s, flags);
+    struct proc *t = thread_create(s->emu, s->p);
+    if (!t)
+        return -LINUX_EAGAIN;
+    t->start_rip = s->rip + 2;
+    t->start_rsp = newsp;
+    t->start_fs = flags & LINUX_CLONE_SETTLS;
+    t->start_fs_base = tls;
+    int32_t tid = t->pid;
+    if (flags & LINUX_CLONE_PARENT_SETTID)
+        (void)copy_out(s, ptid, &tid, 4);
+    if (flags & LINUX_CLONE_CHILD_SETTID)
+        (void)copy_out(s, ctid, &tid, 4);
+    if (flags & LINUX_CLONE_CHILD_CLEARTID)
+        t->clear_child_tid = ctid;
+    return t->pid;
 }
 
 /* A new process as clone's flags ask; the child's pid, or -errno with
@@ -56,6 +91,8 @@ static long do_fork(struct sys *s, uint64_t flags, uint64_t newsp, uaddr_t ptid,
 {
     struct emu *emu = s->emu;
     struct proc *parent = s->p;
+    if (flags & LINUX_CLONE_THREAD)
+        return do_thread(s, flags, newsp, ptid, ctid, tls);
     if ((flags & ~(uint64_t)CLONE_SUPPORTED) ||
         ((flags & LINUX_CLONE_VM) && !(flags & LINUX_CLONE_VFORK)))
         return refuse_clone(s, flags);

@@ -10,6 +10,7 @@
  * key.  A waiter ends when chosen, by a signal, or at its timeout.
  */
 #include "emu/kernel/clock.h"
+#include "emu/kernel/futex.h"
 #include "emu/sys/sys.h"
 
 static bool futex_key(struct sys *s, uaddr_t addr, int op, struct vm_key *key)
@@ -94,17 +95,7 @@ static long futex_wake(struct sys *s, uaddr_t uaddr, int op, int nr)
         return -LINUX_EINVAL;
     if (!futex_key(s, uaddr, op, &key))
         return -LINUX_EFAULT;
-    long n = 0;
-    for (int i = 0; i < s->emu->nprocs && n < nr; i++) {
-        struct proc *q = s->emu->procs[i];
-        if (q && q->state == PROC_BLOCKED && q->futex_wait && !q->futex_woken &&
-            q->futex_key.base == key.base && q->futex_key.off == key.off) {
-            q->futex_woken = true;
-            q->state = PROC_RUNNABLE;
-            n++;
-        }
-    }
-    return n;
+    return futex_wake_key(s->emu, &key, nr);
 }
 
 long sys_futex(struct sys *s, uaddr_t uaddr, int op, uint32_t val, uaddr_t utime, uaddr_t uaddr2,

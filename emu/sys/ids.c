@@ -6,7 +6,7 @@
 
 #include <unistd.h>
 
-long sys_getpid(struct sys *s) { return s->p->pid; }
+long sys_getpid(struct sys *s) { return s->p->tg->tgid; }
 long sys_gettid(struct sys *s) { return s->p->pid; }
 long sys_getppid(struct sys *s) { return s->p->tg->ppid; }
 long sys_getuid(struct sys *s) { (void)s; return getuid(); }

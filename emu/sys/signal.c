@@ -4,6 +4,7 @@
  * alternate stack.  Delivery itself is kernel/signal.c's.
  */
 #include "emu/kernel/clock.h"
+#include "emu/kernel/thread.h"
 #include "emu/sys/sys.h"
 
 #include <limits.h>
@@ -170,26 +171,38 @@ long sys_pause(struct sys *s)
     return 0;
 }
 
-/* Signal sig (0: only check) from the caller to target. */
-static long send(struct sys *s, struct proc *target, int sig)
+/* Signal sig (0: only check) from the caller to a thread (tgkill,
+ * tkill), or to a process through one of its threads (kill). */
+static long send(struct sys *s, struct proc *target, int sig, bool to_process)
 {
     if (sig < 0 || sig > LINUX_NSIG)
         return -LINUX_EINVAL;
-    if (!target || target->state == PROC_ZOMBIE)
-        return target ? 0 : -LINUX_ESRCH;
-    if (sig == 0)
+    if (!target)
+        return -LINUX_ESRCH;
+    if (to_process)
+        target = thread_for_signal(s->emu, target, sig);
+    if (target->state == PROC_ZOMBIE || sig == 0)
         return 0;
-    struct ksiginfo si = {.signo = sig, .code = LINUX_SI_USER, .pid = s->p->pid, .uid = (int)getuid()};
+    struct ksiginfo si = {.signo = sig, .code = LINUX_SI_USER, .pid = s->p->tg->tgid,
+                          .uid = (int)getuid()};
     proc_signal(s->emu, target, &si);
-    if (target == s->p)
+    if (target == s->p || target->tg == s->p->tg)
         s->stop = true;
     return 0;
+}
+
+/* The process with id pid: its leader's task, also when the leader has
+ * exited and other threads live on. */
+static struct proc *process_by_pid(struct emu *emu, int pid)
+{
+    struct proc *p = proc_by_pid(emu, pid);
+    return p && p->tg->tgid == pid && (p->state != PROC_ZOMBIE || p->tg->live) ? p : NULL;
 }
 
 long sys_kill(struct sys *s, int pid, int sig)
 {
     if (pid > 0)
-        return send(s, proc_by_pid(s->emu, pid), sig);
+        return send(s, process_by_pid(s->emu, pid), sig, true);
     if (sig < 0 || sig > LINUX_NSIG)
         return -LINUX_EINVAL;
     if (pid == INT_MIN)
@@ -199,27 +212,29 @@ long sys_kill(struct sys *s, int pid, int sig)
     long found = 0;
     for (int i = 0; i < s->emu->nprocs; i++) {
         struct proc *q = s->emu->procs[i];
-        if (!q || q->state == PROC_ZOMBIE)
+        if (!q || q->pid != q->tg->tgid || (q->state == PROC_ZOMBIE && !q->tg->live) ||
+            q->state == PROC_INIT)
             continue;
-        if (pid == -1 ? (q->pid == 1 || q == s->p) : q->tg->pgid != pgid)
+        if (pid == -1 ? q->tg == s->p->tg : q->tg->pgid != pgid)
             continue;
         found++;
-        send(s, q, sig);
+        send(s, q, sig, true);
     }
     return found ? 0 : -LINUX_ESRCH;
 }
 
-/* One thread a process: the thread group is the pid. */
 long sys_tgkill(struct sys *s, int tgid, int pid, int sig)
 {
-    if (tgid != pid)
-        return -LINUX_ESRCH;
-    return send(s, proc_by_pid(s->emu, pid), sig);
+    if (tgid <= 0 || pid <= 0)
+        return -LINUX_EINVAL;
+    return send(s, thread_by_tid(s->emu, tgid, pid), sig, false);
 }
 
 long sys_tkill(struct sys *s, int pid, int sig)
 {
-    return send(s, proc_by_pid(s->emu, pid), sig);
+    if (pid <= 0)
+        return -LINUX_EINVAL;
+    return send(s, thread_by_tid(s->emu, 0, pid), sig, false);
 }
 
 long sys_sigaltstack(struct sys *s, uaddr_t uss, uaddr_t uoss)

@@ -43,8 +43,8 @@ for libc in glibc musl; do
     expect 0 "" $H.$libc sigalias
     expect 0 "" --commit overcommit $H.$libc terabytes
     expect 0 "" $H.$libc protnone
-    expect 0 "faultline: pid 2 (hostile.$libc) tried to start a thread: threads are not supported" \
-        $H.$libc thread
+    expect 0 "faultline: pid 2 (hostile.$libc): clone flags 0x111 are not supported" \
+        $H.$libc sharedvm
     expect 0 "" --max-procs 8 build/testprogs/fork_bomb.$libc
     expect 125 "faultline: deadlock: every process is blocked (pid 2 hostile.$libc, pid 3 hostile.$libc)" \
         $H.$libc deadlock

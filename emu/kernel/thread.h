@@ -1,0 +1,35 @@
+/*
+ * thread.h - the tasks of one process (thread.c).
+ */
+#ifndef FAULTLINE_KERNEL_THREAD_H
+#define FAULTLINE_KERNEL_THREAD_H
+
+#include <stdbool.h>
+
+struct emu;
+struct proc;
+
+/* Make p's registers the ones its CPU holds (saving those of the thread
+ * that held them).  False when p cannot be loaded (no context). */
+bool proc_load(struct proc *p);
+/* A new thread of parent's process, sharing its group, memory, CPU and
+ * descriptors, with the parent's registers and signal mask, runnable;
+ * the caller sets where it starts (start_rip, ...).  NULL at --max-procs
+ * or out of memory. */
+struct proc *thread_create(struct emu *emu, struct proc *parent);
+/* exit(2) of one thread: true when others remain (the thread is gone;
+ * the process lives on); false when p is the last, whose exit ends the
+ * process (the caller calls proc_exit). */
+bool thread_exit(struct emu *emu, struct proc *p, int wait_status);
+/* What a thread's end does to its tid word, when the process ends. */
+void thread_exit_cleanup(struct emu *emu, struct proc *p);
+/* Every other task of p's process goes (exit_group, a fatal signal,
+ * execve); p takes the process's id. */
+void thread_group_reduce(struct emu *emu, struct proc *p);
+/* The thread of p's process a process-directed sig goes to: the first
+ * that does not block it, else the first alive. */
+struct proc *thread_for_signal(struct emu *emu, struct proc *p, int sig);
+/* The live task tid, in process tgid (any process when tgid <= 0). */
+struct proc *thread_by_tid(struct emu *emu, int tgid, int tid);
+
+#endif
