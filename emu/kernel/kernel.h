@@ -59,6 +59,8 @@ struct kernel_syscalls {
     /* Run p's blocked call again, outside the CPU: it completes (rax set,
      * rip past it) or blocks again. */
     void (*retry)(struct proc *p);
+    /* The name of call nr (NULL: none). */
+    const char *(*name)(uint64_t nr);
 };
 
 struct emu {

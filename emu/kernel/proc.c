@@ -273,6 +273,7 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
         return;
     /* The process ends with every thread; p stands for it. */
     thread_group_reduce(emu, p);
+    thread_release_robust(emu, p);
     p->tg->live = 0;
     /* A death is reported for the program, and for any process the CPU
      * or faultline itself killed (a fault, out of memory); one sent by

@@ -68,11 +68,15 @@ struct proc {
     bool futex_wait;         /* blocked in FUTEX_WAIT on futex_key */
     bool futex_woken;        /* a FUTEX_WAKE chose this waiter */
     struct vm_key futex_key;
+    uint32_t futex_bitset;   /* which FUTEX_WAKE_BITSET wakes it (all: ~0) */
+    bool futex_pi;           /* waiting in FUTEX_LOCK_PI: a wake hands it the lock */
+    uint64_t robust_list;    /* set_robust_list's head: walked when the task ends */
     uint64_t sleep_rem;      /* nanosleep's rem: where an interrupted sleep writes what is left */
     uint64_t sigwait;        /* rt_sigtimedwait's set: these wake it even though blocked */
     bool exec_done;          /* execve replaced the engine: do not touch the old one */
     struct cpu *dead_cpu;    /* the engine execve replaced, freed once stopped */
     uint64_t syscalls;
+    uint64_t last_nr;        /* its last system call (a blocked task waits in it) */
     uint64_t start_seq;      /* trace sequence when it started */
 };
 

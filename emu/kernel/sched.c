@@ -366,8 +366,11 @@ static int run_status(struct emu *emu)
         for (int i = 0; i < emu->nprocs; i++) {
             struct proc *q = emu->procs[i];
             if (q && q->state != PROC_ZOMBIE && (q->state == PROC_BLOCKED || q->tg->stopped))
-                fprintf(stderr, "%spid %d %s%s", n++ ? ", " : "", q->pid, q->name,
-                        q->tg->stopped ? " (stopped)" : "");
+            {
+                const char *in = emu->opt.verbose && emu->sys.name ? emu->sys.name(q->last_nr) : NULL;
+                fprintf(stderr, "%spid %d %s%s%s%s", n++ ? ", " : "", q->pid, q->name,
+                        q->tg->stopped ? " (stopped)" : "", in ? " in " : "", in ? in : "");
+            }
         }
         fprintf(stderr, ")\n");
         return EXIT_FAULTLINE;

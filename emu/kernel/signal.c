@@ -291,7 +291,7 @@ void signal_deliver(struct emu *emu, struct proc *p)
             p->io_done = 0;
             p->sigwait = 0;
             p->wake_at = 0;
-            p->futex_wait = p->futex_woken = false;
+            p->futex_wait = p->futex_woken = p->futex_pi = false;
             p->sleep_rem = 0;
         }
         if (!setup_frame(emu, p, sig)) {

@@ -70,6 +70,40 @@ struct proc *thread_create(struct emu *emu, struct proc *parent)
     return t;
 }
 
+/* One lock of a dead task's robust list: if the task still owns it, it
+ * is marked FUTEX_OWNER_DIED and one waiter woken (the next locker gets
+ * EOWNERDEAD). */
+static void robust_one(struct emu *emu, struct proc *p, uint64_t word)
+{
+    uint32_t v;
+    if (vm_copy_in(p->mm, &v, word, 4) < 0 || (v & LINUX_FUTEX_TID_MASK) != (uint32_t)p->pid)
+        return;
+    uint32_t died = (v & LINUX_FUTEX_WAITERS) | LINUX_FUTEX_OWNER_DIED;
+    if (vm_copy_out(p->mm, word, &died, 4) == 0 && (v & LINUX_FUTEX_WAITERS))
+        futex_wake_addr(emu, p->mm, word, 1);
+}
+
+void thread_release_robust(struct emu *emu, struct proc *p)
+{
+    struct { uint64_t list; int64_t futex_offset; uint64_t pending; } head;
+    uint64_t at = p->robust_list;
+    p->robust_list = 0;
+    if (!at || !p->mm || vm_copy_in(p->mm, &head, at, sizeof head) < 0)
+        return;
+    uint64_t entry = head.list & ~1ULL, pending = head.pending & ~1ULL;
+    /* A list the guest corrupted ends the walk, as Linux bounds it. */
+    for (int n = 0; entry && entry != at && n < 2048; n++) {
+        uint64_t next;
+        if (vm_copy_in(p->mm, &next, entry, 8) < 0)
+            break;
+        if (entry != pending)
+            robust_one(emu, p, entry + (uint64_t)head.futex_offset);
+        entry = next & ~1ULL;
+    }
+    if (pending)
+        robust_one(emu, p, pending + (uint64_t)head.futex_offset);
+}
+
 /* A thread's end as its pthread_join sees it: 0 in its tid word, and a
  * wake of that word (CLONE_CHILD_CLEARTID, set_tid_address). */
 static void clear_child_tid(struct emu *emu, struct proc *p)
@@ -86,6 +120,7 @@ static void clear_child_tid(struct emu *emu, struct proc *p)
  * current task runs, and that is not q unless q is the caller). */
 static void drop_task(struct emu *emu, struct proc *q)
 {
+    thread_release_robust(emu, q);
     if (q->cpu && cpu_owner(q->cpu) == q)
         cpu_set_owner(q->cpu, NULL);
     if (q->state != PROC_ZOMBIE)
@@ -117,6 +152,7 @@ bool thread_exit(struct emu *emu, struct proc *p, int wait_status)
     struct tgroup *tg = p->tg;
     if (tg->live <= 1)
         return false;
+    thread_release_robust(emu, p);
     clear_child_tid(emu, p);
     tg->live--;
     p->state = PROC_ZOMBIE;

@@ -21,6 +21,9 @@ struct proc *thread_create(struct emu *emu, struct proc *parent);
  * the process lives on); false when p is the last, whose exit ends the
  * process (the caller calls proc_exit). */
 bool thread_exit(struct emu *emu, struct proc *p, int wait_status);
+/* Walk p's robust list (set_robust_list) as its end does: locks it
+ * still holds are marked FUTEX_OWNER_DIED and a waiter woken. */
+void thread_release_robust(struct emu *emu, struct proc *p);
 /* What a thread's end does to its tid word, when the process ends. */
 void thread_exit_cleanup(struct emu *emu, struct proc *p);
 /* Every other task of p's process goes (exit_group, a fatal signal,

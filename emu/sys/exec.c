@@ -121,6 +121,7 @@ static long exec_image(struct sys *s, const char *gpath, char **argv, char **env
     }
     /* The point of no return: the other threads and the old image go. */
     thread_group_reduce(emu, p);
+    thread_release_robust(emu, p);
     cpu_ctx_free(p->regs);
     p->regs = NULL;
     p->tg->threaded = false;

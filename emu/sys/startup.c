@@ -29,12 +29,14 @@ long sys_set_tid_address(struct sys *s, uaddr_t tidptr)
     return s->p->pid;
 }
 
-/* Accepted; the list is not walked at exit (a dead owner's robust
- * futexes are not marked). */
+/* The list is walked when the task ends (thread_release_robust): each
+ * lock still held is marked FUTEX_OWNER_DIED and a waiter woken. */
 long sys_set_robust_list(struct sys *s, uaddr_t head, size_t len)
 {
-    (void)s, (void)head;
-    return len == LINUX_ROBUST_LIST_HEAD_SIZE ? 0 : -LINUX_EINVAL;
+    if (len != LINUX_ROBUST_LIST_HEAD_SIZE)
+        return -LINUX_EINVAL;
+    s->p->robust_list = head;
+    return 0;
 }
 
 /* glibc runs without it. */

@@ -66,6 +66,7 @@ const char *syscall_name(uint64_t nr)
 const struct kernel_syscalls syscall_layer = {
     .dispatch = syscall_dispatch,
     .retry = syscall_retry,
+    .name = syscall_name,
 };
 
 static const enum cpu_reg arg_regs[] = {
@@ -85,6 +86,7 @@ static struct sys invoke(struct proc *p, uint64_t rip)
         s.a[i] = v[i + 1];
     emu->current = p;
     p->syscalls++;
+    p->last_nr = s.nr;
     long ret;
     if (s.nr < SYSCALL_MAX && syscall_table[s.nr].fn) {
         emu->syscall_calls[s.nr]++;
