@@ -13,12 +13,12 @@ TP_BINS := $(addprefix $(TP_OUT)/,$(addsuffix .glibc,$(TP_NAMES)) $(addsuffix .m
 
 testprogs: $(TP_BINS)
 
-$(TP_OUT)/%.glibc: testprogs/%.c
+$(TP_OUT)/%.glibc: testprogs/%.c $(wildcard testprogs/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)gcc -static $(TP_CFLAGS) -o $@ $< -lm
 
-$(TP_OUT)/%.musl: testprogs/%.c
+$(TP_OUT)/%.musl: testprogs/%.c $(wildcard testprogs/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)musl-gcc -static $(TP_CFLAGS) -o $@ $<
@@ -32,3 +32,4 @@ $(TP_OUT)/hello.static-pie: testprogs/hello.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)gcc -static-pie $(TP_CFLAGS) -o $@ $<
+include testprogs/threads.mk

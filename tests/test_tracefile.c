@@ -97,7 +97,8 @@ Test(tracefile, json_fields_parse)
 Test(tracefile, round_trip_both_formats)
 {
     struct vm_event_rec w = {.seq = 42, .pid = 7, .event = VM_EV_SWAP_IN, .vpage = 0x555555556000,
-                             .access = 'X', .mode = 'u', .area = "lib with space.so", .frame = 12};
+                             .access = 'X', .mode = 'u', .area = "lib with space.so", .frame = 12,
+                             .tid = 9};
     strcpy(w.detail, "slot=5");
     char line[512], err[128];
     struct trace_rec r;
@@ -115,7 +116,37 @@ Test(tracefile, round_trip_both_formats)
         cr_assert_str_eq(r.area, json ? "lib with space.so" : "lib_with_space.so");
         cr_assert_eq(r.frame, 12);
         cr_assert_str_eq(r.detail, "slot=5");
+        cr_assert_eq(r.tid, 9);
     }
+}
+
+/* The tid column: a number, "-" (none), or absent in logs written before
+ * it existed; the same in JSON (a number, null, or no member). */
+Test(tracefile, tid_column_new_and_old_logs)
+{
+    const char *text =
+        "       1    2 cow         0x0000004a8000 W   kernel a:.data   5 from=4      3\n"
+        "       2    2 swap-out    0x0000004a8000 -   -      a:.data   7 slot=3      -\n"
+        "       3    2 cow         0x0000004a8000 W   kernel a:.data   5 from=4\n";
+    struct trace_log log;
+    char err[256];
+    cr_assert_eq(read_str(text, &log, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(log.recs[0].tid, 3);
+    cr_assert_eq(log.recs[1].tid, 0, "'-' is no thread");
+    cr_assert_eq(log.recs[2].tid, 0, "an old line has no tid");
+    cr_assert_str_eq(log.recs[2].detail, "from=4");
+    tracefile_free(&log);
+    const char *json =
+        "{\"seq\":1,\"pid\":2,\"event\":\"cow\",\"vpage\":\"0x1000\",\"access\":\"W\","
+        "\"mode\":\"user\",\"area\":\"a\",\"frame\":5,\"detail\":\"from=4\",\"tid\":4}\n"
+        "{\"seq\":2,\"pid\":2,\"event\":\"cow\",\"vpage\":\"0x1000\",\"access\":\"W\","
+        "\"mode\":\"user\",\"area\":\"a\",\"frame\":5,\"detail\":\"from=4\",\"tid\":null}\n";
+    cr_assert_eq(read_str(json, &log, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(log.recs[0].tid, 4);
+    cr_assert_eq(log.recs[1].tid, 0);
+    tracefile_free(&log);
+    expect_error("       1    2 cow 0x1000 W kernel a 5 from=4 x\n", 47, "bad tid");
+    expect_error("       1    2 cow 0x1000 W kernel a 5 from=4 3 4\n", 49, "extra text");
 }
 
 Test(tracefile, comments_and_blank_lines_skipped_before_detection)

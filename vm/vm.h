@@ -143,6 +143,8 @@ struct vm_event_rec {
     const char *area;   /* area name, "-" when none */
     int64_t frame;      /* frame number, -1 when none */
     char detail[40];    /* "from=12", "slot=3", "off=0x2000", "MAPERR", or "-" */
+    int tid;            /* the thread that caused it: vm/ leaves 0, the tracer's caller
+                           says (0: none, as for another process's page reclaimed) */
 };
 
 struct vm;

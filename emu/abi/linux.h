@@ -114,6 +114,7 @@
 #define LINUX_SI_USER 0
 #define LINUX_SI_KERNEL 0x80
 #define LINUX_SI_TIMER (-2)
+#define LINUX_SI_TKILL (-6)
 #define LINUX_SEGV_MAPERR 1
 #define LINUX_SEGV_ACCERR 2
 #define LINUX_BUS_ADRALN 1
@@ -532,6 +533,22 @@ _Static_assert(sizeof(struct linux_stack) == 24, "stack_t layout");
 #define LINUX_POLLERR 0x008
 #define LINUX_POLLHUP 0x010
 #define LINUX_POLLNVAL 0x020
+#define LINUX_POLLRDHUP 0x2000
+#define LINUX_EPOLL_CLOEXEC 02000000
+#define LINUX_EPOLL_CTL_ADD 1
+#define LINUX_EPOLL_CTL_DEL 2
+#define LINUX_EPOLL_CTL_MOD 3
+#define LINUX_EPOLLEXCLUSIVE (1u << 28)
+#define LINUX_EPOLLWAKEUP (1u << 29)
+#define LINUX_EPOLLONESHOT (1u << 30)
+#define LINUX_EPOLLET (1u << 31)
+
+/* struct epoll_event: packed on x86-64. */
+struct __attribute__((packed)) linux_epoll_event {
+    uint32_t events;
+    uint64_t data;
+};
+_Static_assert(sizeof(struct linux_epoll_event) == 12, "epoll_event layout");
 
 struct linux_pollfd {
     int32_t fd;

@@ -51,6 +51,11 @@ void file_put(struct file *f)
     case FILE_MEM:
         free(f->mem);
         break;
+    case FILE_EPOLL:
+        if (f->epoll)
+            free(f->epoll->items);
+        free(f->epoll);
+        break;
     }
     free(f);
 }

@@ -21,9 +21,31 @@ struct pipe {
     size_t head, len;
     int readers, writers;
     uint64_t ino;        /* pipe:[ino], numbered per run */
+    uint64_t gen;        /* bumped by every transfer: an edge for EPOLLET */
 };
 
-enum file_kind { FILE_HOST, FILE_PIPE_READ, FILE_PIPE_WRITE, FILE_MEM };
+/* The directories of /proc faultline lists itself. */
+enum proc_dir { PROC_DIR_PROCESS, PROC_DIR_THREAD, PROC_DIR_FD, PROC_DIR_TASK };
+
+enum file_kind { FILE_HOST, FILE_PIPE_READ, FILE_PIPE_WRITE, FILE_MEM, FILE_EPOLL };
+
+struct file;
+
+/* One descriptor an epoll instance watches. */
+struct epoll_item {
+    int fd;
+    struct file *file;   /* what fd named when added (not a reference) */
+    uint32_t events;     /* EPOLLIN, ... EPOLLET, EPOLLONESHOT as given; 0: disarmed */
+    uint64_t data;
+    uint32_t reported;   /* edge-triggered: the readiness last reported, */
+    uint64_t gen;        /* at this generation of the pipe */
+};
+
+/* An epoll instance (FILE_EPOLL): its interest list. */
+struct epoll {
+    struct epoll_item *items;
+    size_t n, cap;
+};
 
 /* An open file description, shared by dup'd descriptors and after fork. */
 struct file {
@@ -32,12 +54,13 @@ struct file {
     int hostfd;          /* FILE_HOST */
     int status;          /* O_APPEND, O_NONBLOCK and the access mode */
     struct pipe *pipe;   /* FILE_PIPE_* */
+    struct epoll *epoll; /* FILE_EPOLL */
     char *mem;           /* FILE_MEM: generated contents (/proc/self/maps) */
     size_t memlen, pos;
     bool is_dir;
     bool is_reg;         /* a regular file: its page cache must stay coherent */
-    int dir_of;          /* FILE_MEM directory: /proc/<dir_of> (or its fd/ with dir_fds) */
-    bool dir_fds;
+    int dir_of;          /* FILE_MEM directory: of /proc/<dir_of> ... */
+    int dir_kind;        /* ... which one: an enum proc_dir */
     uint64_t dev, ino;
     char path[PATH_MAX]; /* the guest's path, for readlink of /proc/self/fd */
 };

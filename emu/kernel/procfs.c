@@ -9,6 +9,7 @@
 #include "emu/kernel/maps.h"
 #include "emu/kernel/proc.h"
 #include "emu/kernel/procfs.h"
+#include "emu/kernel/procstat.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -42,7 +43,7 @@ struct proc *procfs_proc_path(struct emu *emu, struct proc *p, const char *abs, 
             return NULL;
         len = (size_t)(end - q);
         who = proc_by_pid(emu, (int)pid);
-        if (!who || who->state == PROC_ZOMBIE) {
+        if (!who || (who->state == PROC_ZOMBIE && !who->tg->live)) {
             *host_pid = true; /* not a guest process: never the host's */
             return NULL;
         }
@@ -183,7 +184,7 @@ static bool dirent_add(char **buf, size_t *len, size_t *cap, uint64_t ino, unsig
 /* /proc/<pid> and /proc/<pid>/fd as directories: what the guest can
  * list there is what faultline models of it, listed when read (as Linux
  * does: the fd listing shows the descriptor reading it). */
-static struct file *proc_dir(struct proc *who, const char *rest, const char *abs, int *err)
+static struct file *proc_dir(struct proc *who, enum proc_dir kind, const char *abs, int *err)
 {
     struct file *f = file_new(FILE_MEM);
     if (!f) {
@@ -193,9 +194,25 @@ static struct file *proc_dir(struct proc *who, const char *rest, const char *abs
     f->status = O_RDONLY;
     f->is_dir = true;
     f->dir_of = who->pid;
-    f->dir_fds = *rest != '\0';
+    f->dir_kind = kind;
     snprintf(f->path, sizeof f->path, "%s", abs);
     return f;
+}
+
+/* The entries of a process's (or a thread's) directory. */
+static bool list_entries(char **buf, size_t *len, size_t *cap, bool thread)
+{
+    static const char *const links[] = {"cwd", "exe", "root"},
+                             *const files[] = {"cmdline", "comm", "environ", "maps", "stat",
+                                               "status"};
+    bool ok = dirent_add(buf, len, cap, 2, 4 /* DT_DIR */, "fd");
+    if (!thread)
+        ok = ok && dirent_add(buf, len, cap, 3, 4, "task");
+    for (size_t i = 0; i < 3; i++)
+        ok = ok && dirent_add(buf, len, cap, 4 + i, 10 /* DT_LNK */, links[i]);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        ok = ok && dirent_add(buf, len, cap, 8 + i, 8 /* DT_REG */, files[i]);
+    return ok;
 }
 
 static void list_proc_dir(struct emu *emu, struct file *f)
@@ -205,20 +222,21 @@ static void list_proc_dir(struct emu *emu, struct file *f)
     size_t len = 0, cap = 0;
     bool ok = dirent_add(&buf, &len, &cap, 1, 4 /* DT_DIR */, ".") &&
               dirent_add(&buf, &len, &cap, 1, 4, "..");
-    if (!f->dir_fds) {
-        static const char *const links[] = {"cwd", "exe", "root"},
-                                 *const files[] = {"cmdline", "comm", "environ", "maps"};
-        ok = ok && dirent_add(&buf, &len, &cap, 2, 4, "fd");
-        for (size_t i = 0; i < 3; i++)
-            ok = ok && dirent_add(&buf, &len, &cap, 3 + i, 10 /* DT_LNK */, links[i]);
-        for (size_t i = 0; i < 4; i++)
-            ok = ok && dirent_add(&buf, &len, &cap, 6 + i, 8 /* DT_REG */, files[i]);
-    }
-    for (int fd = 0; f->dir_fds && ok && who && who->fds && fd < MAX_FDS; fd++) {
+    if (f->dir_kind == PROC_DIR_PROCESS || f->dir_kind == PROC_DIR_THREAD)
+        ok = ok && list_entries(&buf, &len, &cap, f->dir_kind == PROC_DIR_THREAD);
+    for (int fd = 0; f->dir_kind == PROC_DIR_FD && ok && who && who->fds && fd < MAX_FDS; fd++) {
         if (!who->fds->file[fd])
             continue;
         snprintf(name, sizeof name, "%d", fd);
         ok = dirent_add(&buf, &len, &cap, 100 + (uint64_t)fd, 10, name);
+    }
+    /* task/: every live thread of the process, in tid order. */
+    for (int i = 0; f->dir_kind == PROC_DIR_TASK && ok && who && i < emu->nprocs; i++) {
+        struct proc *t = emu->procs[i];
+        if (!t || t->tg != who->tg || t->state == PROC_ZOMBIE)
+            continue;
+        snprintf(name, sizeof name, "%d", t->pid);
+        ok = dirent_add(&buf, &len, &cap, 2000 + (uint64_t)t->pid, 4, name);
     }
     if (!ok) {
         free(buf);
@@ -334,12 +352,43 @@ static struct file *open_comm(struct emu *emu, struct proc *p, struct proc *who,
     return f;
 }
 
+/* status and stat: as the process shows them, or (under task/<tid>/,
+ * which fs_proc_file marks by thread_view) as the thread does. */
+static bool thread_view;
+
+static struct file *open_text(char *text, size_t len, const char *abs, int *err)
+{
+    struct file *f = text ? mem_file(text, len, abs) : NULL;
+    if (!f)
+        *err = -LINUX_ENOMEM;
+    return f;
+}
+
+static struct file *open_status(struct emu *emu, struct proc *p, struct proc *who,
+                                const char *abs, int *err)
+{
+    (void)p;
+    size_t len = 0;
+    char *text = procstat_status(emu, who, thread_view, &len);
+    return open_text(text, len, abs, err);
+}
+
+static struct file *open_stat(struct emu *emu, struct proc *p, struct proc *who, const char *abs,
+                              int *err)
+{
+    (void)p;
+    size_t len = 0;
+    char *text = procstat_stat(emu, who, thread_view, &len);
+    return open_text(text, len, abs, err);
+}
+
 static const struct {
     const char *name;
     proc_opener *open;
 } proc_files[] = {
     {"maps", open_maps},       {"exe", open_exe},   {"cmdline", open_cmdline},
-    {"environ", open_environ}, {"comm", open_comm},
+    {"environ", open_environ}, {"comm", open_comm}, {"status", open_status},
+    {"stat", open_stat},
 };
 
 /* An open descriptor fdn of who, as its magic link opens it. */
@@ -391,8 +440,27 @@ struct file *fs_proc_file(struct emu *emu, struct proc *p, const char *abs, int 
             *err = -LINUX_ENOENT;
         return NULL;
     }
-    if (!*rest || strcmp(rest, "fd") == 0 || strcmp(rest, "fd/") == 0)
-        return proc_dir(who, rest, abs, err);
+    thread_view = false;
+    if (strncmp(rest, "task", 4) == 0 && (rest[4] == '/' || !rest[4])) {
+        const char *r = rest + 4 + (rest[4] == '/');
+        if (!*r)
+            return proc_dir(who, PROC_DIR_TASK, abs, err);
+        /* task/<tid>/...: the thread's own view. */
+        char *end;
+        long tid = strtol(r, &end, 10);
+        struct proc *t = end != r && (*end == '/' || !*end) ? proc_by_pid(emu, (int)tid) : NULL;
+        if (!t || t->tg != who->tg || t->state == PROC_ZOMBIE) {
+            *err = -LINUX_ENOENT;
+            return NULL;
+        }
+        who = t;
+        rest = end + (*end == '/');
+        thread_view = true;
+    }
+    if (!*rest)
+        return proc_dir(who, thread_view ? PROC_DIR_THREAD : PROC_DIR_PROCESS, abs, err);
+    if (strcmp(rest, "fd") == 0 || strcmp(rest, "fd/") == 0)
+        return proc_dir(who, PROC_DIR_FD, abs, err);
     if (strncmp(rest, "fd/", 3) == 0) {
         fdn = fd_number(rest + 3);
         if (fdn >= 0)

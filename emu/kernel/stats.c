@@ -29,5 +29,9 @@ void emu_trace(void *ctx, const struct vm_event_rec *rec)
     struct proc_stats *ps = emu_proc_stats(emu, rec->pid);
     if (ps)
         ps->events[rec->event]++;
-    tracer_event(emu->tracer, rec);
+    /* The thread is the one running, when the event is of its process. */
+    struct vm_event_rec r = *rec;
+    struct proc *cur = emu->current;
+    r.tid = cur && rec->pid && cur->tg->tgid == rec->pid ? cur->pid : 0;
+    tracer_event(emu->tracer, &r);
 }

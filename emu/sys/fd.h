@@ -31,6 +31,16 @@ long pipe_write(struct sys *s, struct file *f, uaddr_t buf, size_t len);
  * stops to deliver it. */
 void raise_sigpipe(struct sys *s);
 
+/* select.c: the events (LINUX_POLL*) of events that f, a descriptor of
+ * p, is ready for now (POLLNVAL for no file). */
+short poll_ready(struct proc *p, struct file *f, short events);
+/* Wait for events on the n descriptors of pf (revents filled): the number
+ * ready, 0 on timeout (timeout_ns, -1: none), or 0 with the call set to
+ * block and be retried. */
+long poll_wait(struct sys *s, struct linux_pollfd *pf, size_t n, int64_t timeout_ns);
+/* epoll.c: is any descriptor epoll f watches ready? */
+bool epoll_ready(struct proc *p, struct file *f);
+
 /* namei.c: the guest path at upath opened inside the root with host open
  * flags (O_PATH and the like); a host fd (the caller closes it) or -errno. */
 int path_open(struct sys *s, int dirfd, uaddr_t upath, int hostflags);

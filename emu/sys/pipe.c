@@ -39,6 +39,7 @@ long pipe_read(struct sys *s, struct file *f, uaddr_t buf, size_t len)
         return -LINUX_EFAULT;
     pp->head = (pp->head + n) % PIPE_BUF_SIZE;
     pp->len -= n;
+    pp->gen++;
     proc_wake_all(s->emu);
     return (long)n;
 }
@@ -81,6 +82,7 @@ long pipe_write(struct sys *s, struct file *f, uaddr_t buf, size_t len)
         copy_in(s, pp->buf, buf + first, n - first) < 0)
         return done ? (long)done : -LINUX_EFAULT;
     pp->len += n;
+    pp->gen++;
     proc_wake_all(s->emu);
     if (n < len && !nonblock && !s->vectored) {
         p->io_done = done + n;

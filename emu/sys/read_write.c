@@ -120,9 +120,12 @@ static long file_read(struct sys *s, struct file *f, uaddr_t buf, size_t len, in
         return -LINUX_EBADF;
     case FILE_MEM:
         return mem_read(s, f, buf, len, off);
-    default:
+    case FILE_EPOLL:
+        return -LINUX_EINVAL;
+    case FILE_HOST:
         return host_read(s, f, buf, len, off);
     }
+    return -LINUX_EBADF;
 }
 
 static long file_write(struct sys *s, struct file *f, uaddr_t buf, size_t len, int64_t off)
@@ -134,6 +137,8 @@ static long file_write(struct sys *s, struct file *f, uaddr_t buf, size_t len, i
         return off >= 0 ? -LINUX_ESPIPE : pipe_write(s, f, buf, len);
     case FILE_HOST:
         return host_write(s, f, buf, len, off);
+    case FILE_EPOLL:
+        return -LINUX_EINVAL;
     default:
         return -LINUX_EBADF;
     }
@@ -254,7 +259,7 @@ long sys_lseek(struct sys *s, unsigned int fd, int64_t offset, unsigned int when
     struct file *f = fd_file(s->p, (int)fd);
     if (!f)
         return -LINUX_EBADF;
-    if (f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE)
+    if (f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE || f->kind == FILE_EPOLL)
         return -LINUX_ESPIPE;
     if (f->kind == FILE_MEM) {
         int64_t base = whence == LINUX_SEEK_SET ? 0

@@ -13,8 +13,7 @@
 
 #define NS_PER_MS 1000000LL
 
-/* Ready events (LINUX_POLL*) of one descriptor right now. */
-static short poll_one(struct file *f, short events)
+short poll_ready(struct proc *p, struct file *f, short events)
 {
     if (!f)
         return LINUX_POLLNVAL;
@@ -41,6 +40,9 @@ static short poll_one(struct file *f, short events)
             ready = linux_poll_events_from_host(pf.revents);
         break;
     }
+    case FILE_EPOLL:
+        ready = epoll_ready(p, f) ? LINUX_POLLIN : 0;
+        break;
     }
     return ready & (events | LINUX_POLLERR | LINUX_POLLHUP | LINUX_POLLNVAL);
 }
@@ -101,13 +103,13 @@ static long poll_host_wait(struct sys *s, struct linux_pollfd *pf, size_t n, int
  * descriptors of the host (a terminal, a host pipe) make the host wait,
  * and only when no guest process can run.  A handler ends the wait with
  * EINTR, as poll is never restarted. */
-static long do_poll(struct sys *s, struct linux_pollfd *pf, size_t n, int64_t timeout_ns)
+long poll_wait(struct sys *s, struct linux_pollfd *pf, size_t n, int64_t timeout_ns)
 {
     long ready = 0;
     size_t host = 0;
     for (size_t i = 0; i < n; i++) {
         struct file *f = pf[i].fd < 0 ? NULL : fd_file(s->p, pf[i].fd);
-        pf[i].revents = pf[i].fd < 0 ? 0 : poll_one(f, pf[i].events);
+        pf[i].revents = pf[i].fd < 0 ? 0 : poll_ready(s->p, f, pf[i].events);
         ready += pf[i].revents != 0;
         host += f && f->kind == FILE_HOST;
     }
@@ -138,7 +140,7 @@ static long poll_common(struct sys *s, uaddr_t ufds, unsigned int nfds, int64_t 
     if (!pf)
         return -LINUX_ENOMEM;
     size_t bytes = (size_t)nfds * sizeof *pf;
-    long r = copy_in(s, pf, ufds, bytes) < 0 ? -LINUX_EFAULT : do_poll(s, pf, nfds, timeout_ns);
+    long r = copy_in(s, pf, ufds, bytes) < 0 ? -LINUX_EFAULT : poll_wait(s, pf, nfds, timeout_ns);
     if (r >= 0 && !s->no_return && copy_out(s, ufds, pf, bytes) < 0)
         r = -LINUX_EFAULT;
     free(pf);
@@ -214,7 +216,7 @@ static long select_common(struct sys *s, int nfds, uaddr_t rset, uaddr_t wset, u
             pf[n++] = (struct linux_pollfd){fd, ev, 0};
         }
     }
-    long ready = do_poll(s, pf, n, ns);
+    long ready = poll_wait(s, pf, n, ns);
     if (ready < 0 || s->no_return)
         return ready;
     memset(r, 0, sizeof r);

@@ -183,8 +183,9 @@ static long send(struct sys *s, struct proc *target, int sig, bool to_process)
         target = thread_for_signal(s->emu, target, sig);
     if (target->state == PROC_ZOMBIE || sig == 0)
         return 0;
-    struct ksiginfo si = {.signo = sig, .code = LINUX_SI_USER, .pid = s->p->tg->tgid,
-                          .uid = (int)getuid()};
+    /* glibc's cancellation and set*id broadcasts check for SI_TKILL. */
+    struct ksiginfo si = {.signo = sig, .code = to_process ? LINUX_SI_USER : LINUX_SI_TKILL,
+                          .pid = s->p->tg->tgid, .uid = (int)getuid()};
     proc_signal(s->emu, target, &si);
     if (target == s->p || target->tg == s->p->tg)
         s->stop = true;

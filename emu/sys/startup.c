@@ -2,6 +2,7 @@
  * startup.c - the per-thread calls static start-up code makes: the FS
  * and GS bases, the tid to clear at exit, the robust futex list, rseq.
  */
+#include "emu/kernel/thread.h"
 #include "emu/sys/sys.h"
 
 long sys_arch_prctl(struct sys *s, int option, unsigned long arg2)
@@ -44,4 +45,17 @@ long sys_rseq(struct sys *s, uaddr_t rseq, uint32_t rseq_len, int flags, uint32_
 {
     (void)s, (void)rseq, (void)rseq_len, (void)flags, (void)sig;
     return -LINUX_ENOSYS;
+}
+
+/* The head a task registered (pid 0: the caller; another task of the
+ * pid space by its tid). */
+long sys_get_robust_list(struct sys *s, int pid, uaddr_t head_ptr, uaddr_t len_ptr)
+{
+    struct proc *t = pid ? thread_by_tid(s->emu, 0, pid) : s->p;
+    if (!t)
+        return -LINUX_ESRCH;
+    uint64_t head = t->robust_list, len = LINUX_ROBUST_LIST_HEAD_SIZE;
+    if (copy_out(s, head_ptr, &head, 8) < 0 || copy_out(s, len_ptr, &len, 8) < 0)
+        return -LINUX_EFAULT;
+    return 0;
 }

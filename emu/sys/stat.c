@@ -38,11 +38,16 @@ static long fstat_file(struct file *f, struct stat *st)
         stat_made_up(st, f->is_dir ? LINUX_S_IFDIR | 0555 : LINUX_S_IFREG | 0444);
         st->st_nlink = f->is_dir ? 2 : 1;
         return 0;
-    default:
+    case FILE_EPOLL:
+        stat_made_up(st, 0600); /* an anonymous inode has no file type */
+        return 0;
+    case FILE_PIPE_READ:
+    case FILE_PIPE_WRITE:
         stat_made_up(st, LINUX_S_IFIFO | 0600);
         st->st_ino = (ino_t)f->pipe->ino;
         return 0;
     }
+    return -LINUX_EBADF;
 }
 
 long sys_fstat(struct sys *s, unsigned int fd, uaddr_t statbuf)

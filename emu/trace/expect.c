@@ -13,18 +13,6 @@
 
 #include <unistd.h>
 
-struct tracer {
-    FILE *out;
-    bool close_out;
-    enum trace_format format;
-    struct trace_filter filter;
-    bool filtering;
-    uint64_t kept;
-    const char *expect_path;
-    struct lines got;   /* kept lines, when comparing */
-    bool failed;
-};
-
 int lines_push(struct lines *l, const char *s)
 {
     if (l->n == l->cap) {
@@ -73,6 +61,44 @@ static int read_expected(const char *path, struct lines *l, char *err, size_t er
 }
 
 /* Events compare by their fields, not by spacing. */
+/* Does an event line carry the tid (a JSON "tid" member, or a tenth
+ * text column)?  Golden logs written before the column was added do not. */
+static bool has_tid(const char *line)
+{
+    if (line[0] == '{')
+        return strstr(line, "\"tid\":") != NULL;
+    int fields = 0;
+    for (const char *c = line; *c;) {
+        c += strspn(c, " \t");
+        if (!*c)
+            break;
+        fields++;
+        c += strcspn(c, " \t");
+    }
+    return fields >= 10;
+}
+
+/* Drop the tid from an event line, to compare with an older log. */
+static void strip_tid(char *line)
+{
+    if (line[0] == '{') {
+        char *t = strstr(line, ",\"tid\":");
+        if (t) {
+            char *end = t + strcspn(t + 1, ",}") + 1;
+            memmove(t, end, strlen(end) + 1);
+        }
+        return;
+    }
+    size_t n = strlen(line);
+    while (n && line[n - 1] == ' ')
+        n--;
+    while (n && line[n - 1] != ' ')
+        n--;
+    while (n && line[n - 1] == ' ')
+        n--;
+    line[n] = '\0';
+}
+
 static bool same_line(const char *a, const char *b)
 {
     for (;;) {
@@ -85,9 +111,7 @@ static bool same_line(const char *a, const char *b)
         while (*a && *a != ' ' && *a == *b)
             a++, b++;
         if ((*a && *a != ' ') || (*b && *b != ' '))
-            return false;
-        if ((*a == ' ') != (*b == ' '))
-            return false;
+            return false; /* one field is longer: trailing spaces do not count */
     }
 }
 
@@ -220,6 +244,9 @@ int expect_compare(const char *expect_path, struct lines *got)
         lines_free(&exp);
         return 1;
     }
+    if (exp.n && !has_tid(exp.v[0]))
+        for (size_t i = 0; i < got->n; i++)
+            strip_tid(got->v[i]);
     long n = (long)exp.n, m = (long)got->n, pre = 0, suf = 0;
     while (pre < n && pre < m && same_line(exp.v[pre], got->v[pre]))
         pre++;

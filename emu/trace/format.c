@@ -11,7 +11,7 @@
 #include <string.h>
 
 const char trace_text_header[] =
-    "#    seq  pid event       vpage          acc mode   area                         frame detail";
+    "#    seq  pid event       vpage          acc mode   area                         frame detail     tid";
 
 static const char *mode_name(char m)
 {
@@ -20,8 +20,12 @@ static const char *mode_name(char m)
 
 int trace_format_text(char *buf, size_t len, const struct vm_event_rec *r)
 {
-    char area[64], frame[24];
+    char area[64], frame[24], tid[16];
     snprintf(area, sizeof area, "%s", r->area);
+    if (r->tid)
+        snprintf(tid, sizeof tid, "%d", r->tid);
+    else
+        strcpy(tid, "-");
     for (char *c = area; *c; c++)
         if (*c == ' ' || *c == '\t')
             *c = '_';
@@ -29,10 +33,10 @@ int trace_format_text(char *buf, size_t len, const struct vm_event_rec *r)
         strcpy(frame, "-");
     else
         snprintf(frame, sizeof frame, "%lld", (long long)r->frame);
-    return snprintf(buf, len, "%8llu %4d %-11s 0x%012llx %c   %-6s %-28s %5s %s",
+    return snprintf(buf, len, "%8llu %4d %-11s 0x%012llx %c   %-6s %-28s %5s %-10s %4s",
                     (unsigned long long)r->seq, r->pid, vm_event_name(r->event),
                     (unsigned long long)r->vpage, r->access, mode_name(r->mode), area, frame,
-                    r->detail[0] ? r->detail : "-");
+                    r->detail[0] ? r->detail : "-", tid);
 }
 
 static size_t json_str(char *out, size_t len, const char *s)
@@ -55,19 +59,23 @@ static size_t json_str(char *out, size_t len, const char *s)
 
 int trace_format_json(char *buf, size_t len, const struct vm_event_rec *r)
 {
-    char area[160], detail[100], frame[24];
+    char area[160], detail[100], frame[24], tid[16];
     json_str(area, sizeof area, r->area);
     json_str(detail, sizeof detail, r->detail[0] ? r->detail : "-");
     if (r->frame < 0)
         strcpy(frame, "null");
     else
         snprintf(frame, sizeof frame, "%lld", (long long)r->frame);
+    if (r->tid)
+        snprintf(tid, sizeof tid, "%d", r->tid);
+    else
+        strcpy(tid, "null");
     return snprintf(buf, len,
                     "{\"seq\":%llu,\"pid\":%d,\"event\":\"%s\",\"vpage\":\"0x%012llx\","
                     "\"access\":\"%c\",\"mode\":\"%s\",\"area\":\"%s\",\"frame\":%s,"
-                    "\"detail\":\"%s\"}",
+                    "\"detail\":\"%s\",\"tid\":%s}",
                     (unsigned long long)r->seq, r->pid, vm_event_name(r->event),
                     (unsigned long long)r->vpage, r->access, mode_name(r->mode), area, frame,
-                    detail);
+                    detail, tid);
 }
 

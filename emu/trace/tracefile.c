@@ -161,16 +161,20 @@ static int text_tail(const char **p, struct trace_rec *r, char *why, size_t whyl
         r->frame = (int64_t)v;
     else
         return fail(why, whylen, "bad frame '%.40s'", f);
-    const char *d = *p + strspn(*p, " \t");
-    size_t n = strlen(d);
-    while (n && (d[n - 1] == ' ' || d[n - 1] == '\t'))
-        n--;
-    if (n == 0)
-        return fail(why, whylen, "truncated line: no %s field", "detail");
-    if (n >= sizeof r->detail)
-        return fail(why, whylen, "%s field too long", "detail");
-    memcpy(r->detail, d, n);
-    r->detail[n] = '\0';
+    if (text_field(p, r->detail, sizeof r->detail, "detail", why, whylen) < 0)
+        return -1;
+    /* The tid column came later: a log without it reads as tid 0. */
+    *p += strspn(*p, " \t");
+    if (!**p)
+        return 0;
+    if (text_field(p, f, sizeof f, "tid", why, whylen) < 0)
+        return -1;
+    if (strcmp(f, "-") != 0 && !parse_dec(f, INT_MAX, &v))
+        return fail(why, whylen, "bad tid '%.40s'", f);
+    r->tid = strcmp(f, "-") == 0 ? 0 : (int)v;
+    *p += strspn(*p, " \t");
+    if (**p)
+        return fail(why, whylen, "extra text after the tid: '%.40s'", *p);
     return 0;
 }
 
@@ -406,6 +410,19 @@ static int json_member(struct json *j, struct trace_rec *r, unsigned *seen)
             return fail(j->why, j->whylen, "duplicate field \"%s\"", key);
         *seen |= 1u << k;
         return json_field(j, k, r);
+    }
+    if (strcmp(key, "tid") == 0) {
+        /* The tid came later: absent or null reads as 0. */
+        json_ws(j);
+        if (strncmp(j->p, "null", 4) == 0) {
+            j->p += 4;
+            return 0;
+        }
+        uint64_t v;
+        if (json_uint_field(j, "tid", INT_MAX, &v) < 0)
+            return -1;
+        r->tid = (int)v;
+        return 0;
     }
     return json_skip(j, key);
 }

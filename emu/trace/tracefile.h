@@ -28,6 +28,7 @@ struct trace_rec {
     char area[TRACE_AREA_MAX];
     int64_t frame;           /* -1 for "-" or null */
     char detail[TRACE_DETAIL_MAX];
+    int tid;                 /* 0 for "-", null, or a log without the column */
 };
 
 /* A whole log; the log owns recs. */
