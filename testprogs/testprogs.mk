@@ -32,3 +32,5 @@ $(TP_OUT)/hello.static-pie: testprogs/hello.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)gcc -static-pie $(TP_CFLAGS) -o $@ $<
+
+include testprogs/asan.mk

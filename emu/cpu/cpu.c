@@ -158,7 +158,7 @@ void cpu_settle(struct cpu *cpu)
         uc_ctl_flush_tlb(cpu->uc); /* UC_CTL_TB_FLUSH: every translated block */
         cpu->need_tb_flush = false;
     }
-    if (cpu->need_zones && zones_settle(cpu))
+    if ((cpu->need_zones || cpu->nzones > ZONES_HIGH) && zones_settle(cpu))
         cpu->need_flush = false; /* a region change flushes the TLB */
     if (cpu->need_flush) {
         /* Any change of the region map flushes the TLB (fact 4). */

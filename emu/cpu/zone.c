@@ -225,6 +225,9 @@ enum vm_fault_result zone_fault(struct cpu *cpu, uint64_t addr, vm_access_t acce
      * it half done and then run it again. */
     bool made;
     struct zone *z = zone_make(cpu, addr, &made);
+    uint64_t base, end;
+    if (!z && zone_span(addr, &base, &end))
+        return VM_FAULT_PORT; /* no zone to be had */
     enum vm_fault_result r = vm_fault(cpu->mm, addr, access, VM_USER);
     if (!vm_fault_ok(r)) {
         if (made)
