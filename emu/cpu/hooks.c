@@ -106,14 +106,19 @@ static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size
                         void *user)
 {
     struct cpu *cpu = user;
-    (void)uc, (void)size, (void)value;
+    (void)size, (void)value;
     vm_access_t access = type == UC_MEM_FETCH_UNMAPPED ? VM_PROT_EXEC
                          : type == UC_MEM_WRITE_UNMAPPED ? VM_PROT_WRITE
                                                          : VM_PROT_READ;
     enum vm_fault_result r = zone_fault(cpu, addr, access);
+    /* Out of frames: as for a #PF, go on when memory came back elsewhere. */
+    while (r == VM_FAULT_OOM && cpu->ops->oom(cpu->owner))
+        r = zone_fault(cpu, addr, access);
     if (vm_fault_ok(r))
         return true;
-    if (r == VM_FAULT_PORT)
+    if (r == VM_FAULT_OOM)
+        uc_emu_stop(uc); /* this process was the victim */
+    else if (r == VM_FAULT_PORT)
         post(cpu, SIGKILL, zones_exhausted(cpu) ? CPU_SI_ZONES : CPU_SI_HOSTMAP, addr);
     else if (!linux_addr_canonical(addr))
         post(cpu, SIGSEGV, LINUX_SI_KERNEL, 0); /* a #GP on real hardware */
