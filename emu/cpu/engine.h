@@ -64,7 +64,6 @@ struct cpu {
     bool need_flush;        /* the TLB holds stale translations */
     bool need_tb_flush;     /* translated code may be stale: drop it before running */
     bool need_zones;        /* zones to register with Unicorn */
-    size_t zones_emptied;   /* zones marked emptied (zone.c) */
     bool running;           /* inside uc_emu_start */
     uint8_t scratch_prot;   /* toggled to flush the TLB */
 };

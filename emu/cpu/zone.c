@@ -185,8 +185,6 @@ static void zone_drop(struct cpu *cpu, size_t i)
     if (z->registered)
         uc_mem_unmap(cpu->uc, z->base, z->size);
     munmap(z->host, z->size);
-    if (z->emptied)
-        cpu->zones_emptied--;
     cpu->nzones--;
     memmove(z, z + 1, (cpu->nzones - i) * sizeof *z);
 }
@@ -209,9 +207,8 @@ bool zones_settle(struct cpu *cpu)
             if (!cpu->mm || !vm_mm_present_in(cpu->mm, z->base, z->base + z->size)) {
                 zone_drop(cpu, i);
                 changed = true;
-            } else if (z->emptied) {
+            } else {
                 z->emptied = false;
-                cpu->zones_emptied--;
             }
         }
     }
@@ -328,10 +325,7 @@ static void port_unmap(void *ctx, struct vm_mm *mm, uint64_t va, uint64_t npages
         if (z) {
             (void)mmap(z->host + (va - z->base), n * VM_PAGE_SIZE, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
-            if (!z->emptied) {
-                z->emptied = true;
-                cpu->zones_emptied++;
-            }
+            z->emptied = true;
         }
         va += n * VM_PAGE_SIZE;
         npages -= n;
@@ -378,5 +372,5 @@ void zones_free(struct cpu *cpu)
         munmap(cpu->zones[i].host, cpu->zones[i].size);
     free(cpu->zones);
     cpu->zones = NULL;
-    cpu->nzones = cpu->zonecap = cpu->zones_emptied = 0;
+    cpu->nzones = cpu->zonecap = 0;
 }
