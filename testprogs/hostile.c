@@ -50,14 +50,15 @@ static int huge(void)
 
 static int reserve(void)
 {
-    /* The page-table reserve [0xf000000000, 0x10000000000) is not guest
-     * memory; the page just below it and pages across a 1 GiB zone edge are. */
-    void *in = mmap((void *)0xf000000000UL, PAGE, PROT_READ | PROT_WRITE,
+    /* The page-table reserve [0x20000000, 0x7fff0000) is not guest
+     * memory; the page just below it and pages across the 2 GiB zone edge
+     * just above it are. */
+    void *in = mmap((void *)0x20000000UL, PAGE, PROT_READ | PROT_WRITE,
                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     int in_err = in == MAP_FAILED ? errno : 0;
-    volatile char *below = mmap((void *)(0xf000000000UL - PAGE), PAGE, PROT_READ | PROT_WRITE,
+    volatile char *below = mmap((void *)(0x20000000UL - PAGE), PAGE, PROT_READ | PROT_WRITE,
                                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-    volatile char *edge = mmap((void *)(0x40000000UL - PAGE), 2 * PAGE, PROT_READ | PROT_WRITE,
+    volatile char *edge = mmap((void *)(0x80000000UL - PAGE), 2 * PAGE, PROT_READ | PROT_WRITE,
                                MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     if (below == MAP_FAILED || edge == MAP_FAILED)
         return 2;
@@ -73,7 +74,7 @@ static int growsdown(void)
 {
     /* A grows-down area just above the reserve, an unlimited stack limit,
      * and a read of the first DRAM frame below it: the area must not grow
-     * into the reserve, so SIGSEGV (SEGV_MAPERR at 0xf000000000). */
+     * into the reserve, so SIGSEGV (SEGV_MAPERR at 0x20000000). */
     struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY}, now;
     if (setrlimit(RLIMIT_STACK, &rl) < 0 || getrlimit(RLIMIT_STACK, &now) < 0 ||
         now.rlim_cur != RLIM_INFINITY)
@@ -81,10 +82,10 @@ static int growsdown(void)
     if (mmap((void *)0, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) !=
             MAP_FAILED || errno != EPERM)
         return 3; /* page 0 is below vm.mmap_min_addr */
-    if (mmap((void *)0x10000000000UL, PAGE, PROT_READ | PROT_WRITE,
+    if (mmap((void *)0x7fff0000UL, PAGE, PROT_READ | PROT_WRITE,
              MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN, -1, 0) == MAP_FAILED)
         return 4;
-    return *(volatile char *)0xf000000000UL;
+    return *(volatile char *)0x20000000UL;
 }
 
 /* The middle process of vforkkill: its vfork child kills it, then execs
@@ -260,18 +261,24 @@ static int sigalias(void)
 static int terabytes(void)
 {
     /* 64 TiB reserved PROT_NONE costs nothing; a page opened in it works;
-     * 2 TiB that could all be touched is more than the host can back for
-     * one process: ENOMEM, not an abort. */
+     * 2 TiB that could all be touched costs nothing either until it is:
+     * pages far apart in it work, and so does opening 2 TiB of the
+     * reservation. */
     char *r = mmap(NULL, 64UL << 40, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (r == MAP_FAILED)
         return 3;
     if (mprotect(r + (5UL << 30), PAGE, PROT_READ | PROT_WRITE) != 0)
         return 4;
     r[5UL << 30] = 1;
-    void *w = mmap(NULL, 2UL << 40, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (w != MAP_FAILED || errno != ENOMEM)
+    char *w = mmap(NULL, 2UL << 40, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (w == MAP_FAILED)
         return 5;
-    return mprotect(r, 2UL << 40, PROT_READ) == -1 && errno == ENOMEM ? 0 : 6;
+    for (unsigned long i = 0; i < 2048; i += 97)
+        w[i << 30] = (char)i;
+    for (unsigned long i = 0; i < 2048; i += 97)
+        if (w[i << 30] != (char)i)
+            return 6;
+    return mprotect(r, 2UL << 40, PROT_READ) == 0 && r[5UL << 30] == 1 ? 0 : 7;
 }
 
 int main(int argc, char **argv)

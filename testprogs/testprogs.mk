@@ -33,3 +33,4 @@ $(TP_OUT)/hello.static-pie: testprogs/hello.c
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)gcc -static-pie $(TP_CFLAGS) -o $@ $<
 include testprogs/threads.mk
+include testprogs/asan.mk

@@ -171,3 +171,26 @@ pte_t vm_pte(const struct vm_mm *mm, uint64_t addr)
     pte_t *e = pt_walk((struct vm_mm *)mm, addr, false);
     return e ? *e : 0;
 }
+
+static bool any_present(const struct vm_mm *mm, uint32_t f, int level, uint64_t base,
+                        uint64_t start, uint64_t end)
+{
+    const pte_t *t = table(mm, f);
+    uint64_t span = 1ULL << (VM_PAGE_SHIFT + 9 * level);
+    unsigned first = start > base ? (unsigned)((start - base) / span) : 0;
+    for (unsigned i = first; i < 512; i++) {
+        uint64_t lo = base + i * span;
+        if (lo >= end)
+            break;
+        if (!(t[i] & PTE_P))
+            continue;
+        if (level == 0 || any_present(mm, pte_frame(t[i]), level - 1, lo, start, end))
+            return true;
+    }
+    return false;
+}
+
+bool vm_mm_present_in(const struct vm_mm *mm, uint64_t start, uint64_t end)
+{
+    return mm->pml4 != NO_FRAME && start < end && any_present(mm, mm->pml4, 3, 0, start, end);
+}

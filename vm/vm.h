@@ -20,9 +20,10 @@
  *                   |                  |
  *   0x555555554000  | PIE executable   |  VM_PIE_BASE
  *                   |                  |
- *   0x10000000000   +------------------+  VM_RESERVED_END (2^40)
+ *                   |                  |  (ASan's shadow: 0x7fff8000 on)
+ *     0x7fff0000    +------------------+  VM_RESERVED_END
  *                   | frames reserve   |  physical addresses of frames and
- *   0xf000000000    +------------------+  page tables; never guest memory
+ *     0x20000000    +------------------+  page tables; never guest memory
  *                   | [heap]  ^        |  brk, after the highest segment
  *         0x400000  | ET_EXEC image    |
  *                   +------------------+
@@ -52,8 +53,13 @@ static inline uint64_t vm_page_up(uint64_t x)
 #define VM_USER_END VM_STACK_TOP /* first address no area may reach */
 #define VM_MMAP_BASE 0x7ffff7fff000ULL
 #define VM_PIE_BASE 0x555555554000ULL
-#define VM_RESERVED_START 0xf000000000ULL
-#define VM_RESERVED_END 0x10000000000ULL
+/* The frames reserve lies below 2^40 (the emulated CPU's physical address
+ * width) and, since the CPU reads guest address X at X, it is lost to the
+ * guest: in the low 2 GiB, under the fixed shadow that AddressSanitizer
+ * maps from 0x7fff8000 to 16 TiB, and above room for an ET_EXEC image
+ * and a brk heap of about 500 MiB. */
+#define VM_RESERVED_START 0x20000000ULL
+#define VM_RESERVED_END 0x7fff0000ULL
 /* Frame f lives at physical address VM_PHYS_BASE + f * VM_PAGE_SIZE. */
 #define VM_PHYS_BASE VM_RESERVED_START
 /* The top pages of the reserve are left to the emulator (trampolines). */
@@ -257,6 +263,9 @@ uint64_t vm_mm_cr3(const struct vm_mm *mm);
 /* Opaque pointer for the port's own per-process state. */
 void vm_mm_set_port_data(struct vm_mm *mm, void *data);
 void *vm_mm_port_data(const struct vm_mm *mm);
+/* Does any page of [start, end) have a present entry in mm?  What the
+ * port asks before it lets go of the host memory behind a range. */
+bool vm_mm_present_in(const struct vm_mm *mm, uint64_t start, uint64_t end);
 /* Resident and swapped pages of mm. */
 uint64_t vm_mm_rss(const struct vm_mm *mm);
 uint64_t vm_mm_swapped(const struct vm_mm *mm);

@@ -167,7 +167,8 @@ static int memory_option(int c, const char *arg, struct emu_options *o)
     switch (c) {
     case OPT_FRAMES:
         if (!parse_u64(arg, 64, VM_FRAMES_MAX, &v))
-            return BAD("--frames must be a number of frames from 64 to 16777200, not '%s'", arg);
+            return BAD("--frames must be a number of frames from 64 to %llu, not '%s'",
+                       (unsigned long long)VM_FRAMES_MAX, arg);
         o->frames = (uint32_t)v;
         return 0;
     case OPT_SWAP_PAGES:

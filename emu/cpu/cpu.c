@@ -201,16 +201,8 @@ void cpu_settle(struct cpu *cpu)
         uc_ctl_flush_tlb(cpu->uc); /* UC_CTL_TB_FLUSH: every translated block */
         cpu->need_tb_flush = false;
     }
-    if (cpu->need_zones) {
-        for (size_t i = 0; i < cpu->nzones; i++) {
-            struct zone *z = &cpu->zones[i];
-            if (!z->registered && uc_mem_map_ptr(cpu->uc, z->base, ZONE_SIZE, UC_PROT_ALL,
-                                                 z->host) == UC_ERR_OK)
-                z->registered = true;
-        }
-        cpu->need_zones = false;
+    if ((cpu->need_zones || cpu->nzones > ZONES_HIGH) && zones_settle(cpu))
         cpu->need_flush = false; /* a region change flushes the TLB */
-    }
     if (cpu->need_flush) {
         /* Any change of the region map flushes the TLB (fact 4). */
         cpu->scratch_prot ^= UC_PROT_WRITE;

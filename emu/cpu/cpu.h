@@ -19,6 +19,8 @@ struct cpu_calib;
 
 /* faultline's own si_code for a SIGKILL: the host refused to map a page. */
 #define CPU_SI_HOSTMAP 0x81
+/* ... and the process touched more 1 GiB slots than Unicorn can hold. */
+#define CPU_SI_ZONES 0x82
 
 enum cpu_reg {
     CPU_RAX, CPU_RBX, CPU_RCX, CPU_RDX, CPU_RSI, CPU_RDI, CPU_RBP, CPU_RSP,

@@ -12,10 +12,18 @@
 #define ZONE_SHIFT 30
 #define ZONE_SIZE (1ULL << ZONE_SHIFT)
 /* Unicorn 2.0.1 (QEMU 5) asserts past 4096 memory sections, and adding a
- * region costs time that grows with the regions already there: 1024
- * zones (1 TiB of accessible address space per process) stay clear of
- * both; beyond, mmap fails with ENOMEM. */
+ * region costs time that grows with the regions already there (30 us
+ * with 10, 4 ms with 1000, 15 ms with 2000), while removing a 1 GiB one
+ * costs 30 ms whatever the count (it flushes the range page by page).
+ * So a process holds at most ZONES_MAX zones, each made when a page of
+ * its range first becomes present; one whose pages are all gone is let
+ * go only when the count nears the limit (ZONES_HIGH, down to
+ * ZONES_LOW), and a page that needs one more beyond that kills the
+ * process with a message. */
 #define ZONES_MAX 1024
+#define ZONES_HIGH (ZONES_MAX - 64)
+#define ZONES_LOW (ZONES_MAX - 128)
+/* faultline's si_code for a SIGKILL: the process needs more zones. */
 /* A page whose protection is toggled to flush the TLB (fact 4). */
 #define SCRATCH_PAGE (VM_RESERVED_END - VM_PAGE_SIZE)
 /* uc_emu_start never reaches this (non-canonical) address. */
@@ -30,11 +38,13 @@ struct cpu_calib {
     uc_engine *spare;         /* the calibration engine, cleaned, for the first cpu_new */
 };
 
-/* A host-backed 1 GiB Unicorn region covering guest areas. */
+/* A host-backed Unicorn region behind the guest's pages: the 1 GiB slot
+ * of its first page, less the frames reserve. */
 struct zone {
-    uint64_t base;
-    uint8_t *host;
-    bool registered;
+    uint64_t base, size;
+    uint8_t *host;    /* size bytes, reserved MAP_NORESERVE; frames aliased in */
+    bool registered;  /* a Unicorn region */
+    bool emptied;     /* pages left it since it was last looked at */
 };
 
 struct cpu {
@@ -70,6 +80,16 @@ enum emulated emulate_popcnt(struct cpu *cpu, uint64_t *fault_addr);
 
 /* hooks.c: install the interrupt, syscall, cpuid and unmapped hooks. */
 void hooks_install(struct cpu *cpu);
+/* zone.c: between runs, register the zones made since the last call and,
+ * near the limit, let go of those with no page left.  Clears need_zones;
+ * true when the region map changed (which flushed the TLB). */
+bool zones_settle(struct cpu *cpu);
+/* zone.c: an access outside every region (the unmapped hook): the page
+ * fault for it, and if the page is there now, its zone registered at
+ * once so that the access goes on. */
+enum vm_fault_result zone_fault(struct cpu *cpu, uint64_t addr, vm_access_t access);
+/* zone.c: did the last failed port_map fail for want of a zone? */
+bool zones_exhausted(const struct cpu *cpu);
 /* zone.c: unmap every zone of cpu (cpu_free). */
 void zones_free(struct cpu *cpu);
 

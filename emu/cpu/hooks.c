@@ -55,7 +55,7 @@ static void page_fault(struct cpu *cpu)
             uc_emu_stop(cpu->uc);
         break;
     case VM_FAULT_PORT:
-        post(cpu, SIGKILL, CPU_SI_HOSTMAP, addr);
+        post(cpu, SIGKILL, zones_exhausted(cpu) ? CPU_SI_ZONES : CPU_SI_HOSTMAP, addr);
         break;
     default:
         break;
@@ -100,17 +100,27 @@ static void on_interrupt(uc_engine *uc, uint32_t vector, void *user)
     }
 }
 
-/* An access outside every Unicorn region: no area is there. */
+/* An access outside every Unicorn region: a page whose zone is not made
+ * yet (the access goes on once it is), or no area is there. */
 static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
                         void *user)
 {
     struct cpu *cpu = user;
-    (void)uc, (void)size, (void)value;
+    (void)size, (void)value;
     vm_access_t access = type == UC_MEM_FETCH_UNMAPPED ? VM_PROT_EXEC
                          : type == UC_MEM_WRITE_UNMAPPED ? VM_PROT_WRITE
                                                          : VM_PROT_READ;
-    enum vm_fault_result r = vm_fault(cpu->mm, addr, access, VM_USER);
-    if (!linux_addr_canonical(addr))
+    enum vm_fault_result r = zone_fault(cpu, addr, access);
+    /* Out of frames: as for a #PF, go on when memory came back elsewhere. */
+    while (r == VM_FAULT_OOM && cpu->ops->oom(cpu->owner))
+        r = zone_fault(cpu, addr, access);
+    if (vm_fault_ok(r))
+        return true;
+    if (r == VM_FAULT_OOM)
+        uc_emu_stop(uc); /* this process was the victim */
+    else if (r == VM_FAULT_PORT)
+        post(cpu, SIGKILL, zones_exhausted(cpu) ? CPU_SI_ZONES : CPU_SI_HOSTMAP, addr);
+    else if (!linux_addr_canonical(addr))
         post(cpu, SIGSEGV, LINUX_SI_KERNEL, 0); /* a #GP on real hardware */
     else
         post(cpu, SIGSEGV, r == VM_FAULT_SEGV_ACCERR ? LINUX_SEGV_ACCERR : LINUX_SEGV_MAPERR, addr);

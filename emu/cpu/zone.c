@@ -2,11 +2,15 @@
  * zone.c - host memory behind the guest's areas, and the vm/ port.
  *
  * Guest addresses are identity-mapped by Unicorn after the page walk, so
- * each area is covered by a "zone": a 1 GiB host reservation registered
- * as a Unicorn region, into which the frame of every present page is
- * aliased (mmap of the DRAM memfd at the page's place).  Region changes
- * happen only between runs: a port call made during a run asks the
- * engine to stop, and cpu_settle applies it.
+ * every present page lies in a "zone": a host reservation of its 1 GiB
+ * slot (less the frames reserve) registered as a Unicorn region, into
+ * which the frame of each present page is aliased (mmap of the DRAM memfd
+ * at the page's place).  A zone is made when the first page of its range
+ * is shown, so reserving terabytes costs nothing; near the limit on
+ * zones, those with no page left are let go.  Regions change between
+ * runs (a port call made during a run asks the engine to stop, and
+ * cpu_settle applies it), except for the zone an access outside every
+ * region needs at once (zone_fault).
  */
 #include "emu/cpu/engine.h"
 
@@ -76,77 +80,172 @@ static bool map_room(void)
     return true;
 }
 
-/* --- zones: host memory behind the guest's areas ------------------------------------ */
+/* --- zones: host memory behind the guest's pages ----------------------------------- */
 
+/* The zone that holds va, or NULL. */
 static struct zone *zone_find(struct cpu *cpu, uint64_t va)
 {
-    uint64_t base = va & ~(ZONE_SIZE - 1);
     size_t lo = 0, hi = cpu->nzones;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (cpu->zones[mid].base < base)
+        if (cpu->zones[mid].base <= va)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < cpu->nzones && cpu->zones[lo].base == base ? &cpu->zones[lo] : NULL;
+    struct zone *z = lo ? &cpu->zones[lo - 1] : NULL;
+    return z && va - z->base < z->size ? z : NULL;
 }
 
-static int zone_add(struct cpu *cpu, uint64_t base)
+/* The range a zone for va would have: va's 1 GiB slot, less the frames
+ * reserve (where DRAM is a Unicorn region).  False inside the reserve. */
+static bool zone_span(uint64_t va, uint64_t *base, uint64_t *end)
 {
-    if (cpu->nzones == ZONES_MAX)
-        return -ENOMEM;
+    if (va >= VM_RESERVED_START && va < VM_RESERVED_END)
+        return false;
+    uint64_t lo = va & ~(ZONE_SIZE - 1), hi = lo + ZONE_SIZE;
+    if (va < VM_RESERVED_START && hi > VM_RESERVED_START)
+        hi = VM_RESERVED_START;
+    if (va >= VM_RESERVED_END && lo < VM_RESERVED_END)
+        lo = VM_RESERVED_END;
+    *base = lo;
+    *end = hi;
+    return true;
+}
+
+static void spec_forget(struct cpu *cpu, uint64_t va, uint64_t npages);
+
+/* A new zone for va (host memory reserved, no region yet); *made says
+ * whether it is new.  NULL when va is in the reserve, the host refuses,
+ * or the process already holds ZONES_MAX zones (said on stderr: the death
+ * that follows cannot say why). */
+static struct zone *zone_make(struct cpu *cpu, uint64_t va, bool *made)
+{
+    struct zone *z = zone_find(cpu, va);
+    uint64_t base, end;
+    *made = false;
+    if (z || !zone_span(va, &base, &end))
+        return z;
+    if (cpu->nzones >= ZONES_MAX) {
+        fprintf(stderr, "faultline: page %#llx needs a zone (its 1 GiB of address space) beyond "
+                        "the %d that one process may hold: libunicorn 2.0.1 slows down and "
+                        "then fails with more memory regions\n",
+                (unsigned long long)va, ZONES_MAX);
+        return NULL;
+    }
     if (cpu->nzones == cpu->zonecap) {
         size_t cap = cpu->zonecap ? cpu->zonecap * 2 : 8;
-        struct zone *z = realloc(cpu->zones, cap * sizeof *z);
-        if (!z)
-            return -ENOMEM;
-        cpu->zones = z;
+        struct zone *zs = realloc(cpu->zones, cap * sizeof *zs);
+        if (!zs)
+            return NULL;
+        cpu->zones = zs;
         cpu->zonecap = cap;
     }
-    void *host = mmap(NULL, ZONE_SIZE, PROT_READ | PROT_WRITE,
+    void *host = mmap(NULL, end - base, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (host == MAP_FAILED)
-        return -ENOMEM;
+        return NULL;
     size_t i = 0;
     while (i < cpu->nzones && cpu->zones[i].base < base)
         i++;
     memmove(&cpu->zones[i + 1], &cpu->zones[i], (cpu->nzones - i) * sizeof *cpu->zones);
-    cpu->zones[i] = (struct zone){base, host, false};
+    cpu->zones[i] = (struct zone){.base = base, .size = end - base, .host = host};
     cpu->nzones++;
-    cpu->need_zones = true;
-    cpu_request_stop(cpu);
-    return 0;
+    *made = true;
+    return &cpu->zones[i];
 }
 
-static int port_cover(void *ctx, struct vm_mm *mm, uint64_t start, uint64_t end)
+/* zone_make for a page the port shows: the region waits for
+ * zones_settle, and a running engine is asked to stop for it. */
+static struct zone *zone_get(struct cpu *cpu, uint64_t va)
 {
-    (void)ctx;
-    struct cpu *cpu = vm_mm_port_data(mm);
-    if (!cpu)
-        return 0;
-    /* All or nothing: count the zones it needs first. */
-    size_t missing = 0;
-    for (uint64_t base = start & ~(ZONE_SIZE - 1); base < end; base += ZONE_SIZE) {
-        if (base < VM_RESERVED_END && base + ZONE_SIZE > VM_RESERVED_START)
-            return -EFAULT; /* guest memory never shares the DRAM window */
-        if (!zone_find(cpu, base) && cpu->nzones + ++missing > ZONES_MAX)
-            return -ENOMEM;
+    bool made;
+    struct zone *z = zone_make(cpu, va, &made);
+    if (made) {
+        cpu->need_zones = true;
+        cpu_request_stop(cpu);
     }
-    for (uint64_t base = start & ~(ZONE_SIZE - 1); base < end; base += ZONE_SIZE) {
-        if (!zone_find(cpu, base)) {
-            int err = zone_add(cpu, base);
-            if (err)
-                return err;
+    return z;
+}
+
+static bool zone_register(struct cpu *cpu, struct zone *z)
+{
+    if (!z->registered &&
+        uc_mem_map_ptr(cpu->uc, z->base, z->size, UC_PROT_ALL, z->host) == UC_ERR_OK)
+        z->registered = true;
+    return z->registered;
+}
+
+/* Let go of zone i, which has no present page: whatever is still aliased
+ * in it (evicted pages, pages shown ahead of need) goes with it. */
+static void zone_drop(struct cpu *cpu, size_t i)
+{
+    struct zone *z = &cpu->zones[i];
+    spec_forget(cpu, z->base, z->size / VM_PAGE_SIZE);
+    if (z->registered)
+        uc_mem_unmap(cpu->uc, z->base, z->size);
+    munmap(z->host, z->size);
+    cpu->nzones--;
+    memmove(z, z + 1, (cpu->nzones - i) * sizeof *z);
+}
+
+bool zones_settle(struct cpu *cpu)
+{
+    bool changed = false;
+    cpu->need_zones = false;
+    for (size_t i = 0; i < cpu->nzones; i++)
+        changed |= !cpu->zones[i].registered && zone_register(cpu, &cpu->zones[i]);
+    if (cpu->nzones <= ZONES_HIGH)
+        return changed;
+    /* Near the limit: zones that pages left first, then any (eviction
+     * leaves no mark), down to ZONES_LOW. */
+    for (int pass = 0; pass < 2 && cpu->nzones > ZONES_LOW; pass++) {
+        for (size_t i = cpu->nzones; i-- > 0 && cpu->nzones > ZONES_LOW;) {
+            struct zone *z = &cpu->zones[i];
+            if (pass == 0 && !z->emptied)
+                continue;
+            if (!cpu->mm || !vm_mm_present_in(cpu->mm, z->base, z->base + z->size)) {
+                zone_drop(cpu, i);
+                changed = true;
+            } else {
+                z->emptied = false;
+            }
         }
     }
-    return 0;
+    return changed;
 }
 
-static uint8_t *zone_host(struct cpu *cpu, uint64_t va)
+enum vm_fault_result zone_fault(struct cpu *cpu, uint64_t addr, vm_access_t access)
+{
+    /* The zone comes first, so that the fault's port_map finds it and
+     * asks for no stop: a stop pending inside an instruction can leave
+     * it half done and then run it again. */
+    bool made;
+    struct zone *z = zone_make(cpu, addr, &made);
+    uint64_t base, end;
+    if (!z && zone_span(addr, &base, &end))
+        return VM_FAULT_PORT; /* no zone to be had */
+    enum vm_fault_result r = vm_fault(cpu->mm, addr, access, VM_USER);
+    if (!vm_fault_ok(r)) {
+        if (made)
+            zone_drop(cpu, (size_t)(z - cpu->zones)); /* nothing came: no region yet */
+        return r;
+    }
+    /* The one region change made inside a run: Unicorn looks the address
+     * up again when the hook says it handled the access. */
+    return z && zone_register(cpu, z) ? r : VM_FAULT_PORT;
+}
+
+bool zones_exhausted(const struct cpu *cpu)
+{
+    return cpu->nzones >= ZONES_MAX;
+}
+
+/* How many pages from va on the zone of va holds. */
+static uint64_t zone_room(struct cpu *cpu, uint64_t va)
 {
     struct zone *z = zone_find(cpu, va);
-    return z ? z->host + (va - z->base) : NULL;
+    return z ? (z->base + z->size - va) / VM_PAGE_SIZE : 0;
 }
 
 /* Was va aliased ahead of need to exactly this frame? */
@@ -168,6 +267,7 @@ static void spec_forget(struct cpu *cpu, uint64_t va, uint64_t npages)
 static int port_map(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t frame, uint64_t npages,
                     uint64_t ahead, bool exec)
 {
+    (void)ctx;
     struct cpu *cpu = vm_mm_port_data(mm);
     if (!cpu)
         return 0;
@@ -178,18 +278,14 @@ static int port_map(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t frame, ui
     if (npages == 1 && spec_hit(cpu, va, frame))
         return 0; /* already there: the bet on the neighbouring frame paid off */
     spec_forget(cpu, va, npages);
-    /* Runs never cross a zone: areas are covered zone by zone, and a run
-     * is split where it would. */
+    /* A run is split where it crosses from one zone to the next; a zone
+     * comes with the first page shown in it. */
     while (npages) {
-        uint8_t *host = zone_host(cpu, va);
-        if (!host) {
-            /* A PROT_NONE area holding pages (made so after they were
-             * touched) is not covered; its pages move (fork, mremap) all
-             * the same: the zone comes now. */
-            if (port_cover(ctx, mm, va, va + VM_PAGE_SIZE) < 0 || !(host = zone_host(cpu, va)))
-                return -ENOMEM;
-        }
-        uint64_t room = (ZONE_SIZE - (va & (ZONE_SIZE - 1))) / VM_PAGE_SIZE;
+        struct zone *z = zone_get(cpu, va);
+        if (!z)
+            return -ENOMEM;
+        uint8_t *host = z->host + (va - z->base);
+        uint64_t room = (z->base + z->size - va) / VM_PAGE_SIZE;
         uint64_t n = npages < room ? npages : room;
         uint64_t extra = npages == n && ahead < room - n ? ahead : 0;
         if (!map_room())
@@ -219,15 +315,18 @@ static void port_unmap(void *ctx, struct vm_mm *mm, uint64_t va, uint64_t npages
         return;
     spec_forget(cpu, va, npages);
     while (npages) {
-        uint8_t *host = zone_host(cpu, va);
-        uint64_t room = (ZONE_SIZE - (va & (ZONE_SIZE - 1))) / VM_PAGE_SIZE;
+        struct zone *z = zone_find(cpu, va);
+        uint64_t room = z ? zone_room(cpu, va) : 1;
         uint64_t n = npages < room ? npages : room;
         /* Anonymous memory again, so the host can merge it with the zone.
          * Should that fail, the alias stays: with no entry the CPU cannot
-         * reach it. */
-        if (host)
-            (void)mmap(host, n * VM_PAGE_SIZE, PROT_READ | PROT_WRITE,
+         * reach it.  The zone may have no page left now: zones_settle
+         * looks when it needs room. */
+        if (z) {
+            (void)mmap(z->host + (va - z->base), n * VM_PAGE_SIZE, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+            z->emptied = true;
+        }
         va += n * VM_PAGE_SIZE;
         npages -= n;
     }
@@ -262,7 +361,6 @@ static void port_code_changed(void *ctx, struct vm_mm *mm, uint64_t va, uint64_t
 const struct vm_port cpu_port_template = {
     .map = port_map,
     .unmap = port_unmap,
-    .cover = port_cover,
     .flush_tlb = port_flush_tlb,
     .code_changed = port_code_changed,
 };
@@ -271,7 +369,7 @@ const struct vm_port cpu_port_template = {
 void zones_free(struct cpu *cpu)
 {
     for (size_t i = 0; i < cpu->nzones; i++)
-        munmap(cpu->zones[i].host, ZONE_SIZE);
+        munmap(cpu->zones[i].host, cpu->zones[i].size);
     free(cpu->zones);
     cpu->zones = NULL;
     cpu->nzones = cpu->zonecap = 0;

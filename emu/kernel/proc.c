@@ -232,7 +232,7 @@ static void print_death(struct emu *emu, struct proc *p, int sig)
     char where[128] = "", area[96] = "";
     bool fault = sig == LINUX_SIGSEGV || sig == LINUX_SIGBUS || sig == LINUX_SIGILL || sig == LINUX_SIGFPE ||
                  sig == LINUX_SIGTRAP;
-    if (fault && si->code > 0 && si->code != CPU_SI_HOSTMAP) {
+    if (fault && si->code > 0 && si->code != CPU_SI_HOSTMAP && si->code != CPU_SI_ZONES) {
         /* SIGSEGV and SIGBUS name the data address; the others the
          * instruction, whose bytes follow. */
         if (sig == LINUX_SIGSEGV || sig == LINUX_SIGBUS)
@@ -249,6 +249,9 @@ static void print_death(struct emu *emu, struct proc *p, int sig)
                         "mapping than vm.max_map_count (%ld) allows; raise it with: sysctl -w "
                         "vm.max_map_count=1048576\n",
                 p->pid, p->name, (unsigned long long)si->addr, cpu_host_map_limit());
+    } else if (si->code == CPU_SI_ZONES && sig == LINUX_SIGKILL) {
+        fprintf(stderr, "faultline: pid %d (%s) killed: it has pages in more 1 GiB slots of its "
+                        "address space than the emulated CPU can map\n", p->pid, p->name);
     } else {
         fprintf(stderr, "faultline: pid %d killed by %s\n", p->pid, signal_name(sig));
     }

@@ -36,7 +36,7 @@ for libc in glibc musl; do
     expect 136 "killed by SIGFPE" $H.$libc divzero
     expect 0 "" $H.$libc huge
     expect 0 "" $H.$libc reserve
-    expect 139 "killed by SIGSEGV (SEGV_MAPERR at 0xf000000000)" $H.$libc growsdown
+    expect 139 "killed by SIGSEGV (SEGV_MAPERR at 0x20000000)" $H.$libc growsdown
     expect 0 "" $H.$libc vforkkill
     expect 0 "" $H.$libc killall
     expect 0 "" $H.$libc ignraise

@@ -25,7 +25,8 @@ PF_X, PF_W, PF_R = 1, 2, 4
 PAGE = 0x1000
 BASE = 0x400000
 KERNEL_HALF = 0x7FFFFFFFF000  # first address no segment may reach
-RESERVE = 0xF000000000  # [RESERVE, 2^40) holds frames and page tables
+RESERVE = 0x20000000  # [RESERVE, RESERVE_END) holds frames and page tables
+RESERVE_END = 0x7FFF0000
 U64 = (1 << 64) - 1
 
 # mov eax, 60 (exit); xor edi, edi; syscall
@@ -166,7 +167,7 @@ def cases(d):
         "valid-interp": with_interp(os.path.join(aux, "valid-pie")),
         "valid-shared-page": shared_page(),
         "valid-memsz-0": second_load(0x800000, 0),
-        "valid-above-reserve": second_load(1 << 40, PAGE),
+        "valid-above-reserve": second_load(RESERVE_END, PAGE),
         "valid-bad-shoff": elf(e_shoff=0x100000, e_shnum=8),
         # Not ELF at all.
         "empty": b"",
@@ -208,7 +209,7 @@ def cases(d):
         "load-kernel-address": second_load(0xFFFFFFFF80000000, PAGE),
         "load-reserve": second_load(RESERVE, PAGE),
         "load-reserve-straddle": second_load(RESERVE - PAGE, 2 * PAGE),
-        "load-reserve-last": second_load((1 << 40) - PAGE, PAGE),
+        "load-reserve-last": second_load(RESERVE_END - PAGE, PAGE),
         "memsz-overflow": second_load(0x800000, U64),
         "memsz-absurd": second_load(0x800000, 0x7FFF00000000),
         "span-over-1tib": second_load(0x20000000000, PAGE),
