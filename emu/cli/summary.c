@@ -14,8 +14,9 @@
 /* One line per process: what its faults were and how it ended. */
 static void per_process(struct emu *emu, FILE *o)
 {
-    fprintf(o, "  per process:\n    %5s %-15s %7s %7s %7s %7s %7s %7s %7s %7s  %s\n", "pid", "name",
-            "zero", "file", "cache", "cow", "reuse", "swapin", "segv", "calls", "ended");
+    fprintf(o, "  per process:\n    %5s %-15s %7s %7s %7s %7s %7s %7s %7s %7s %7s  %s\n", "pid",
+            "name", "zero", "file", "cache", "cow", "reuse", "swapin", "segv", "calls", "threads",
+            "ended");
     for (int i = 0; i < emu->npstats; i++) {
         const struct proc_stats *ps = &emu->pstats[i];
         if (!ps->name[0])
@@ -27,13 +28,13 @@ static void per_process(struct emu *emu, FILE *o)
         else if (ps->exited)
             snprintf(ended, sizeof ended, "exit %d", (st >> 8) & 0xff);
         const uint64_t *e = ps->events;
-        fprintf(o, "    %5d %-15s %7llu %7llu %7llu %7llu %7llu %7llu %7llu %7llu  %s\n", i + 1,
+        fprintf(o, "    %5d %-15s %7llu %7llu %7llu %7llu %7llu %7llu %7llu %7llu %7d  %s\n", i + 1,
                 ps->name, (unsigned long long)e[VM_EV_DEMAND_ZERO],
                 (unsigned long long)e[VM_EV_FILE_READ], (unsigned long long)e[VM_EV_CACHE_HIT],
                 (unsigned long long)e[VM_EV_COW], (unsigned long long)e[VM_EV_COW_REUSE],
                 (unsigned long long)e[VM_EV_SWAP_IN],
                 (unsigned long long)(e[VM_EV_SEGV] + e[VM_EV_SIGBUS]),
-                (unsigned long long)ps->syscalls, ended);
+                (unsigned long long)ps->syscalls, ps->threads + 1, ended);
     }
 }
 

@@ -46,7 +46,8 @@ struct proc;
 struct proc_stats {
     char name[16];
     uint64_t events[VM_EV_COUNT];
-    uint64_t syscalls;
+    uint64_t syscalls;       /* of all its threads */
+    int threads;             /* threads it started besides its first */
     int wait_status;
     bool exited;
 };

@@ -294,7 +294,7 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
     struct proc_stats *ps = emu_proc_stats(emu, p->pid);
     if (ps) {
         memcpy(ps->name, p->name, sizeof ps->name);
-        ps->syscalls = p->syscalls;
+        ps->syscalls += p->syscalls;
         ps->wait_status = wait_status;
         ps->exited = true;
     }

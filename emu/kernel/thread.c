@@ -57,6 +57,9 @@ struct proc *thread_create(struct emu *emu, struct proc *parent)
     t->tg->refs++;
     t->tg->live++;
     t->tg->threaded = true;
+    struct proc_stats *ps = emu_proc_stats(emu, t->tg->tgid);
+    if (ps)
+        ps->threads++;
     t->mm = parent->mm;
     t->cpu = cpu;
     t->fds = parent->fds;
@@ -118,8 +121,18 @@ static void clear_child_tid(struct emu *emu, struct proc *p)
 
 /* Forget task q of a dying or exec'ing group: it is not running (only the
  * current task runs, and that is not q unless q is the caller). */
+/* A task that ends before its process: its calls count for the process. */
+static void count_calls(struct emu *emu, struct proc *q)
+{
+    struct proc_stats *ps = emu_proc_stats(emu, q->tg->tgid);
+    if (ps)
+        ps->syscalls += q->syscalls;
+    q->syscalls = 0;
+}
+
 static void drop_task(struct emu *emu, struct proc *q)
 {
+    count_calls(emu, q);
     thread_release_robust(emu, q);
     if (q->cpu && cpu_owner(q->cpu) == q)
         cpu_set_owner(q->cpu, NULL);
@@ -154,6 +167,7 @@ bool thread_exit(struct emu *emu, struct proc *p, int wait_status)
         return false;
     thread_release_robust(emu, p);
     clear_child_tid(emu, p);
+    count_calls(emu, p);
     tg->live--;
     p->state = PROC_ZOMBIE;
     p->wait_status = wait_status;
