@@ -88,6 +88,7 @@ struct emu {
     bool main_exited;
     bool deadlock;
     bool timed_out;
+    bool interrupted;      /* a second SIGINT: the run ended at once */
     uint64_t syscall_calls[SYSCALL_MAX];
     uint64_t unknown_calls[SYSCALL_MAX];
     uint64_t unknown_other; /* numbers past the table */

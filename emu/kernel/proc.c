@@ -4,6 +4,7 @@
  * killer.
  */
 #include "emu/kernel/fs.h"
+#include "emu/kernel/hostsig.h"
 #include "emu/kernel/maps.h"
 #include "emu/kernel/proc.h"
 #include "emu/kernel/thread.h"
@@ -135,7 +136,8 @@ void proc_wake_all(struct emu *emu)
 static bool on_syscall(void *owner)
 {
     struct proc *p = owner;
-    return p->emu->sys.dispatch(p);
+    /* A signal sent to faultline is handed on at the end of a call. */
+    return p->emu->sys.dispatch(p) || hostsig_pending();
 }
 
 static void on_fault(void *owner, int signo, int code, uint64_t addr)

@@ -8,6 +8,7 @@
  * wake them: that is reported as a deadlock.
  */
 #include "emu/kernel/clock.h"
+#include "emu/kernel/hostsig.h"
 #include "emu/kernel/proc.h"
 #include "emu/kernel/thread.h"
 #include "emu/util/tool.h"
@@ -356,6 +357,10 @@ static void stop_timers(struct emu *emu)
 /* faultline's exit status once the run is over. */
 static int run_status(struct emu *emu)
 {
+    if (emu->interrupted) {
+        fprintf(stderr, "faultline: interrupted\n");
+        return 128 + SIGINT;
+    }
     if (emu->timed_out) {
         fprintf(stderr, "faultline: timed out after %g s\n", emu->opt.timeout);
         return EXIT_TIMEOUT;
@@ -384,8 +389,11 @@ static int run_status(struct emu *emu)
 int proc_schedule(struct emu *emu)
 {
     start_timer(emu);
+    hostsig_install(emu);
     struct sched sc = {.stay = true};
     while (!emu->main_exited && !emu->timed_out) {
+        if (!hostsig_deliver(emu))
+            break;
         wake_timers(emu);
         reap_stopped(emu, &sc);
         struct proc *p = NULL;
@@ -403,5 +411,6 @@ int proc_schedule(struct emu *emu)
             run_turn(emu, p, &sc);
     }
     stop_timers(emu);
+    hostsig_remove();
     return run_status(emu);
 }
