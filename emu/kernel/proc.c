@@ -286,7 +286,10 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
      * reports it), unless --verbose. */
     bool main = p->pid == emu->main_pid;
     int sig = wait_status & 0x7f;
-    if (sig && (main || emu->opt.verbose || p->sig.info[sig].code > 0))
+    /* A program that dies of SIGPIPE (yes | head) is quiet, as a shell
+     * leaves it. */
+    bool quiet = sig == LINUX_SIGPIPE && !emu->opt.verbose;
+    if (sig && !quiet && (main || emu->opt.verbose || p->sig.info[sig].code > 0))
         print_death(emu, p, sig);
     if (p->mm && emu->opt.maps && (main || sig)) {
         fprintf(stderr, "faultline: address space of pid %d (%s) at %s:\n", p->pid, p->name,
