@@ -34,6 +34,7 @@ struct tgroup {
     bool cont_report;        /* a continue wait4(WCONTINUED) has not seen yet */
     int live;                /* tasks that have not exited */
     bool threaded;           /* has had more than one task: its CPU runs by quantum */
+    int membarrier_registered; /* the membarrier registrations it made */
 };
 
 struct proc {

@@ -3,6 +3,7 @@
  * reported but do not change the deterministic schedule; one CPU;
  * sched_yield passes the turn on.
  */
+#include "emu/kernel/thread.h"
 #include "emu/sys/sys.h"
 
 long sys_sched_yield(struct sys *s)
@@ -19,6 +20,55 @@ long sys_sched_getaffinity(struct sys *s, int pid, unsigned int len, uaddr_t use
         return -LINUX_EINVAL;
     uint64_t mask = 1; /* one CPU */
     return copy_out(s, user_mask_ptr, &mask, sizeof mask) < 0 ? -LINUX_EFAULT : (long)sizeof mask;
+}
+
+/* The emulated machine has one CPU: a mask must allow it (the bits for
+ * others are as Linux takes bits of CPUs that are not online). */
+long sys_sched_setaffinity(struct sys *s, int pid, unsigned int len, uaddr_t user_mask_ptr)
+{
+    if (pid < 0)
+        return -LINUX_EINVAL;
+    if (pid && !thread_by_tid(s->emu, 0, pid))
+        return -LINUX_ESRCH;
+    uint8_t first = 0;
+    if (len == 0)
+        return -LINUX_EINVAL;
+    if (copy_in(s, &first, user_mask_ptr, 1) < 0)
+        return -LINUX_EFAULT;
+    return first & 1 ? 0 : -LINUX_EINVAL;
+}
+
+/* membarrier: with one CPU and one task running at a time every barrier
+ * is already there.  QUERY lists GLOBAL, GLOBAL_EXPEDITED and
+ * PRIVATE_EXPEDITED with their registrations; an expedited barrier before
+ * its process registered is EPERM, as in Linux. */
+#define MB_GLOBAL 1
+#define MB_GLOBAL_EXPEDITED 2
+#define MB_REGISTER_GLOBAL_EXPEDITED 4
+#define MB_PRIVATE_EXPEDITED 8
+#define MB_REGISTER_PRIVATE_EXPEDITED 16
+long sys_membarrier(struct sys *s, int cmd, unsigned int flags, int cpu_id)
+{
+    (void)cpu_id;
+    struct tgroup *tg = s->p->tg;
+    if (flags)
+        return -LINUX_EINVAL;
+    switch (cmd) {
+    case 0:
+        return MB_GLOBAL | MB_GLOBAL_EXPEDITED | MB_REGISTER_GLOBAL_EXPEDITED |
+               MB_PRIVATE_EXPEDITED | MB_REGISTER_PRIVATE_EXPEDITED;
+    case MB_GLOBAL:
+    case MB_GLOBAL_EXPEDITED:
+        return 0;
+    case MB_REGISTER_GLOBAL_EXPEDITED:
+    case MB_REGISTER_PRIVATE_EXPEDITED:
+        tg->membarrier_registered |= cmd;
+        return 0;
+    case MB_PRIVATE_EXPEDITED:
+        return tg->membarrier_registered & MB_REGISTER_PRIVATE_EXPEDITED ? 0 : -LINUX_EPERM;
+    default:
+        return -LINUX_EINVAL;
+    }
 }
 
 /* which: PRIO_PROCESS only, for the caller or a guest pid. */
