@@ -53,16 +53,38 @@ void cpu_set_reg(struct cpu *cpu, enum cpu_reg reg, uint64_t v)
     uc_reg_write(cpu->uc, cpu_uc_reg[reg], &v);
 }
 
+/* One batch call into the engine (every system call reads seven). */
+#define REGS_BATCH 32
+
 void cpu_regs_read(struct cpu *cpu, const enum cpu_reg *ids, uint64_t *vals, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        vals[i] = cpu_reg(cpu, ids[i]);
+    int uc_ids[REGS_BATCH];
+    void *ptrs[REGS_BATCH];
+    for (size_t done = 0; done < n;) {
+        size_t k = n - done < REGS_BATCH ? n - done : REGS_BATCH;
+        for (size_t i = 0; i < k; i++) {
+            vals[done + i] = 0;
+            uc_ids[i] = cpu_uc_reg[ids[done + i]];
+            ptrs[i] = &vals[done + i];
+        }
+        uc_reg_read_batch(cpu->uc, uc_ids, ptrs, (int)k);
+        done += k;
+    }
 }
 
 void cpu_regs_write(struct cpu *cpu, const enum cpu_reg *ids, const uint64_t *vals, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        cpu_set_reg(cpu, ids[i], vals[i]);
+    int uc_ids[REGS_BATCH];
+    void *ptrs[REGS_BATCH];
+    for (size_t done = 0; done < n;) {
+        size_t k = n - done < REGS_BATCH ? n - done : REGS_BATCH;
+        for (size_t i = 0; i < k; i++) {
+            uc_ids[i] = cpu_uc_reg[ids[done + i]];
+            ptrs[i] = (void *)&vals[done + i];
+        }
+        uc_reg_write_batch(cpu->uc, uc_ids, ptrs, (int)k);
+        done += k;
+    }
 }
 
 void cpu_fp_save(struct cpu *cpu, struct linux_fxsave *fx)

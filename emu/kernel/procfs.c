@@ -352,9 +352,12 @@ static struct file *open_comm(struct emu *emu, struct proc *p, struct proc *who,
     return f;
 }
 
-/* status and stat: as the process shows them, or (under task/<tid>/,
- * which fs_proc_file marks by thread_view) as the thread does. */
-static bool thread_view;
+/* status and stat: as the process shows them, or under task/<tid>/ as
+ * the thread does. */
+static bool thread_view(const char *abs)
+{
+    return strstr(abs, "/task/") != NULL;
+}
 
 static struct file *open_text(char *text, size_t len, const char *abs, int *err)
 {
@@ -369,7 +372,7 @@ static struct file *open_status(struct emu *emu, struct proc *p, struct proc *wh
 {
     (void)p;
     size_t len = 0;
-    char *text = procstat_status(emu, who, thread_view, &len);
+    char *text = procstat_status(emu, who, thread_view(abs), &len);
     return open_text(text, len, abs, err);
 }
 
@@ -378,7 +381,7 @@ static struct file *open_stat(struct emu *emu, struct proc *p, struct proc *who,
 {
     (void)p;
     size_t len = 0;
-    char *text = procstat_stat(emu, who, thread_view, &len);
+    char *text = procstat_stat(emu, who, thread_view(abs), &len);
     return open_text(text, len, abs, err);
 }
 
@@ -440,7 +443,7 @@ struct file *fs_proc_file(struct emu *emu, struct proc *p, const char *abs, int 
             *err = -LINUX_ENOENT;
         return NULL;
     }
-    thread_view = false;
+    bool thread = false;
     if (strncmp(rest, "task", 4) == 0 && (rest[4] == '/' || !rest[4])) {
         const char *r = rest + 4 + (rest[4] == '/');
         if (!*r)
@@ -455,10 +458,10 @@ struct file *fs_proc_file(struct emu *emu, struct proc *p, const char *abs, int 
         }
         who = t;
         rest = end + (*end == '/');
-        thread_view = true;
+        thread = true;
     }
     if (!*rest)
-        return proc_dir(who, thread_view ? PROC_DIR_THREAD : PROC_DIR_PROCESS, abs, err);
+        return proc_dir(who, thread ? PROC_DIR_THREAD : PROC_DIR_PROCESS, abs, err);
     if (strcmp(rest, "fd") == 0 || strcmp(rest, "fd/") == 0)
         return proc_dir(who, PROC_DIR_FD, abs, err);
     if (strncmp(rest, "fd/", 3) == 0) {

@@ -180,11 +180,6 @@ bool thread_exit(struct emu *emu, struct proc *p, int wait_status)
     return true;
 }
 
-void thread_exit_cleanup(struct emu *emu, struct proc *p)
-{
-    clear_child_tid(emu, p);
-}
-
 struct proc *thread_for_signal(struct emu *emu, struct proc *p, int sig)
 {
     struct tgroup *tg = p->tg;

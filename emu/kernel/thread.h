@@ -24,8 +24,6 @@ bool thread_exit(struct emu *emu, struct proc *p, int wait_status);
 /* Walk p's robust list (set_robust_list) as its end does: locks it
  * still holds are marked FUTEX_OWNER_DIED and a waiter woken. */
 void thread_release_robust(struct emu *emu, struct proc *p);
-/* What a thread's end does to its tid word, when the process ends. */
-void thread_exit_cleanup(struct emu *emu, struct proc *p);
 /* Every other task of p's process goes (exit_group, a fatal signal,
  * execve); p takes the process's id. */
 void thread_group_reduce(struct emu *emu, struct proc *p);

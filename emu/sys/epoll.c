@@ -153,18 +153,13 @@ static uint32_t item_ready(struct proc *p, struct epoll_item *it)
     return ready;
 }
 
+/* (item_ready only records what it saw go unready, which a wait would
+ * record too.) */
 bool epoll_ready(struct proc *p, struct file *f)
 {
-    for (size_t i = 0; i < f->epoll->n; i++) {
-        struct epoll_item *it = &f->epoll->items[i];
-        if (!(it->events & ~EPOLL_FLAG_BITS) || fd_file(p, it->fd) != it->file)
-            continue;
-        uint32_t ready = (uint16_t)poll_ready(p, it->file, (short)(it->events & EPOLL_EVENT_BITS));
-        bool edge = (it->events & LINUX_EPOLLET) &&
-                    !(it->file->pipe && it->file->pipe->gen != it->gen);
-        if (ready & ~(edge ? it->reported : 0))
+    for (size_t i = 0; i < f->epoll->n; i++)
+        if (item_ready(p, &f->epoll->items[i]))
             return true;
-    }
     return false;
 }
 
