@@ -20,9 +20,26 @@ static long stat_out(struct sys *s, uaddr_t addr, const struct stat *st)
 }
 
 /* What a file with no host inode looks like: mode, one link. */
-static void stat_made_up(struct stat *st, unsigned linux_mode)
+/* The device of the files faultline makes up (generated /proc files,
+ * pipes, epoll): an anonymous device number, never 0, so that no made-up
+ * file looks like a zeroed struct stat (grep takes that for its own
+ * output when stdout is not a file). */
+#define MADE_UP_DEV 0x17
+
+/* A made-up file's inode number: stable, from its guest path. */
+static ino_t path_ino(const char *path)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *c = (const unsigned char *)path; *c; c++)
+        h = (h ^ *c) * 1099511628211ULL;
+    return (ino_t)(h | 1);
+}
+
+static void stat_made_up(struct stat *st, unsigned linux_mode, ino_t ino)
 {
     memset(st, 0, sizeof *st);
+    st->st_dev = MADE_UP_DEV;
+    st->st_ino = ino;
     st->st_mode = host_mode_from_linux(linux_mode);
     st->st_nlink = 1;
     st->st_blksize = LINUX_PAGE_SIZE;
@@ -35,16 +52,15 @@ static long fstat_file(struct file *f, struct stat *st)
         memset(st, 0, sizeof *st);
         return fstat(f->hostfd, st) < 0 ? host_err() : 0;
     case FILE_MEM:
-        stat_made_up(st, f->is_dir ? LINUX_S_IFDIR | 0555 : LINUX_S_IFREG | 0444);
+        stat_made_up(st, f->is_dir ? LINUX_S_IFDIR | 0555 : LINUX_S_IFREG | 0444, path_ino(f->path));
         st->st_nlink = f->is_dir ? 2 : 1;
         return 0;
     case FILE_EPOLL:
-        stat_made_up(st, 0600); /* an anonymous inode has no file type */
+        stat_made_up(st, 0600, path_ino(f->path)); /* an anonymous inode has no file type */
         return 0;
     case FILE_PIPE_READ:
     case FILE_PIPE_WRITE:
-        stat_made_up(st, LINUX_S_IFIFO | 0600);
-        st->st_ino = (ino_t)f->pipe->ino;
+        stat_made_up(st, LINUX_S_IFIFO | 0600, (ino_t)f->pipe->ino);
         return 0;
     }
     return -LINUX_EBADF;
@@ -68,7 +84,7 @@ static int stat_proc_link(struct sys *s, const char *abs, struct stat *st)
     long n = fs_proc_readlink(s->emu, s->p, abs, target, sizeof target);
     if (n < 0)
         return 0;
-    stat_made_up(st, LINUX_S_IFLNK | 0777);
+    stat_made_up(st, LINUX_S_IFLNK | 0777, path_ino(abs));
     st->st_size = n;
     return 1;
 }
