@@ -22,6 +22,23 @@ struct file *file_new(enum file_kind kind)
     return f;
 }
 
+uint64_t file_next_ino(struct emu *emu)
+{
+    return 100000 + ++emu->pipes;
+}
+
+struct file *file_new_ops(const struct file_ops *ops, void *priv, uint64_t ino)
+{
+    struct file *f = file_new(FILE_OPS);
+    if (f) {
+        f->ops = ops;
+        f->priv = priv;
+        f->dev = MADE_UP_DEV;
+        f->ino = ino;
+    }
+    return f;
+}
+
 struct file *file_get(struct file *f)
 {
     f->refs++;
@@ -55,6 +72,10 @@ void file_put(struct file *f)
         if (f->epoll)
             free(f->epoll->items);
         free(f->epoll);
+        break;
+    case FILE_OPS:
+        if (f->ops->release)
+            f->ops->release(f);
         break;
     }
     free(f);

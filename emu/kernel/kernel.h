@@ -78,7 +78,7 @@ struct emu {
     int rootfd;            /* the guest's "/" */
     char **envp;           /* pid 1's environment */
     uint64_t clock_ns;     /* the fixed clock, advanced by sleeps and reads */
-    uint64_t pipes;        /* pipes made so far: their inode numbers */
+    uint64_t pipes;        /* made-up files so far (pipes, eventfds, sockets): their inode numbers */
     uint64_t poll_until;   /* --real-time: a host wait ends by then (the next deadline) */
     uint64_t rng;          /* getrandom stream, from --seed */
     uint64_t hwcap;

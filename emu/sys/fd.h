@@ -14,7 +14,8 @@
  * f put. */
 int install_fd(struct proc *p, struct file *f, bool cloexec, int min);
 /* Drop one reference to a file taken out of a descriptor; an end of a
- * pipe closing wakes its readers (EOF) and writers (EPIPE). */
+ * pipe (or a FILE_OPS file) closing wakes its readers (EOF) and writers
+ * (EPIPE). */
 void fd_drop(struct sys *s, struct file *f);
 /* The host file behind guest descriptor fd, or NULL with *err -EBADF
  * (no such descriptor) or -EINVAL (a pipe or generated file). */

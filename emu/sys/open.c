@@ -46,9 +46,10 @@ int install_fd(struct proc *p, struct file *f, bool cloexec, int min)
 
 void fd_drop(struct sys *s, struct file *f)
 {
-    bool pipe = f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE;
+    /* A closed pipe end or socket may be what a peer waits for. */
+    bool wake = f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE || f->kind == FILE_OPS;
     file_put(f);
-    if (pipe)
+    if (wake)
         proc_wake_all(s->emu);
 }
 

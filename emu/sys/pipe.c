@@ -110,7 +110,7 @@ static long do_pipe(struct sys *s, uaddr_t fildes, int flags)
     }
     pp->buf = buf;
     pp->readers = pp->writers = 1;
-    pp->ino = 100000 + ++s->emu->pipes; /* the same on every run */
+    pp->ino = file_next_ino(s->emu);
     r->pipe = w->pipe = pp;
     r->status = LINUX_O_RDONLY | (flags & LINUX_O_NONBLOCK);
     w->status = LINUX_O_WRONLY | (flags & LINUX_O_NONBLOCK);

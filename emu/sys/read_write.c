@@ -122,6 +122,8 @@ static long file_read(struct sys *s, struct file *f, uaddr_t buf, size_t len, in
         return mem_read(s, f, buf, len, off);
     case FILE_EPOLL:
         return -LINUX_EINVAL;
+    case FILE_OPS:
+        return off >= 0 ? -LINUX_ESPIPE : f->ops->read ? f->ops->read(s, f, buf, len) : -LINUX_EINVAL;
     case FILE_HOST:
         return host_read(s, f, buf, len, off);
     }
@@ -139,6 +141,8 @@ static long file_write(struct sys *s, struct file *f, uaddr_t buf, size_t len, i
         return host_write(s, f, buf, len, off);
     case FILE_EPOLL:
         return -LINUX_EINVAL;
+    case FILE_OPS:
+        return off >= 0 ? -LINUX_ESPIPE : f->ops->write ? f->ops->write(s, f, buf, len) : -LINUX_EINVAL;
     default:
         return -LINUX_EBADF;
     }
@@ -259,7 +263,8 @@ long sys_lseek(struct sys *s, unsigned int fd, int64_t offset, unsigned int when
     struct file *f = fd_file(s->p, (int)fd);
     if (!f)
         return -LINUX_EBADF;
-    if (f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE || f->kind == FILE_EPOLL)
+    if (f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE || f->kind == FILE_EPOLL ||
+        f->kind == FILE_OPS)
         return -LINUX_ESPIPE;
     if (f->kind == FILE_MEM) {
         int64_t base = whence == LINUX_SEEK_SET ? 0

@@ -43,6 +43,9 @@ short poll_ready(struct proc *p, struct file *f, short events)
     case FILE_EPOLL:
         ready = epoll_ready(p, f) ? LINUX_POLLIN : 0;
         break;
+    case FILE_OPS:
+        ready = f->ops->poll(p, f);
+        break;
     }
     return ready & (events | LINUX_POLLERR | LINUX_POLLHUP | LINUX_POLLNVAL);
 }
