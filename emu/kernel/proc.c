@@ -242,20 +242,20 @@ static void print_death(struct emu *emu, struct proc *p, int sig)
         else
             describe_insn(p, si->addr, where, sizeof where);
         describe_area(emu, p, si->addr, area, sizeof area);
-        fprintf(stderr, "faultline: pid %d killed by %s (%s%s%s)\n", p->pid, signal_name(sig),
-                signal_code_name(sig, si->code), where, area);
+        notice(&emu->notices, "pid %d killed by %s (%s%s%s)", p->pid, signal_name(sig),
+               signal_code_name(sig, si->code), where, area);
     } else if (si->code == LINUX_SI_KERNEL && sig == LINUX_SIGKILL) {
-        fprintf(stderr, "faultline: out of memory: killed pid %d (%s)\n", p->pid, p->name);
+        /* The OOM killer said why when it chose p (oom.c). */
     } else if (si->code == CPU_SI_HOSTMAP && sig == LINUX_SIGKILL) {
-        fprintf(stderr, "faultline: pid %d (%s) killed: page %#llx needs one more host memory "
-                        "mapping than vm.max_map_count (%ld) allows; raise it with: sysctl -w "
-                        "vm.max_map_count=1048576\n",
-                p->pid, p->name, (unsigned long long)si->addr, cpu_host_map_limit());
+        notice(&emu->notices, "pid %d (%s) killed: page %#llx needs one more host memory "
+               "mapping than vm.max_map_count (%ld) allows; raise it with: sysctl -w "
+               "vm.max_map_count=1048576",
+               p->pid, p->name, (unsigned long long)si->addr, cpu_host_map_limit());
     } else if (si->code == CPU_SI_ZONES && sig == LINUX_SIGKILL) {
-        fprintf(stderr, "faultline: pid %d (%s) killed: it has pages in more 1 GiB slots of its "
-                        "address space than the emulated CPU can map\n", p->pid, p->name);
+        notice(&emu->notices, "pid %d (%s) killed: it has pages in more 1 GiB slots of its "
+               "address space than the emulated CPU can map", p->pid, p->name);
     } else {
-        fprintf(stderr, "faultline: pid %d killed by %s\n", p->pid, signal_name(sig));
+        notice(&emu->notices, "pid %d killed by %s", p->pid, signal_name(sig));
     }
 }
 
@@ -292,6 +292,7 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
     if (sig && !quiet && (main || emu->opt.verbose || p->sig.info[sig].code > 0))
         print_death(emu, p, sig);
     if (p->mm && emu->opt.maps && (main || sig)) {
+        notices_flush(&emu->notices);
         fprintf(stderr, "faultline: address space of pid %d (%s) at %s:\n", p->pid, p->name,
                 sig ? "its fatal signal" : "exit");
         maps_print(stderr, p->mm, true);
@@ -372,27 +373,4 @@ void proc_notify_parent(struct emu *emu, struct proc *p, int code, int status)
     struct ksiginfo si = {.signo = LINUX_SIGCHLD, .code = code, .pid = p->pid, .status = status};
     proc_signal(emu, parent, &si);
     proc_wake_all(emu);
-}
-
-/* --- out of memory -------------------------------------------------------------------- */
-
-bool proc_oom_kill(struct emu *emu, struct proc *faulting)
-{
-    struct proc *victim = NULL;
-    uint64_t most = 0;
-    for (int i = 0; i < emu->nprocs; i++) {
-        struct proc *q = emu->procs[i];
-        if (!q || q->state == PROC_ZOMBIE || !q->mm)
-            continue;
-        uint64_t size = vm_mm_rss(q->mm) + vm_mm_swapped(q->mm);
-        if (!victim || size > most || (size == most && q == faulting)) {
-            victim = q;
-            most = size;
-        }
-    }
-    if (!victim)
-        return false;
-    struct ksiginfo si = {.signo = LINUX_SIGKILL, .code = LINUX_SI_KERNEL};
-    proc_signal(emu, victim, &si);
-    return victim != faulting;
 }

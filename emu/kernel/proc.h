@@ -109,9 +109,13 @@ void proc_notify_parent(struct emu *emu, struct proc *p, int code, int status);
 void proc_wake_all(struct emu *emu);
 /* A vfork child has exec'd or exited: its waiting parent runs again. */
 void proc_vfork_release(struct emu *emu, struct proc *p);
-/* Out of frames and swap: kill the largest process (by resident and
+/* oom.c: out of frames and swap: kill the largest process (by resident and
  * swapped pages).  True when that was not faulting, which may retry. */
 bool proc_oom_kill(struct emu *emu, struct proc *faulting);
+/* A system call of p (call, its name) failed with ENOMEM: if strict
+ * commit refused it, say so (once a run) with the options that would let
+ * it through. */
+void oom_commit_refused(struct emu *emu, struct proc *p, const char *call);
 /* A timer was set: with --real-time, the host timer follows it. */
 void proc_timers_changed(struct emu *emu);
 /* Free the engine execve replaced, once it stopped. */

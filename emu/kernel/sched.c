@@ -358,26 +358,29 @@ static void stop_timers(struct emu *emu)
 static int run_status(struct emu *emu)
 {
     if (emu->interrupted) {
-        fprintf(stderr, "faultline: interrupted\n");
+        notice_error(&emu->notices, "interrupted");
         return 128 + SIGINT;
     }
     if (emu->timed_out) {
-        fprintf(stderr, "faultline: timed out after %g s\n", emu->opt.timeout);
+        notice_error(&emu->notices, "timed out after %g s", emu->opt.timeout);
         return EXIT_TIMEOUT;
     }
     if (emu->deadlock) {
-        fprintf(stderr, "faultline: deadlock: every process is blocked (");
+        char who[NOTICE_MAX - 64] = "";
+        size_t at = 0;
         int n = 0;
         for (int i = 0; i < emu->nprocs; i++) {
             struct proc *q = emu->procs[i];
             if (q && q->state != PROC_ZOMBIE && (q->state == PROC_BLOCKED || q->tg->stopped))
             {
                 const char *in = emu->opt.verbose && emu->sys.name ? emu->sys.name(q->last_nr) : NULL;
-                fprintf(stderr, "%spid %d %s%s%s%s", n++ ? ", " : "", q->pid, q->name,
-                        q->tg->stopped ? " (stopped)" : "", in ? " in " : "", in ? in : "");
+                int k = snprintf(who + at, sizeof who - at, "%spid %d %s%s%s%s", n++ ? ", " : "",
+                                 q->pid, q->name, q->tg->stopped ? " (stopped)" : "",
+                                 in ? " in " : "", in ? in : "");
+                at = k < 0 || (size_t)k >= sizeof who - at ? sizeof who - 1 : at + (size_t)k;
             }
         }
-        fprintf(stderr, ")\n");
+        notice_error(&emu->notices, "deadlock: every process is blocked (%s)", who);
         return EXIT_FAULTLINE;
     }
     int st = emu->main_status;

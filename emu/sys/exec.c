@@ -116,7 +116,7 @@ static long exec_image(struct sys *s, const char *gpath, char **argv, char **env
         vm_mm_free(mm);
         cpu_free(cpu);
         if (emu->opt.verbose)
-            fprintf(stderr, "faultline: pid %d: execve: %s\n", p->pid, le.msg);
+            notice(&emu->notices, "pid %d: execve: %s", p->pid, le.msg);
         return le.err ? le.err : -LINUX_ENOEXEC;
     }
     /* The point of no return: the other threads and the old image go. */

@@ -45,10 +45,9 @@ static long refuse_clone(struct sys *s, uint64_t flags)
 {
     if (!s->emu->thread_warned) {
         s->emu->thread_warned = true;
-        fprintf(stderr, "faultline: pid %d (%s): clone flags %#llx are not supported (a "
-                        "process sharing memory or descriptors without being a thread); "
-                        "clone fails with ENOSYS\n",
-                s->p->tg->tgid, s->p->name, (unsigned long long)flags);
+        notice(&s->emu->notices, "pid %d (%s): clone flags %#llx are not supported (a process "
+               "sharing memory or descriptors without being a thread); clone fails with ENOSYS",
+               s->p->tg->tgid, s->p->name, (unsigned long long)flags);
     }
     return -LINUX_ENOSYS;
 }

@@ -97,10 +97,12 @@ static struct sys invoke(struct proc *p, uint64_t rip)
         else
             emu->unknown_other++;
         if (emu->opt.verbose)
-            fprintf(stderr, "faultline: pid %d: unsupported system call %llu (%s)\n", p->pid,
-                    (unsigned long long)s.nr, syscall_name(s.nr) ? syscall_name(s.nr) : "?");
+            notice(&emu->notices, "pid %d: unsupported system call %llu (%s)", p->pid,
+                   (unsigned long long)s.nr, syscall_name(s.nr) ? syscall_name(s.nr) : "not an x86-64 call");
         ret = -LINUX_ENOSYS;
     }
+    if (ret == -LINUX_ENOMEM)
+        oom_commit_refused(emu, p, syscall_name(s.nr));
     if (!s.no_return)
         cpu_set_reg(cpu, CPU_RAX, (uint64_t)ret);
     if (emu->opt.check)
