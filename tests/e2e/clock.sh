@@ -2,12 +2,7 @@
 # The guest's date: by default the host's (never behind it, so make sees
 # no file from its future), pinned by --epoch or SOURCE_DATE_EPOCH (the
 # same on every run, fault log included), the host's with --real-time.
-set -u
-case $FL in /*) ;; *) FL=$(pwd)/$FL ;; esac
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() { echo "FAIL $*"; fail=1; }
+. tests/check.sh
 unset SOURCE_DATE_EPOCH
 
 # The default date lies between the host's before and after the run (up

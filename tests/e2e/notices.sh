@@ -2,12 +2,7 @@
 # faultline's own messages: -q drops them (errors stay), identical ones
 # are collapsed under -v, --summary of a program that never started is one
 # line, and refused or exhausted memory says what and which options help.
-set -u
-case $FL in /*) ;; *) FL=$(pwd)/$FL ;; esac
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() { echo "FAIL $*"; fail=1; }
+. tests/check.sh
 run() { "$FL" run --env-clear -E PATH=/usr/bin:/bin "$@"; }
 
 # A death is said, unless -q; the status is the same either way.
