@@ -56,11 +56,16 @@ void file_put(struct file *f)
         break;
     case FILE_PIPE_READ:
     case FILE_PIPE_WRITE:
+        if (f->hostfd >= 0)
+            close(f->hostfd);
+        /* A FIFO opened O_RDWR is both ends in one file. */
+        if (f->kind == FILE_PIPE_WRITE || (f->status & LINUX_O_ACCMODE) == LINUX_O_RDWR)
+            f->pipe->writers--;
         if (f->kind == FILE_PIPE_READ)
             f->pipe->readers--;
-        else
-            f->pipe->writers--;
         if (f->pipe->readers == 0 && f->pipe->writers == 0) {
+            if (f->pipe->pprev && (*f->pipe->pprev = f->pipe->next))
+                f->pipe->next->pprev = f->pipe->pprev;
             free(f->pipe->buf);
             free(f->pipe);
         }

@@ -25,6 +25,12 @@ struct pipe {
     int readers, writers;
     uint64_t ino;        /* pipe:[ino], numbered per run */
     uint64_t gen;        /* bumped by every transfer: an edge for EPOLLET */
+    /* A FIFO's pipe: every guest open of the host FIFO (dev, ino) meets
+     * here, listed in emu->fifos while any end is open or being opened. */
+    bool fifo;
+    uint64_t fifo_dev, fifo_ino;
+    uint64_t r_opens, w_opens;  /* opens of each side so far: what a blocked open waits on */
+    struct pipe *next, **pprev;
 };
 
 /* The directories of /proc faultline lists itself. */
@@ -78,7 +84,9 @@ struct epoll {
 struct file {
     int refs;
     enum file_kind kind;
-    int hostfd;          /* FILE_HOST */
+    int hostfd;          /* FILE_HOST; a FIFO end: the host FIFO (O_PATH, or open for I/O) */
+    bool fifo_host;      /* a FIFO end whose hostfd is open for I/O (non-blocking): a host
+                          * process may be at the other end */
     int status;          /* O_APPEND, O_NONBLOCK and the access mode */
     struct pipe *pipe;   /* FILE_PIPE_* */
     struct epoll *epoll; /* FILE_EPOLL */

@@ -41,6 +41,7 @@ struct emu_options {
 };
 
 struct proc;
+struct pipe;
 
 /* What one process did, kept after it is reaped (for --summary). */
 struct proc_stats {
@@ -78,6 +79,7 @@ struct emu {
     int rootfd;            /* the guest's "/" */
     char **envp;           /* pid 1's environment */
     uint64_t clock_ns;     /* the fixed clock, advanced by sleeps and reads */
+    struct pipe *fifos;    /* the FIFOs guest processes have open (file.h) */
     uint64_t pipes;        /* made-up files so far (pipes, eventfds, sockets): their inode numbers */
     uint64_t poll_until;   /* --real-time: a host wait ends by then (the next deadline) */
     uint64_t rng;          /* getrandom stream, from --seed */

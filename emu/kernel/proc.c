@@ -317,6 +317,8 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
     }
     fdtable_free(p->fds);
     p->fds = NULL;
+    file_put(p->fifo_wait);
+    p->fifo_wait = NULL;
     proc_vfork_release(emu, p);
     p->vfork_child = 0;
     adopt_orphans(emu, p);

@@ -32,6 +32,22 @@ long pipe_write(struct sys *s, struct file *f, uaddr_t buf, size_t len);
  * stops to deliver it. */
 void raise_sigpipe(struct sys *s);
 
+/* fifo.c: the open of a host FIFO a guest path named (h, a host fd of
+ * it: open for I/O non-blocking when io, else O_PATH; owned): joins the
+ * FIFO's in-emulator pipe.  The descriptor, -ENXIO (O_WRONLY|O_NONBLOCK
+ * and no reader), or 0 with the call blocked until the other side
+ * opens. */
+long fifo_open(struct sys *s, int h, bool io, int flags, const char *abs);
+/* A FIFO end reading an empty pipe: bring in what a host writer wrote;
+ * bytes now buffered, 0 when no host writer is there, -EAGAIN when one
+ * is but has written nothing. */
+long fifo_host_fill(struct file *f);
+/* Block a pipe transfer or FIFO open of f; a FIFO end with a host side
+ * waits on the host for events when no guest process can run. */
+void fifo_block(struct sys *s, struct file *f, short events);
+/* A FIFO end with no guest reader: write to the host reader. */
+long fifo_host_write(struct sys *s, struct file *f, uaddr_t buf, size_t len);
+
 /* select.c: the events (LINUX_POLL*) of events that f, a descriptor of
  * p, is ready for now (POLLNVAL for no file). */
 short poll_ready(struct proc *p, struct file *f, short events);

@@ -111,6 +111,12 @@ static struct sys invoke(struct proc *p, uint64_t rip)
 bool syscall_dispatch(struct proc *p)
 {
     struct cpu *cpu = p->cpu;
+    if (p->fifo_wait) {
+        /* A FIFO open a signal ended: its end goes (a retry keeps it). */
+        file_put(p->fifo_wait);
+        p->fifo_wait = NULL;
+        proc_wake_all(p->emu);
+    }
     struct sys s = invoke(p, cpu_reg(cpu, CPU_RIP));
     timers_check(p->emu, p); /* a busy process meets its own alarm */
     return s.stop || p->state != PROC_RUNNABLE || p->cpu != cpu ||
