@@ -72,6 +72,7 @@ static void emu_release_procs(struct emu *emu)
 static void emu_teardown(struct emu *emu)
 {
     emu_release_procs(emu);
+    lock_table_free(&emu->locks);
     free(emu->procs);
     free(emu->pstats);
     if (emu->vm)

@@ -49,6 +49,8 @@ void file_put(struct file *f)
 {
     if (!f || --f->refs > 0)
         return;
+    if (f->locker)
+        lock_file_gone(f->locker, f);
     switch (f->kind) {
     case FILE_HOST:
         if (f->hostfd >= 0)

@@ -99,6 +99,7 @@ struct file {
     int dir_of;          /* FILE_MEM directory: of /proc/<dir_of> ... */
     int dir_kind;        /* ... which one: an enum proc_dir */
     uint64_t dev, ino;
+    struct emu *locker;  /* set once it held an OFD or flock lock: those go with it */
     char path[PATH_MAX]; /* the guest's path, for readlink of /proc/self/fd */
 };
 

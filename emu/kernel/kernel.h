@@ -8,6 +8,7 @@
 #define FAULTLINE_KERNEL_H
 
 #include "emu/cpu/cpu.h"
+#include "emu/kernel/lock.h"
 #include "emu/trace/trace.h"
 #include "loader/loader.h"
 #include "vm/vm.h"
@@ -80,6 +81,7 @@ struct emu {
     char **envp;           /* pid 1's environment */
     uint64_t clock_ns;     /* the fixed clock, advanced by sleeps and reads */
     struct pipe *fifos;    /* the FIFOs guest processes have open (file.h) */
+    struct lock_table locks; /* the file locks guest processes hold (lock.h) */
     uint64_t pipes;        /* made-up files so far (pipes, eventfds, sockets): their inode numbers */
     uint64_t poll_until;   /* --real-time: a host wait ends by then (the next deadline) */
     uint64_t rng;          /* getrandom stream, from --seed */

@@ -19,7 +19,8 @@ struct file;
  * never meet the other two. */
 enum lock_kind { LOCK_POSIX, LOCK_OFD, LOCK_FLOCK };
 
-#define LOCK_TO_EOF UINT64_MAX
+/* The end of a lock that runs to the end of the file (Linux's OFFSET_MAX). */
+#define LOCK_TO_EOF ((uint64_t)INT64_MAX)
 
 /* A held lock, or a request for one (type LINUX_F_RDLCK, F_WRLCK or, for
  * a request, F_UNLCK). */
@@ -41,17 +42,16 @@ struct lock_table {
 const struct lock_rec *lock_conflict(const struct lock_table *t, const struct lock_rec *req);
 /* Set (or with F_UNLCK remove) req's owner's lock over req's range,
  * replacing what that owner held there and merging neighbours of the
- * same type, as Linux keeps them.  The caller checked for conflicts.  0
- * or -ENOLCK when the table cannot grow. */
-int lock_set(struct lock_table *t, const struct lock_rec *req);
+ * same type, as Linux keeps them; waiters are woken.  The caller checked
+ * for conflicts.  0, or -ENOLCK when the table cannot grow. */
+int lock_set(struct emu *emu, const struct lock_rec *req);
 /* Process tgid closed a descriptor of (dev, ino): its POSIX locks there
- * go.  True when any went. */
-bool lock_close(struct lock_table *t, int tgid, uint64_t dev, uint64_t ino);
-/* Process tgid ended: its POSIX locks go.  True when any went. */
-bool lock_exit(struct lock_table *t, int tgid);
-/* The open file description f went: its OFD and flock locks go.  True
- * when any went. */
-bool lock_file_gone(struct lock_table *t, const struct file *f);
+ * go. */
+void lock_close(struct emu *emu, int tgid, uint64_t dev, uint64_t ino);
+/* Process tgid ended: its POSIX locks go. */
+void lock_exit(struct emu *emu, int tgid);
+/* The open file description f went: its OFD and flock locks go. */
+void lock_file_gone(struct emu *emu, const struct file *f);
 void lock_table_free(struct lock_table *t);
 
 #endif

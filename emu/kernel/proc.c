@@ -319,6 +319,7 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
     p->fds = NULL;
     file_put(p->fifo_wait);
     p->fifo_wait = NULL;
+    lock_exit(emu, p->tg->tgid);
     proc_vfork_release(emu, p);
     p->vfork_child = 0;
     adopt_orphans(emu, p);

@@ -67,6 +67,8 @@ struct proc {
 #define WAKE_NEVER UINT64_MAX    /* a timeout too far to ever end */
     struct file *fifo_wait;  /* an open of a FIFO blocked for its other side: its end, */
     uint64_t fifo_seen;      /* and the other side's opens when it began */
+    bool lock_waiting;       /* blocked in F_SETLKW (POSIX) for lock_wait */
+    struct lock_rec lock_wait;
     uint64_t io_done;        /* bytes a blocking pipe write moved before it blocked */
     bool futex_wait;         /* blocked in FUTEX_WAIT on futex_key */
     bool futex_woken;        /* a FUTEX_WAKE chose this waiter */

@@ -5,7 +5,7 @@
  */
 #include "emu/kernel/fs.h"
 #include "emu/kernel/thread.h"
-#include "emu/sys/sys.h"
+#include "emu/sys/fd.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +77,7 @@ static void exec_reset(struct emu *emu, struct proc *p)
 {
     for (int fd = 0; fd < MAX_FDS; fd++) {
         if (p->fds->file[fd] && p->fds->cloexec[fd]) {
+            lock_closed(emu, p, p->fds->file[fd]);
             file_put(p->fds->file[fd]);
             p->fds->file[fd] = NULL;
             p->fds->cloexec[fd] = false;

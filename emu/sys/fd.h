@@ -13,7 +13,8 @@
  * min of p, with close-on-exec as asked; the descriptor, or -EMFILE with
  * f put. */
 int install_fd(struct proc *p, struct file *f, bool cloexec, int min);
-/* Drop one reference to a file taken out of a descriptor; an end of a
+/* A descriptor of s->p closed: drop its reference to f and the POSIX
+ * locks s->p held on f's file; an end of a
  * pipe (or a FILE_OPS file) closing wakes its readers (EOF) and writers
  * (EPIPE). */
 void fd_drop(struct sys *s, struct file *f);
@@ -23,6 +24,12 @@ struct file *host_file(struct sys *s, int fd, long *err);
 /* fcntl.c: change the guest status flags (LINUX_O_*) in mask to those of
  * flags (F_SETFL, FIONBIO), on the host's file too. */
 void set_status(struct file *f, int mask, int flags);
+
+/* lock.c: fcntl's F_GETLK, F_SETLK, F_SETLKW and their F_OFD_ forms on
+ * f (record at arg): 0 or -errno, or 0 with the call blocked. */
+long file_lock(struct sys *s, struct file *f, int cmd, uaddr_t arg);
+/* p closed a descriptor of f: its POSIX locks on f's file go. */
+void lock_closed(struct emu *emu, struct proc *p, struct file *f);
 
 /* pipe.c: a transfer between guest memory and a pipe's buffer; bytes
  * moved or -errno, or 0 with the call set to block and retry. */

@@ -134,7 +134,8 @@ long fifo_open(struct sys *s, int h, bool io, int flags, const char *abs)
     p->fifo_wait = NULL;
     if (f && (f->dev != (uint64_t)st.st_dev || f->ino != (uint64_t)st.st_ino ||
               (f->status & LINUX_O_ACCMODE) != acc)) {
-        fd_drop(s, f); /* not the open that blocked */
+        file_put(f); /* not the open that blocked */
+        proc_wake_all(s->emu);
         f = NULL;
     }
     if (f && io && !f->fifo_host) {
@@ -148,7 +149,8 @@ long fifo_open(struct sys *s, int h, bool io, int flags, const char *abs)
     }
     if (!fifo_peer(p, f)) {
         if (acc == LINUX_O_WRONLY && (flags & LINUX_O_NONBLOCK)) {
-            fd_drop(s, f);
+            file_put(f);
+            proc_wake_all(s->emu);
             return -LINUX_ENXIO;
         }
         if (!(flags & LINUX_O_NONBLOCK)) {

@@ -46,6 +46,7 @@ int install_fd(struct proc *p, struct file *f, bool cloexec, int min)
 
 void fd_drop(struct sys *s, struct file *f)
 {
+    lock_closed(s->emu, s->p, f);
     /* A closed pipe end or socket may be what a peer waits for. */
     bool wake = f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE || f->kind == FILE_OPS;
     file_put(f);
