@@ -43,6 +43,7 @@ struct emu_options {
 
 struct proc;
 struct pipe;
+struct ipc_space;
 
 /* What one process did, kept after it is reaped (for --summary). */
 struct proc_stats {
@@ -64,6 +65,8 @@ struct kernel_syscalls {
     void (*retry)(struct proc *p);
     /* The name of call nr (NULL: none). */
     const char *(*name)(uint64_t nr);
+    /* Process tgid ended: what the layer keeps for it goes (SEM_UNDO). */
+    void (*exited)(struct emu *emu, int tgid);
 };
 
 struct emu {
@@ -82,6 +85,7 @@ struct emu {
     uint64_t clock_ns;     /* the fixed clock, advanced by sleeps and reads */
     struct pipe *fifos;    /* the FIFOs guest processes have open (file.h) */
     struct lock_table locks; /* the file locks guest processes hold (lock.h) */
+    struct ipc_space *ipc; /* System V IPC objects (emu/sys/ipc.h), made at first use */
     uint64_t pipes;        /* made-up files so far (pipes, eventfds, sockets): their inode numbers */
     uint64_t poll_until;   /* --real-time: a host wait ends by then (the next deadline) */
     uint64_t rng;          /* getrandom stream, from --seed */

@@ -272,6 +272,17 @@ static void adopt_orphans(struct emu *emu, struct proc *p)
     }
 }
 
+/* What an ending process holds besides memory and descriptors: a FIFO
+ * end it waited to open, its POSIX locks, its SEM_UNDO adjustments. */
+static void release_held(struct emu *emu, struct proc *p)
+{
+    file_put(p->fifo_wait);
+    p->fifo_wait = NULL;
+    lock_exit(emu, p->tg->tgid);
+    if (emu->sys.exited)
+        emu->sys.exited(emu, p->tg->tgid);
+}
+
 void proc_exit(struct emu *emu, struct proc *p, int wait_status)
 {
     if (p->state == PROC_ZOMBIE)
@@ -317,9 +328,7 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
     }
     fdtable_free(p->fds);
     p->fds = NULL;
-    file_put(p->fifo_wait);
-    p->fifo_wait = NULL;
-    lock_exit(emu, p->tg->tgid);
+    release_held(emu, p);
     proc_vfork_release(emu, p);
     p->vfork_child = 0;
     adopt_orphans(emu, p);

@@ -69,6 +69,9 @@ struct proc {
     uint64_t fifo_seen;      /* and the other side's opens when it began */
     bool lock_waiting;       /* blocked in F_SETLKW (POSIX) for lock_wait */
     struct lock_rec lock_wait;
+    int sem_wait_id;         /* blocked in semop on this set's sem_wait_num: */
+    int sem_wait_num;
+    bool sem_wait_zero;      /* for it to be zero (else to grow) */
     uint64_t io_done;        /* bytes a blocking pipe write moved before it blocked */
     bool futex_wait;         /* blocked in FUTEX_WAIT on futex_key */
     bool futex_woken;        /* a FUTEX_WAKE chose this waiter */
