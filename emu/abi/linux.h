@@ -276,6 +276,7 @@ _Static_assert(sizeof(struct linux_fxsave) == 512, "fxsave layout");
 #define LINUX_RLIMIT_NOFILE 7
 #define LINUX_RLIMIT_MEMLOCK 8
 #define LINUX_RLIMIT_AS 9
+#define LINUX_NR_OPEN 1048576 /* fs.nr_open: the highest RLIMIT_NOFILE */
 #define LINUX_RLIM_NLIMITS 16
 #define LINUX_RLIM_INFINITY (~0ULL)
 

@@ -111,9 +111,15 @@ void fdtable_free(struct fdtable *t)
     free(t);
 }
 
+int fd_limit(const struct proc *p)
+{
+    uint64_t cur = p->tg->rlim[LINUX_RLIMIT_NOFILE].cur;
+    return cur < MAX_FDS ? (int)cur : MAX_FDS;
+}
+
 int fd_alloc(struct proc *p, int min)
 {
-    for (int fd = min < 0 ? 0 : min; fd < MAX_FDS; fd++)
+    for (int fd = min < 0 ? 0 : min; fd < fd_limit(p); fd++)
         if (!p->fds->file[fd])
             return fd;
     return -LINUX_EMFILE;

@@ -121,7 +121,9 @@ struct file *file_get(struct file *f);
 void file_put(struct file *f);
 struct fdtable *fdtable_clone(const struct fdtable *t);
 void fdtable_free(struct fdtable *t);
-/* Lowest free descriptor >= min, or -EMFILE. */
+/* The descriptors p may have: RLIMIT_NOFILE, at most MAX_FDS. */
+int fd_limit(const struct proc *p);
+/* Lowest free descriptor >= min (below fd_limit), or -EMFILE. */
 int fd_alloc(struct proc *p, int min);
 struct file *fd_file(struct proc *p, int fd);
 

@@ -66,6 +66,13 @@ struct proc *proc_alloc(struct emu *emu)
     p->pid = emu->next_pid++;
     tg->tgid = p->pid;
     tg->umask = 022;
+    for (int r = 0; r < LINUX_RLIM_NLIMITS; r++)
+        tg->rlim[r] = (struct linux_rlimit){LINUX_RLIM_INFINITY, LINUX_RLIM_INFINITY};
+    tg->rlim[LINUX_RLIMIT_STACK].cur = VM_STACK_LIMIT_DEFAULT;
+    tg->rlim[LINUX_RLIMIT_NOFILE] = (struct linux_rlimit){MAX_FDS, MAX_FDS};
+    tg->rlim[LINUX_RLIMIT_NPROC] = (struct linux_rlimit){(uint64_t)emu->opt.max_procs,
+                                                         (uint64_t)emu->opt.max_procs};
+    tg->rlim[LINUX_RLIMIT_CORE].cur = 0;
     emu->live++;
     emu->procs_created++;
     return p;

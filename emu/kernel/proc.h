@@ -35,6 +35,7 @@ struct tgroup {
     int live;                /* tasks that have not exited */
     bool threaded;           /* has had more than one task: its CPU runs by quantum */
     int membarrier_registered; /* the membarrier registrations it made */
+    struct linux_rlimit rlim[LINUX_RLIM_NLIMITS]; /* setrlimit's; inherited over fork and execve */
 };
 
 struct proc {

@@ -108,6 +108,7 @@ static long exec_image(struct sys *s, const char *gpath, char **argv, char **env
         return -LINUX_ENOMEM;
     }
     vm_mm_set_port_data(mm, cpu);
+    vm_set_stack_limit(mm, p->tg->rlim[LINUX_RLIMIT_STACK].cur);
     cpu_set_mm(cpu, mm);
     struct loader_fs fs = fs_loader(emu, p);
     struct loader_args args = proc_loader_args(emu, p, gpath, argv, envp, &fs);

@@ -25,7 +25,7 @@ static long dup_to(struct sys *s, int oldfd, int newfd, bool cloexec)
     struct file *f = fd_file(p, oldfd);
     if (!f)
         return -LINUX_EBADF;
-    if (newfd < 0 || newfd >= MAX_FDS)
+    if (newfd < 0 || newfd >= fd_limit(p))
         return -LINUX_EBADF;
     if (oldfd == newfd)
         return newfd;
@@ -67,7 +67,7 @@ long sys_fcntl(struct sys *s, unsigned int fd, unsigned int cmd, unsigned long a
     switch ((int)cmd) {
     case LINUX_F_DUPFD:
     case LINUX_F_DUPFD_CLOEXEC:
-        if ((int)arg < 0 || (int)arg >= MAX_FDS)
+        if ((int)arg < 0 || (int)arg >= fd_limit(p))
             return -LINUX_EINVAL;
         return install_fd(p, file_get(f), (int)cmd == LINUX_F_DUPFD_CLOEXEC, (int)arg);
     case LINUX_F_GETFD:
