@@ -199,8 +199,15 @@ long sys_munmap(struct sys *s, unsigned long addr, size_t len)
 
 long sys_mprotect(struct sys *s, unsigned long start, size_t len, unsigned long prot)
 {
-    prot &= ~(unsigned long)(LINUX_PROT_GROWSDOWN | LINUX_PROT_GROWSUP);
+    /* x86-64 has no grows-up areas; PROT_GROWSDOWN needs a stack. */
+    bool down = prot & LINUX_PROT_GROWSDOWN;
+    if (prot & LINUX_PROT_GROWSUP)
+        return -LINUX_EINVAL;
+    prot &= ~(unsigned long)LINUX_PROT_GROWSDOWN;
     if (!linux_page_aligned(start) || (prot & ~(unsigned long)LINUX_PROT_MASK))
+        return -LINUX_EINVAL;
+    struct vm_area_info ai;
+    if (down && len && vm_area_at(s->p->mm, start, &ai) && !(ai.flags & VM_AREA_GROWSDOWN))
         return -LINUX_EINVAL;
     return vm_protect(s->p->mm, start, len, vm_prot_from_linux(prot));
 }
