@@ -14,13 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void show(const char *what, long r)
-{
-    if (r < 0)
-        printf("%s: -1 %s\n", what, strerror(errno));
-    else
-        printf("%s: %ld\n", what, r);
-}
+#include "show.h"
 
 /* A child that opens path with flags, writes msg (if any), and exits. */
 static pid_t child_open(const char *path, int flags, const char *msg)

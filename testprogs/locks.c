@@ -14,13 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void show(const char *what, long r)
-{
-    if (r < 0)
-        printf("%s: -1 %s\n", what, strerror(errno));
-    else
-        printf("%s: %ld\n", what, r);
-}
+#include "show.h"
 
 static int lk(int fd, int cmd, int type, off_t start, off_t len)
 {

@@ -9,7 +9,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-static void show(const char *w, long r) { if (r < 0) printf("%s: -1 %s\n", w, strerror(errno)); else printf("%s: %ld\n", w, r); }
+
+#include "show.h"
 int main(void) {
     unsigned char vec[16];
     char *m = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -19,15 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define KEY 0x464c5431
+#include "show.h"
 
-static void show(const char *what, long r)
-{
-    if (r < 0)
-        printf("%s: -1 %s\n", what, strerror(errno));
-    else
-        printf("%s: %ld\n", what, r);
-}
+#define KEY 0x464c5431
 
 static void nap(void)
 {

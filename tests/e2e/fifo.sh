@@ -3,14 +3,8 @@
 # O_RDWR, poll, fstat, mknod), glibc and musl; shells joining a writer and
 # a reader, busybox diff of two FIFOs; all against native.  Then a host
 # process at the other end of a FIFO a guest opens, both ways round.
-set -u
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 . tests/lib/native.sh
-top=$(pwd)
-for libc in glibc musl; do
-    vs_native fifo.$libc "$top/build/testprogs/fifo.$libc"
-done
+vs_native_libcs fifo
 script='mkfifo p; echo x > p & cat p; wait
 cat p & echo y > p; wait
 rm -f a b; mkfifo a b

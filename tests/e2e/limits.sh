@@ -3,14 +3,8 @@
 # and F_DUPFD, RLIMIT_AS capping mmap and brk, RLIMIT_DATA counting
 # private writable memory, inheritance over fork and execve), glibc and
 # musl; then a shell's `ulimit -n 42` and 50 opens; all against native.
-set -u
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 . tests/lib/native.sh
-top=$(pwd)
-for libc in glibc musl; do
-    vs_native limits.$libc "$top/build/testprogs/limits.$libc"
-done
+vs_native_libcs limits
 for sh in "busybox sh" dash; do
     vs_native "$sh ulimit -n 42" $sh -c "ulimit -n 42; $top/build/testprogs/limits.glibc open50"
 done

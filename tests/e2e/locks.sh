@@ -5,14 +5,8 @@
 # errors), glibc and musl, against native.  Then two sqlite3 processes
 # writing one database at once, switched every 20000 instructions so
 # their transactions interleave: every row must arrive, as natively.
-set -u
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 . tests/lib/native.sh
-top=$(pwd)
-for libc in glibc musl; do
-    vs_native locks.$libc "$top/build/testprogs/locks.$libc"
-done
+vs_native_libcs locks
 cat >"$tmp/sq.sh" <<'SH'
 sqlite3 db "create table t(who text, i int)"
 w() { i=0; while [ $i -lt 100 ]; do echo "insert into t values('$1', $i);"; i=$((i+1)); done | sqlite3 -cmd ".timeout 60000" db; }

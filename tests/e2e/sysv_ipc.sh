@@ -6,11 +6,7 @@
 # against native.  The fault log must show the segment as one frame: the
 # child's second attach meets the parent's page as a cache-hit (a minor
 # fault) on the very frame the parent's demand-zero fault filled.
-set -u
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 . tests/lib/native.sh
-top=$(pwd)
 for libc in glibc musl; do
     vs_native sysv_ipc.$libc "$top/build/testprogs/sysv_ipc.$libc"
     "$FL" run --env-clear -o "$tmp/log" "$top/build/testprogs/sysv_ipc.$libc" >/dev/null 2>&1

@@ -1,8 +1,14 @@
-# Sourced by tests/e2e scripts: run a command natively and under
-# faultline ($FL) in fresh empty directories and compare output and exit
-# status byte for byte.  Needs $tmp (a scratch directory) and sets $fail.
+# Sourced by tests/e2e scripts (from the repository's top): run a command
+# natively and under faultline ($FL) in fresh empty directories and compare
+# output and exit status byte for byte.  Makes $tmp (removed at exit) and
+# $top, and sets $fail.
 #   vs_native LABEL CMD [ARGS...]   CMD runs in an empty directory: give it absolute paths
+#   vs_native_libcs NAME            build/testprogs/NAME.glibc and .musl
+set -u
 fail=${fail:-0}
+top=$(pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 vs_native() {
     label=$1
     shift
@@ -17,4 +23,10 @@ vs_native() {
         diff "$tmp/native" "$tmp/fl" | head -20 | sed 's/^/    /'
         fail=1
     fi
+}
+
+vs_native_libcs() {
+    for libc in glibc musl; do
+        vs_native "$1.$libc" "$top/build/testprogs/$1.$libc"
+    done
 }
