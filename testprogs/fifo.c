@@ -31,13 +31,6 @@ static pid_t child_open(const char *path, int flags, const char *msg)
     return pid;
 }
 
-static int reap(pid_t pid)
-{
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 static void meet(void)
 {
     /* The writer opens first and waits for this reader. */

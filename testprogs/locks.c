@@ -45,20 +45,6 @@ static void child_done(void)
     _exit(0);
 }
 
-static void nap(void)
-{
-    struct timespec ts = {0, 100000000};
-    nanosleep(&ts, NULL);
-}
-
-static int reap(pid_t pid)
-{
-    int st;
-    waitpid(pid, &st, 0);
-    fflush(stdout);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 /* The second process blocks on the first's lock, then gets it. */
 static void wait_then_get(int fd)
 {

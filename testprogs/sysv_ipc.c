@@ -23,19 +23,6 @@
 
 #define KEY 0x464c5431
 
-static void nap(void)
-{
-    struct timespec ts = {0, 100000000};
-    nanosleep(&ts, NULL);
-}
-
-static int reap(pid_t pid)
-{
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 static pid_t child(void)
 {
     fflush(stdout);
