@@ -8,6 +8,7 @@
 #include "emu/kernel/fs.h"
 #include "emu/kernel/maps.h"
 #include "emu/kernel/proc.h"
+#include "emu/sys/ipc.h"
 #include "emu/sys/sys.h"
 #include "emu/trace/trace.h"
 #include "emu/util/tool.h"
@@ -73,6 +74,8 @@ static void emu_release_procs(struct emu *emu)
 static void emu_teardown(struct emu *emu)
 {
     emu_release_procs(emu);
+    lock_table_free(&emu->locks);
+    ipc_free(emu);
     free(emu->procs);
     free(emu->pstats);
     if (emu->vm)

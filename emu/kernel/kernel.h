@@ -8,6 +8,7 @@
 #define FAULTLINE_KERNEL_H
 
 #include "emu/cpu/cpu.h"
+#include "emu/kernel/lock.h"
 #include "emu/trace/trace.h"
 #include "emu/util/notice.h"
 #include "loader/loader.h"
@@ -45,6 +46,8 @@ struct emu_options {
 };
 
 struct proc;
+struct pipe;
+struct ipc_space;
 
 /* What one process did, kept after it is reaped (for --summary). */
 struct proc_stats {
@@ -66,6 +69,8 @@ struct kernel_syscalls {
     void (*retry)(struct proc *p);
     /* The name of call nr (NULL: none). */
     const char *(*name)(uint64_t nr);
+    /* Process tgid ended: what the layer keeps for it goes (SEM_UNDO). */
+    void (*exited)(struct emu *emu, int tgid);
 };
 
 struct emu {
@@ -84,6 +89,9 @@ struct emu {
     char **envp;           /* pid 1's environment */
     uint64_t clock_ns;     /* the fixed clock, advanced by sleeps and reads */
     uint64_t realtime_off; /* CLOCK_REALTIME - the fixed clock, in ns (clock.c) */
+    struct pipe *fifos;    /* the FIFOs guest processes have open (file.h) */
+    struct lock_table locks; /* the file locks guest processes hold (lock.h) */
+    struct ipc_space *ipc; /* System V IPC objects (emu/sys/ipc.h), made at first use */
     uint64_t pipes;        /* made-up files so far (pipes, eventfds, sockets): their inode numbers */
     uint64_t poll_until;   /* --real-time: a host wait ends by then (the next deadline) */
     uint64_t rng;          /* getrandom stream, from --seed */

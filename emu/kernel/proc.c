@@ -66,6 +66,13 @@ struct proc *proc_alloc(struct emu *emu)
     p->pid = emu->next_pid++;
     tg->tgid = p->pid;
     tg->umask = 022;
+    for (int r = 0; r < LINUX_RLIM_NLIMITS; r++)
+        tg->rlim[r] = (struct linux_rlimit){LINUX_RLIM_INFINITY, LINUX_RLIM_INFINITY};
+    tg->rlim[LINUX_RLIMIT_STACK].cur = VM_STACK_LIMIT_DEFAULT;
+    tg->rlim[LINUX_RLIMIT_NOFILE] = (struct linux_rlimit){MAX_FDS, MAX_FDS};
+    tg->rlim[LINUX_RLIMIT_NPROC] = (struct linux_rlimit){(uint64_t)emu->opt.max_procs,
+                                                         (uint64_t)emu->opt.max_procs};
+    tg->rlim[LINUX_RLIMIT_CORE].cur = 0;
     emu->live++;
     emu->procs_created++;
     return p;
@@ -272,6 +279,17 @@ static void adopt_orphans(struct emu *emu, struct proc *p)
     }
 }
 
+/* What an ending process holds besides memory and descriptors: a FIFO
+ * end it waited to open, its POSIX locks, its SEM_UNDO adjustments. */
+static void release_held(struct emu *emu, struct proc *p)
+{
+    file_put(p->fifo_wait);
+    p->fifo_wait = NULL;
+    lock_exit(emu, p->tg->tgid);
+    if (emu->sys.exited)
+        emu->sys.exited(emu, p->tg->tgid);
+}
+
 void proc_exit(struct emu *emu, struct proc *p, int wait_status)
 {
     if (p->state == PROC_ZOMBIE)
@@ -318,6 +336,7 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
     }
     fdtable_free(p->fds);
     p->fds = NULL;
+    release_held(emu, p);
     proc_vfork_release(emu, p);
     p->vfork_child = 0;
     adopt_orphans(emu, p);

@@ -35,6 +35,7 @@ struct tgroup {
     int live;                /* tasks that have not exited */
     bool threaded;           /* has had more than one task: its CPU runs by quantum */
     int membarrier_registered; /* the membarrier registrations it made */
+    struct linux_rlimit rlim[LINUX_RLIM_NLIMITS]; /* setrlimit's; inherited over fork and execve */
 };
 
 struct proc {
@@ -65,6 +66,13 @@ struct proc {
     uint64_t restart_rip;
     uint64_t wake_at;        /* a blocked call with a timeout: its deadline (guest ns) */
 #define WAKE_NEVER UINT64_MAX    /* a timeout too far to ever end */
+    struct file *fifo_wait;  /* an open of a FIFO blocked for its other side: its end, */
+    uint64_t fifo_seen;      /* and the other side's opens when it began */
+    bool lock_waiting;       /* blocked in F_SETLKW (POSIX) for lock_wait */
+    struct lock_rec lock_wait;
+    int sem_wait_id;         /* blocked in semop on this set's sem_wait_num: */
+    int sem_wait_num;
+    bool sem_wait_zero;      /* for it to be zero (else to grow) */
     uint64_t io_done;        /* bytes a blocking pipe write moved before it blocked */
     bool futex_wait;         /* blocked in FUTEX_WAIT on futex_key */
     bool futex_woken;        /* a FUTEX_WAKE chose this waiter */

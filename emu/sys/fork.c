@@ -26,6 +26,7 @@ static void copy_identity(struct proc *c, const struct proc *parent, uint64_t fl
     c->tg->pgid = parent->tg->pgid;
     c->tg->sid = parent->tg->sid;
     c->tg->umask = parent->tg->umask;
+    memcpy(c->tg->rlim, parent->tg->rlim, sizeof c->tg->rlim);
     c->nice = parent->nice;
     c->tg->arg_start = parent->tg->arg_start;
     c->tg->arg_end = parent->tg->arg_end;
