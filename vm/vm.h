@@ -393,6 +393,19 @@ long vm_copy_str_in(struct vm_mm *mm, char *dst, uint64_t src, size_t max);
 int vm_touch(struct vm_mm *mm, uint64_t addr, vm_access_t access, enum vm_mode mode);
 /* Read the PTE for addr without side effects (0 when no table). */
 pte_t vm_pte(const struct vm_mm *mm, uint64_t addr);
+/* Residency, as Linux's mincore reports it: out[i] = 1 when page i from
+ * addr (page-aligned) is in DRAM, 0 when touching it would have to read
+ * it from swap or its file, or make it.  A page with no entry counts as
+ * resident when its object's page cache holds it; a swap entry, when the
+ * swap cache still has its frame.  Fills at most pages entries and stops
+ * at the end of the area holding addr (the caller goes on from there).
+ * Returns how many it filled, -ENOMEM when addr is in no area, -EINVAL
+ * when it is not aligned.  No fault, no trace, nothing changes. */
+long vm_mincore(struct vm_mm *mm, uint64_t addr, uint64_t pages, uint8_t *out);
+/* The host descriptor vm/ reads the file behind the area at addr through
+ * (vm/'s own: use it, never close it), or -1 when the area is anonymous
+ * or there is none: what the emulator asks the host about that file. */
+int vm_area_file_fd(const struct vm_mm *mm, uint64_t addr);
 
 /* --- reclaim ------------------------------------------------------------- */
 
