@@ -83,13 +83,36 @@ Test(area, mprotect_splits_and_merges_back)
     cr_assert_eq(vm_area_count(mm), 1);
 }
 
-Test(area, mprotect_of_unmapped_range_fails)
+Test(area, mprotect_stops_at_a_hole_keeping_what_it_changed_before)
 {
     cr_assert_eq(vm_map(mm, 0x10000, PG, RW, 0, NULL, 0, "[anon]"), 0);
-    cr_assert_eq(vm_protect(mm, 0x10000, 2 * PG, VM_PROT_READ), -ENOMEM);
+    cr_assert_eq(vm_map(mm, 0x12000, PG, RW, 0, NULL, 0, "[anon]"), 0);
+    cr_assert_eq(vm_protect(mm, 0x10000, 3 * PG, VM_PROT_READ), -ENOMEM);
     struct vm_area_info ai;
     cr_assert(vm_area_at(mm, 0x10000, &ai));
-    cr_assert_eq(ai.prot, RW, "nothing changed");
+    cr_assert_eq(ai.prot, VM_PROT_READ, "the area before the hole changed, as on Linux");
+    cr_assert(vm_area_at(mm, 0x12000, &ai));
+    cr_assert_eq(ai.prot, RW, "the one after it did not");
+    cr_assert_eq(vm_protect(mm, 0x11000, 2 * PG, VM_PROT_READ), -ENOMEM, "a hole at the start");
+    cr_assert(vm_area_at(mm, 0x12000, &ai));
+    cr_assert_eq(ai.prot, RW);
+    cr_assert_eq(vm_protect(mm, 0x11000, 0, 0), 0, "an empty range is nothing");
+    vm_check(vm);
+}
+
+Test(area, mprotect_refuses_write_to_a_nowrite_area_after_changing_the_ones_before)
+{
+    cr_assert_eq(vm_map(mm, 0x10000, 2 * PG, VM_PROT_READ, 0, NULL, 0, "[anon]"), 0);
+    cr_assert_eq(vm_map(mm, 0x12000, PG, VM_PROT_READ, VM_AREA_NOWRITE, NULL, 0, "[anon]"), 0);
+    cr_assert_eq(vm_protect(mm, 0x11000, 2 * PG, RW), -EACCES);
+    struct vm_area_info ai;
+    cr_assert(vm_area_at(mm, 0x11000, &ai));
+    cr_assert_eq(ai.prot, RW);
+    cr_assert_eq(ai.start, 0x11000, "split at the range's start");
+    cr_assert(vm_area_at(mm, 0x12000, &ai));
+    cr_assert_eq(ai.prot, VM_PROT_READ);
+    cr_assert_eq(vm_protect(mm, 0x12000, PG, VM_PROT_READ | VM_PROT_EXEC), 0);
+    vm_check(vm);
 }
 
 Test(area, mprotect_readonly_downgrades_entries_and_flushes_once)
@@ -227,7 +250,7 @@ Test(area, discard_gives_zero_pages_again)
 {
     cr_assert_eq(vm_map(mm, 0x10000, PG, RW, 0, NULL, 0, "[anon]"), 0);
     poke8(mm, 0x10000, 9);
-    cr_assert_eq(vm_discard(mm, 0x10000, PG), 0);
+    cr_assert_eq(vm_advise(mm, 0x10000, PG, VM_ADV_DONTNEED), 0);
     cr_assert_eq(peek8(mm, 0x10000), 0);
     cr_assert_eq(count_events(VM_EV_DEMAND_ZERO), 2);
 }

@@ -247,7 +247,7 @@ Test(swap, evicted_code_keeps_its_translations_and_unmapped_code_drops_them)
     cr_assert_eq(rec.code_changes, 0, "eviction and swap-in change no code");
     cr_assert_eq(vm_unmap(mm, 0x10000000, PG), 0);
     cr_assert_eq(rec.code_changes, 1, "unmapped code is gone");
-    cr_assert_eq(vm_discard(mm, 0x10001000, PG), 0);
+    cr_assert_eq(vm_advise(mm, 0x10001000, PG, VM_ADV_DONTNEED), 0);
     cr_assert_eq(rec.code_changes, 2, "discarded code is gone");
     vm_mm_free(mm);
     vm_check(vm);

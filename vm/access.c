@@ -26,10 +26,10 @@ static bool pte_allows(pte_t e, vm_access_t access)
     return true;
 }
 
-/* Host address of guest byte addr for the access, faulting it in; NULL
- * when the fault fails. */
-static uint8_t *translate(struct vm_mm *mm, uint64_t addr, vm_access_t access,
-                          enum vm_mode mode)
+/* The entry of addr, made to allow the access by faulting it in as
+ * needed; NULL when a fault fails, with its result in *why. */
+static pte_t *reach(struct vm_mm *mm, uint64_t addr, vm_access_t access, enum vm_mode mode,
+                    enum vm_fault_result *why)
 {
     /* A write to a swapped page still shared with another process takes
      * two faults (swap-in read-only, then copy-on-write): allow a few. */
@@ -39,17 +39,44 @@ static uint8_t *translate(struct vm_mm *mm, uint64_t addr, vm_access_t access,
             *pte |= PTE_A;
             if (access == VM_PROT_WRITE)
                 *pte |= PTE_D;
-            return frame_bytes(mm->vm, pte_frame(*pte)) + (addr & ~VM_PAGE_MASK);
+            return pte;
         }
-        if (!vm_fault_ok(vm_fault(mm, addr, access, mode)))
+        *why = vm_fault(mm, addr, access, mode);
+        if (!vm_fault_ok(*why))
             return NULL;
     }
     vm_panic(__func__, "a successful fault left the page inaccessible");
 }
 
+/* Host address of guest byte addr for the access, faulting it in; NULL
+ * when the fault fails. */
+static uint8_t *translate(struct vm_mm *mm, uint64_t addr, vm_access_t access,
+                          enum vm_mode mode)
+{
+    enum vm_fault_result why;
+    pte_t *pte = reach(mm, addr, access, mode, &why);
+    return pte ? frame_bytes(mm->vm, pte_frame(*pte)) + (addr & ~VM_PAGE_MASK) : NULL;
+}
+
 int vm_touch(struct vm_mm *mm, uint64_t addr, vm_access_t access, enum vm_mode mode)
 {
     return translate(mm, addr, access, mode) ? 0 : -EFAULT;
+}
+
+int vm_populate(struct vm_mm *mm, uint64_t start, uint64_t len, bool write)
+{
+    vm_access_t access = write ? VM_PROT_WRITE : VM_PROT_READ;
+    for (uint64_t va = start; va < start + len; va += VM_PAGE_SIZE) {
+        const struct vm_area *a = area_find(mm, va);
+        if (!a)
+            return -ENOMEM;
+        if (!(a->prot & access))
+            return -EINVAL;
+        enum vm_fault_result why;
+        if (!reach(mm, va, access, VM_KERNEL, &why))
+            return why == VM_FAULT_OOM ? -ENOMEM : -EFAULT;
+    }
+    return 0;
 }
 
 /* Walk [addr, addr + len) page by page; fn copies one piece. */

@@ -233,3 +233,11 @@ bool vm_area_at(const struct vm_mm *mm, uint64_t addr, struct vm_area_info *out)
         area_info(mm, a, out);
     return a != NULL;
 }
+
+bool vm_area_from(const struct vm_mm *mm, uint64_t addr, struct vm_area_info *out)
+{
+    size_t i = area_index(mm, addr);
+    if (i < mm->nareas)
+        area_info(mm, mm->areas[i], out);
+    return i < mm->nareas;
+}

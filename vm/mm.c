@@ -176,6 +176,8 @@ struct vm_mm *vm_mm_fork(struct vm_mm *parent, int child_pid, void *child_port_d
      * back exactly what was taken (vm_mm_free uncharges charged areas). */
     for (size_t i = 0; i < parent->nareas; i++) {
         const struct vm_area *a = parent->areas[i];
+        if (a->flags & VM_AREA_DONTFORK)
+            continue;
         if (a->charged && commit_charge(vm, area_pages(a)) < 0)
             goto fail;
         struct vm_area *c = area_new(a->start, a->end, a->prot, a->flags, a->obj, a->pgoff,
@@ -193,6 +195,8 @@ struct vm_mm *vm_mm_fork(struct vm_mm *parent, int child_pid, void *child_port_d
         struct fork_ctx fc = {.child = child, .area = a};
         if (port_cover(child, a->start, a->end, a->prot) < 0)
             goto fail;
+        if (a->flags & VM_AREA_WIPEONFORK)
+            continue; /* the child's starts empty: demand-zero again */
         pt_for_each(parent, a->start, a->end, fork_one, &fc);
         fork_flush_run(&fc);
         if (fc.failed)

@@ -84,39 +84,56 @@ static int protect_area(struct vm_mm *mm, struct vm_area *a, unsigned prot)
     return 0;
 }
 
+/* May area a be given prot?  A shared mapping of a file opened read-only
+ * may never be made writable (Linux: no VM_MAYWRITE). */
+static bool protect_allowed(const struct vm_area *a, unsigned prot)
+{
+    return !((prot & VM_PROT_WRITE) && (a->flags & VM_AREA_NOWRITE));
+}
+
 int vm_protect(struct vm_mm *mm, uint64_t start, uint64_t len, unsigned prot)
 {
     if ((start & ~VM_PAGE_MASK) || (prot & ~7u))
         return -EINVAL;
-    len = vm_page_up(len);
     if (len == 0)
         return 0;
-    if (!range_ok(start, len))
-        return -ENOMEM;
+    len = vm_page_up(len);
     uint64_t end = start + len;
-    if (!area_range_mapped(mm, start, end))
+    if (end <= start)
         return -ENOMEM;
-    for (size_t i = area_index(mm, start); i < mm->nareas && mm->areas[i]->start < end; i++) {
-        const struct vm_area *a = mm->areas[i];
-        if ((a->flags & VM_AREA_SHARED) && (prot & VM_PROT_WRITE) && a->obj &&
-            a->obj->kind == OBJ_FILE && !a->obj->fd_writable)
-            return -EACCES;
-    }
+    const struct vm_area *first = area_find(mm, start);
+    if (!first)
+        return -ENOMEM;
     int err = area_split_at(mm, start);
     if (!err)
         err = area_split_at(mm, end);
     if (err)
         return err;
+    /* Area by area while they are back to back: what was done before a
+     * hole or a refusal stays done. */
     size_t i = area_index(mm, start);
-    for (; i < mm->nareas && mm->areas[i]->start < end; i++) {
-        err = protect_area(mm, mm->areas[i], prot);
+    uint64_t done = start;
+    for (; i < mm->nareas && done < end; i++) {
+        struct vm_area *a = mm->areas[i];
+        if (a->start != done)
+            break;
+        if (!protect_allowed(a, prot)) {
+            err = -EACCES;
+            break;
+        }
+        err = protect_area(mm, a, prot);
         if (err)
             break;
+        done = a->end;
     }
-    /* Merge back what the splits left compatible, from the top down (a
-     * merge only removes the area at k or k + 1). */
-    size_t first = area_index(mm, start);
-    for (size_t k = i < mm->nareas ? i + 1 : mm->nareas; k-- > first;)
+    if (!err && done < end)
+        err = -ENOMEM;
+    /* Merge back what the splits left compatible, up to the area that
+     * starts at end, from the top down (a merge only removes the area at
+     * k or k + 1). */
+    size_t first_i = area_index(mm, start);
+    size_t last = area_index(mm, end);
+    for (size_t k = last < mm->nareas ? last + 1 : mm->nareas; k-- > first_i;)
         if (k < mm->nareas)
             area_try_merge(mm, k);
     port_flush(mm);

@@ -3,7 +3,6 @@
  * one address space (msync), over one object (fsync, and before read()
  * of a mapped file), over every file (sync).
  */
-#include "addr.h"
 #include "area.h"
 #include "object.h"
 #include "port.h"
@@ -35,18 +34,31 @@ int vm_sync(struct vm_mm *mm, uint64_t start, uint64_t len)
     if (start & ~VM_PAGE_MASK)
         return -EINVAL;
     uint64_t end = start + len;
-    if (end < start || !area_range_mapped(mm, start, end))
+    if (end < start)
         return -ENOMEM;
-    for (size_t i = area_index(mm, start); i < mm->nareas && mm->areas[i]->start < end; i++) {
+    /* As Linux: the areas in the range are synced, holes between them
+     * stepped over and reported at the end. */
+    int unmapped = 0;
+    uint64_t at = start;
+    for (size_t i = area_index(mm, start); at < end; i++) {
+        if (i == mm->nareas) {
+            unmapped = -ENOMEM;
+            break;
+        }
         const struct vm_area *a = mm->areas[i];
-        if (!(a->flags & VM_AREA_SHARED) || !a->obj)
-            continue;
-        struct sync_ctx sc = {.area = a};
-        pt_for_each(mm, a->start > start ? a->start : start, a->end < end ? a->end : end,
-                    sync_one, &sc);
+        if (at < a->start)
+            unmapped = -ENOMEM;
+        if (a->start >= end)
+            break;
+        uint64_t from = a->start > at ? a->start : at, to = a->end < end ? a->end : end;
+        if ((a->flags & VM_AREA_SHARED) && a->obj) {
+            struct sync_ctx sc = {.area = a};
+            pt_for_each(mm, from, to, sync_one, &sc);
+        }
+        at = to;
     }
     port_flush_all(mm->vm);
-    return 0;
+    return unmapped;
 }
 
 int vm_object_sync(struct vm_object *obj)

@@ -89,6 +89,9 @@ enum {
     VM_AREA_HEAP = 1u << 2,      /* the brk area */
     VM_AREA_NORESERVE = 1u << 3, /* not charged to the commit limit */
     VM_AREA_CODE = 1u << 4,      /* has been executable: code may have been translated */
+    VM_AREA_NOWRITE = 1u << 5,   /* MAP_SHARED of a file opened read-only: never writable */
+    VM_AREA_DONTFORK = 1u << 6,  /* MADV_DONTFORK: a fork child does not get it */
+    VM_AREA_WIPEONFORK = 1u << 7, /* MADV_WIPEONFORK: a fork child gets it empty */
 };
 
 /* x86-64 page-table entries, as the emulated CPU reads them. */
@@ -253,9 +256,11 @@ struct vm_mm *vm_mm_new(struct vm *vm, int pid);
  * is not asked to hide the pages one by one: whatever showed mm's pages
  * (its CPU) must not run it again. */
 void vm_mm_free(struct vm_mm *mm);
-/* The child address space of fork: same areas; private writable pages are
- * write-protected in both and shared by reference (copy-on-write); shared
- * pages and swap entries are shared.  Flushes the parent's TLB once.
+/* The child address space of fork: same areas (but those marked
+ * VM_AREA_DONTFORK; those marked VM_AREA_WIPEONFORK start empty); private
+ * writable pages are write-protected in both and shared by reference
+ * (copy-on-write); shared pages and swap entries are shared.  Flushes the
+ * parent's TLB once.
  * child_port_data is set before the port first sees the child.  Returns
  * NULL (with nothing left behind) when page tables or the commit limit
  * run out. */
@@ -325,8 +330,13 @@ int vm_map(struct vm_mm *mm, uint64_t start, uint64_t len, unsigned prot,
  * dropped, frames released, swap slots freed, dirty shared pages written
  * back; one TLB flush.  Unmapping a hole is not an error. */
 int vm_unmap(struct vm_mm *mm, uint64_t start, uint64_t len);
-/* Change protection of [start, start + len), which must be fully mapped
- * (-ENOMEM otherwise, nothing changed). */
+/* Change the protection of [start, start + len) (page-aligned; len 0:
+ * nothing) area by area from start, as Linux's mprotect does: a hole, at
+ * start or further on, ends it with -ENOMEM, and an area that may not be
+ * given prot (VM_AREA_NOWRITE made writable) with -EACCES; the areas
+ * before either keep their new protection.  -EINVAL: unaligned start or
+ * prot beyond VM_PROT_*; -ENOMEM also when the range wraps or the commit
+ * charge fails. */
 int vm_protect(struct vm_mm *mm, uint64_t start, uint64_t len, unsigned prot);
 /* A free range of len bytes for mmap without MAP_FIXED: the highest one
  * below hint (or VM_MMAP_BASE), as Linux's top-down allocator does; a hint
@@ -342,10 +352,38 @@ int vm_resize(struct vm_mm *mm, uint64_t start, uint64_t new_end);
  * the host refused to alias some page at its new place; the process must
  * not run on (as a fault with VM_FAULT_PORT). */
 int vm_move(struct vm_mm *mm, uint64_t old, uint64_t len, uint64_t new_start);
-/* Drop the pages of [start, start + len) (madvise DONTNEED): the next touch
- * faults again as if new (anonymous: zero; file: the file's bytes). */
-int vm_discard(struct vm_mm *mm, uint64_t start, uint64_t len);
-/* Write back dirty shared pages of [start, start + len) (msync). */
+/* What madvise asks of the areas of a range. */
+enum vm_advice {
+    VM_ADV_NONE,       /* advice about access patterns: nothing to do */
+    VM_ADV_DONTNEED,   /* drop the pages: the next touch faults as if new
+                          (anonymous: zero; file: the file's bytes) */
+    VM_ADV_FREE,       /* the same, for private anonymous areas only */
+    VM_ADV_REMOVE,     /* punch a hole in the object behind a shared area
+                          that may be written: its pages read zero, the
+                          file's bytes there too, in every mapping */
+    VM_ADV_DONTFORK,   /* a fork child does not get the range */
+    VM_ADV_DOFORK,
+    VM_ADV_WIPEONFORK, /* a fork child gets it empty (private anonymous only) */
+    VM_ADV_KEEPONFORK,
+};
+/* Apply adv to [start, start + len) area by area, as Linux's madvise:
+ * -EINVAL for an unaligned start or a length that wraps (len 0: nothing);
+ * an area that cannot take adv ends the walk with -EINVAL (FREE,
+ * WIPEONFORK: not private anonymous; REMOVE: anonymous private) or
+ * -EACCES (REMOVE: not shared, or the file is not open for writing), the
+ * areas before it done; a hole is skipped and reported as -ENOMEM at the
+ * end.  Areas are split to fit the flags set, and merged back. */
+int vm_advise(struct vm_mm *mm, uint64_t start, uint64_t len, enum vm_advice adv);
+/* Fault in every page of [start, start + len) (page-aligned, not empty)
+ * for reading or writing, as kernel-mode accesses (MADV_POPULATE_READ and
+ * _WRITE): -ENOMEM at a hole or when memory runs out, -EINVAL at an area
+ * whose protection does not allow the access, -EFAULT when a page cannot
+ * be had (a file page past the end of its file); the pages before stay. */
+int vm_populate(struct vm_mm *mm, uint64_t start, uint64_t len, bool write);
+/* Write back the dirty shared pages of [start, start + len) (msync),
+ * area by area as Linux: a hole is stepped over and reported as -ENOMEM
+ * at the end (a range that wraps: -ENOMEM, nothing done); -EINVAL for an
+ * unaligned start. */
 int vm_sync(struct vm_mm *mm, uint64_t start, uint64_t len);
 
 /* brk: the heap starts at start (page-aligned, after the image). */
@@ -370,6 +408,9 @@ struct vm_key {
 bool vm_memory_key(const struct vm_mm *mm, uint64_t addr, struct vm_key *key);
 /* The area containing addr, or false. */
 bool vm_area_at(const struct vm_mm *mm, uint64_t addr, struct vm_area_info *out);
+/* The first area that ends above addr (the one holding it, or the next
+ * one up), or false: Linux's find_vma. */
+bool vm_area_from(const struct vm_mm *mm, uint64_t addr, struct vm_area_info *out);
 
 /* --- faults and guest memory ------------------------------------------------ */
 

@@ -338,6 +338,7 @@ static inline int linux_addr_canonical(uint64_t addr)
 #define LINUX_PROT_WRITE 0x2
 #define LINUX_PROT_EXEC 0x4
 #define LINUX_PROT_MASK 0x7
+#define LINUX_PROT_SEM 0x8
 #define LINUX_MAP_SHARED 0x01
 #define LINUX_MAP_PRIVATE 0x02
 #define LINUX_MAP_SHARED_VALIDATE 0x03
@@ -360,11 +361,16 @@ static inline int linux_addr_canonical(uint64_t addr)
 #define LINUX_MADV_DONTNEED 4
 #define LINUX_MADV_FREE 8
 #define LINUX_MADV_REMOVE 9
+#define LINUX_MADV_DONTFORK 10
+#define LINUX_MADV_DOFORK 11
+#define LINUX_MADV_WIPEONFORK 18
+#define LINUX_MADV_KEEPONFORK 19
+#define LINUX_MADV_POPULATE_READ 22
+#define LINUX_MADV_POPULATE_WRITE 23
+#define LINUX_MADV_DONTNEED_LOCKED 24
+#define LINUX_MADV_COLLAPSE 25
 #define LINUX_MREMAP_MAYMOVE 1
 #define LINUX_MREMAP_FIXED 2
-/* Past the last advice number madvise knows (MADV_COLLAPSE is 25; the
- * hardware-poison ones are 100 and 101). */
-#define LINUX_MADV_HWPOISON 100
 #define LINUX_MS_ASYNC 1
 #define LINUX_MS_INVALIDATE 2
 #define LINUX_MS_SYNC 4

@@ -11,30 +11,43 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-long sys_madvise(struct sys *s, unsigned long start, size_t len, int behavior)
+/* What advice asks of vm/; -1 for advice Linux does not know.  5 to 7
+ * were never used; 100 and 101 (hardware poisoning) exist only in kernels
+ * built with memory-failure handling, 102 and 103 (guard pages) since
+ * Linux 6.13: faultline models neither. */
+static int advice_kind(int behavior)
 {
-    uint64_t span = linux_page_up(len);
-    if (!linux_page_aligned(start) || (unsigned)behavior > LINUX_MADV_HWPOISON)
-        return -LINUX_EINVAL;
-    if ((len && !span) || start + span < start)
-        return -LINUX_EINVAL; /* the length wraps */
-    if (!span)
-        return 0;
     switch (behavior) {
     case LINUX_MADV_DONTNEED:
-    case LINUX_MADV_FREE:
-    case LINUX_MADV_REMOVE:
-        return vm_discard(s->p->mm, start, span);
-    default: {
-        /* Advice about access patterns: accepted, with no effect on a
-         * DRAM that has no read-ahead; the range must be mapped. */
-        struct vm_area_info ai;
-        for (uint64_t a = start; a < start + span; a = ai.end)
-            if (!vm_area_at(s->p->mm, a, &ai))
-                return -LINUX_ENOMEM;
+    case LINUX_MADV_DONTNEED_LOCKED: /* nothing is ever locked */
+        return VM_ADV_DONTNEED;
+    case LINUX_MADV_FREE: return VM_ADV_FREE;
+    case LINUX_MADV_REMOVE: return VM_ADV_REMOVE;
+    case LINUX_MADV_DONTFORK: return VM_ADV_DONTFORK;
+    case LINUX_MADV_DOFORK: return VM_ADV_DOFORK;
+    case LINUX_MADV_WIPEONFORK: return VM_ADV_WIPEONFORK;
+    case LINUX_MADV_KEEPONFORK: return VM_ADV_KEEPONFORK;
+    default:
+        /* Access patterns, KSM, huge pages, core dumps, cold and page-out
+         * hints: accepted, with nothing to do in this DRAM. */
+        return behavior >= 0 && behavior <= LINUX_MADV_COLLAPSE &&
+                       (behavior <= LINUX_MADV_DONTNEED || behavior >= LINUX_MADV_FREE)
+                   ? VM_ADV_NONE
+                   : -1;
+    }
+}
+
+long sys_madvise(struct sys *s, unsigned long start, size_t len, int behavior)
+{
+    int kind = advice_kind(behavior);
+    uint64_t span = linux_page_up(len);
+    if (kind < 0 || !linux_page_aligned(start) || (len && !span) || start + span < start)
+        return -LINUX_EINVAL;
+    if (!span)
         return 0;
-    }
-    }
+    if (behavior == LINUX_MADV_POPULATE_READ || behavior == LINUX_MADV_POPULATE_WRITE)
+        return vm_populate(s->p->mm, start, span, behavior == LINUX_MADV_POPULATE_WRITE);
+    return vm_advise(s->p->mm, start, span, (enum vm_advice)kind);
 }
 
 /* Linux shows the page cache behind a file mapping only to a process

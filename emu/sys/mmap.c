@@ -80,10 +80,11 @@ static void populate(struct vm_mm *mm, uint64_t addr, uint64_t len, bool write)
             break;
 }
 
-/* The object a file mapping maps (one reference, *obj) and its name;
- * 0 or -errno. */
+/* The object a file mapping maps (one reference, *obj), its name, and
+ * VM_AREA_NOWRITE in *aflags for a shared mapping that may never be made
+ * writable (the file is not open for writing); 0 or -errno. */
 static long mmap_file(struct sys *s, int fd, unsigned long prot, bool shared, uint64_t off,
-                      uint64_t len, struct vm_object **obj, const char **name)
+                      uint64_t len, struct vm_object **obj, const char **name, unsigned *aflags)
 {
     struct file *f = fd_file(s->p, fd);
     if (!f)
@@ -103,6 +104,8 @@ static long mmap_file(struct sys *s, int fd, unsigned long prot, bool shared, ui
     if (!*obj)
         return err;
     *name = base_name(f->path);
+    if (shared && mode != LINUX_O_RDWR)
+        *aflags |= VM_AREA_NOWRITE;
     return 0;
 }
 
@@ -160,8 +163,11 @@ long sys_mmap(struct sys *s, unsigned long addr, unsigned long len, unsigned lon
         return -LINUX_EINVAL;
     struct vm_object *obj = NULL;
     const char *name = shared ? "[shared]" : "[anon]";
+    unsigned aflags = (shared ? VM_AREA_SHARED : 0) |
+                      (flags & LINUX_MAP_GROWSDOWN ? VM_AREA_GROWSDOWN : 0) |
+                      (flags & LINUX_MAP_NORESERVE ? VM_AREA_NORESERVE : 0);
     if (!(flags & LINUX_MAP_ANONYMOUS)) {
-        ret = mmap_file(s, (int)fd, prot, shared, off, len, &obj, &name);
+        ret = mmap_file(s, (int)fd, prot, shared, off, len, &obj, &name, &aflags);
         if (ret)
             return ret;
     } else {
@@ -172,9 +178,6 @@ long sys_mmap(struct sys *s, unsigned long addr, unsigned long len, unsigned lon
     ret = mmap_place(mm, addr, len, flags, fixed);
     if (ret >= 0) {
         addr = (uint64_t)ret;
-        unsigned aflags = (shared ? VM_AREA_SHARED : 0) |
-                          (flags & LINUX_MAP_GROWSDOWN ? VM_AREA_GROWSDOWN : 0) |
-                          (flags & LINUX_MAP_NORESERVE ? VM_AREA_NORESERVE : 0);
         ret = vm_map(mm, addr, len, vm_prot_from_linux((unsigned)prot), aflags, obj, off, name);
         if (ret == 0) {
             ret = (long)addr;
@@ -197,19 +200,37 @@ long sys_munmap(struct sys *s, unsigned long addr, size_t len)
     return err == -LINUX_EINVAL && addr + linux_page_up(len) > VM_USER_END ? -LINUX_EINVAL : err;
 }
 
+/* Linux's order: the two growth flags together, the start, an empty
+ * range (then nothing else matters), a wrapping one, the protection bits
+ * (PROT_SEM is allowed and means nothing here), then the areas. */
 long sys_mprotect(struct sys *s, unsigned long start, size_t len, unsigned long prot)
 {
-    /* x86-64 has no grows-up areas; PROT_GROWSDOWN needs a stack. */
-    bool down = prot & LINUX_PROT_GROWSDOWN;
-    if (prot & LINUX_PROT_GROWSUP)
+    struct vm_mm *mm = s->p->mm;
+    unsigned long grows = prot & (LINUX_PROT_GROWSDOWN | LINUX_PROT_GROWSUP);
+    prot &= ~grows;
+    if (grows == (LINUX_PROT_GROWSDOWN | LINUX_PROT_GROWSUP) || !linux_page_aligned(start))
         return -LINUX_EINVAL;
-    prot &= ~(unsigned long)LINUX_PROT_GROWSDOWN;
-    if (!linux_page_aligned(start) || (prot & ~(unsigned long)LINUX_PROT_MASK))
+    if (!len)
+        return 0;
+    uint64_t end = start + linux_page_up(len);
+    if (end <= start)
+        return -LINUX_ENOMEM;
+    if (prot & ~(unsigned long)(LINUX_PROT_MASK | LINUX_PROT_SEM))
         return -LINUX_EINVAL;
+    unsigned vprot = vm_prot_from_linux((unsigned)prot & LINUX_PROT_MASK);
     struct vm_area_info ai;
-    if (down && len && vm_area_at(s->p->mm, start, &ai) && !(ai.flags & VM_AREA_GROWSDOWN))
-        return -LINUX_EINVAL;
-    return vm_protect(s->p->mm, start, len, vm_prot_from_linux(prot));
+    if (grows == LINUX_PROT_GROWSDOWN) {
+        /* From the start of the first area in the range, a stack. */
+        if (!vm_area_from(mm, start, &ai) || ai.start >= end)
+            return -LINUX_ENOMEM;
+        if (!(ai.flags & VM_AREA_GROWSDOWN))
+            return -LINUX_EINVAL;
+        start = ai.start;
+    } else if (grows) {
+        /* To the end of an area that grows up: x86-64 has none. */
+        return vm_area_at(mm, start, &ai) ? -LINUX_EINVAL : -LINUX_ENOMEM;
+    }
+    return vm_protect(mm, start, end - start, vprot);
 }
 
 /* The pages of a move that vm/ could not map on the host: like a fault

@@ -109,7 +109,8 @@ long sys_shmat(struct sys *s, int shmid, uaddr_t shmaddr, int shmflg)
                     (shmflg & LINUX_SHM_EXEC ? VM_PROT_EXEC : 0);
     char name[32];
     snprintf(name, sizeof name, "/SYSV%08x", (unsigned)seg->o.key);
-    int err = vm_map(mm, addr, len, prot, VM_AREA_SHARED, seg->obj, 0, name);
+    unsigned aflags = VM_AREA_SHARED | (shmflg & LINUX_SHM_RDONLY ? VM_AREA_NOWRITE : 0);
+    int err = vm_map(mm, addr, len, prot, aflags, seg->obj, 0, name);
     if (err)
         return err == -LINUX_ENOMEM ? err : -LINUX_EINVAL;
     seg->lpid = s->p->tg->tgid;
