@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* If abs names a guest process's /proc entry, return the process and the
@@ -305,6 +306,12 @@ static struct file *open_exe(struct emu *emu, struct proc *p, struct proc *who, 
     }
     f->hostfd = h;
     f->status = O_RDONLY;
+    struct stat st;
+    if (fstat(h, &st) == 0) { /* the program's own file, as any opened file */
+        f->is_reg = S_ISREG(st.st_mode);
+        f->dev = (uint64_t)st.st_dev;
+        f->ino = (uint64_t)st.st_ino;
+    }
     snprintf(f->path, sizeof f->path, "%s", who->tg->exe);
     return f;
 }
