@@ -3,9 +3,9 @@
  *   mincore             cases whose answer is the same on every Linux:
  *                       anonymous and shared anonymous pages touched or
  *                       not, dropped, made PROT_NONE, seen from a fork
- *                       child; a file's pages cached through one mapping
- *                       and seen through another, or after its mapping
- *                       went, and the pages past its end.
+ *                       child; a file's pages in the page cache because
+ *                       write() or read() put them there, or a mapping
+ *                       that went, and the pages past its end.
  *   mincore swap N      write N anonymous pages, read every third again,
  *                       and print the residency of all N (under a small
  *                       DRAM some went to swap: the fault log says which).
@@ -85,6 +85,24 @@ static int make_file(const char *path, int pages)
     return fd;
 }
 
+/* A page of the program's own file that nothing maps, read with pread():
+ * read() fills the page cache, so a mapping of it shows it resident. */
+static void read_case(void)
+{
+    int fd = open("/proc/self/exe", O_RDONLY);
+    struct stat st;
+    char c;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        show("open own file", -1);
+        return;
+    }
+    off_t last = (st.st_size - 1) / PAGE * PAGE;
+    show("pread of own file's last page", pread(fd, &c, 1, last));
+    char *m = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, last);
+    print_vec("own file's last page, read and mapped", m, 1);
+    close(fd);
+}
+
 static void file_cases(void)
 {
     int fd = make_file("data", 3);
@@ -92,15 +110,14 @@ static void file_cases(void)
         show("make data", -1);
         return;
     }
-    char *a = mmap(NULL, 3 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+    /* Written with write(): in the page cache.  Five pages of a
+     * three-page file: the last two are past its end. */
+    char *b = mmap(NULL, 5 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+    print_vec("file written, mapped", b, 5);
     int sum = 0;
     for (int p = 0; p < 3; p++)
-        sum += a[p * PAGE];
+        sum += b[p * PAGE];
     printf("file bytes sum %d\n", sum);
-    /* Five pages of a three-page file: the last two are past its end. */
-    char *b = mmap(NULL, 5 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
-    print_vec("file cached through another mapping", b, 5);
-    munmap(a, 3 * PAGE);
     munmap(b, 5 * PAGE);
     char *c = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
     print_vec("file mapped again", c, 3);
@@ -108,6 +125,7 @@ static void file_cases(void)
     print_vec("file page 1 copied", c, 3);
     close(fd);
     unlink("data");
+    read_case();
 }
 
 /* The answer lands in vec, a page nothing touched before the call. */

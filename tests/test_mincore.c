@@ -168,3 +168,41 @@ Test(mincore, stops_at_the_end_of_the_area_and_refuses_holes)
     cr_assert_eq(vm_mincore(mm, 0x10800, 1, out), -EINVAL);
     cr_assert_eq(vm_mincore(mm, 0x10000, 0, out), 0);
 }
+
+Test(mincore, pages_read_or_written_enter_the_page_cache)
+{
+    int fd = temp_file(3);
+    vm_file_cache(vm, fd, "data.bin", PG + 10, 1);
+    int err = 0;
+    struct vm_object *obj = vm_object_file(vm, fd, "data.bin", false, &err);
+    cr_assert_eq(vm_map(mm, 0x10000, 4 * PG, VM_PROT_READ, 0, obj, 0, "data.bin"), 0);
+    cr_assert_str_eq(vec(mm, 0x10000, 4), "0100", "only the page read");
+    cr_assert_eq(vm_fault(mm, 0x11000, VM_PROT_READ, VM_USER), VM_FAULT_CACHE_HIT);
+    cr_assert_eq(peek8(mm, 0x11000), 2);
+    vm_file_cache(vm, fd, "data.bin", 0, 4 * PG); /* past the end: three pages */
+    cr_assert_str_eq(vec(mm, 0x10000, 4), "1110");
+    cr_assert_eq(peek8(mm, 0x12000), 3);
+    vm_object_put(obj);
+    close(fd);
+}
+
+Test(mincore, a_write_only_descriptor_fills_only_a_cache_that_exists)
+{
+    char path[] = "/tmp/faultline-test-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, "abc", 3), 3);
+    int wr = open(path, O_WRONLY);
+    unlink(path);
+    vm_file_cache(vm, wr, "w", 0, 3);
+    cr_assert_eq(vm_frames_free(vm), 64 - 1, "nothing cached (only the PML4 is taken)");
+    int err = 0;
+    struct vm_object *obj = vm_object_file(vm, fd, "w", false, &err);
+    vm_file_cache(vm, wr, "w", 0, 3);
+    cr_assert_eq(vm_map(mm, 0x10000, PG, VM_PROT_READ, 0, obj, 0, "w"), 0);
+    cr_assert_str_eq(vec(mm, 0x10000, 1), "1");
+    cr_assert_eq(peek8(mm, 0x10001), 'b', "read through the object's own descriptor");
+    vm_object_put(obj);
+    close(fd);
+    close(wr);
+}

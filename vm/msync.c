@@ -5,6 +5,7 @@
  */
 #include "area.h"
 #include "object.h"
+#include "pagecache.h"
 #include "port.h"
 #include "pt.h"
 #include "rmap.h"
@@ -77,11 +78,26 @@ int vm_object_sync(struct vm_object *obj)
     return 0;
 }
 
-void vm_file_sync(struct vm *vm, uint64_t dev, uint64_t ino)
+void vm_file_sync(struct vm *vm, uint64_t dev, uint64_t ino, uint64_t off, uint64_t len)
 {
     struct vm_object *o = object_find_file(vm, dev, ino);
-    if (o)
+    if (!o || !o->used || off >= o->size)
+        return;
+    uint64_t end = len < o->size - off ? off + len : o->size;
+    uint64_t first = off / VM_PAGE_SIZE, last = (end - 1) / VM_PAGE_SIZE;
+    /* A read of a few pages of a file with many cached looks up just
+     * those: a whole scan before every read() would make reading a file
+     * through its cache quadratic. */
+    if (last - first >= o->cap) {
         vm_object_sync(o);
+        return;
+    }
+    for (uint64_t index = first; index <= last; index++) {
+        struct cache_entry *e = pagecache_lookup(o, index);
+        if (e && e->frame != NO_FRAME && rmap_collect_dirty(vm, e->frame))
+            object_write_page(o, index, e->frame);
+    }
+    port_flush_all(vm);
 }
 
 void vm_sync_all(struct vm *vm)

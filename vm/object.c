@@ -298,6 +298,11 @@ void vm_file_written(struct vm *vm, uint64_t dev, uint64_t ino, uint64_t off, co
     struct vm_object *o = object_find_file(vm, dev, ino);
     if (!o || !len)
         return;
+    /* The cached pages stay equal to the file: say so, or the object
+     * would think them stale the next time it is taken up again. */
+    struct stat st;
+    if (fstat(o->fd, &st) == 0)
+        object_note_stat(o, &st);
     if (off + len > o->size)
         o->size = off + len;
     const uint8_t *src = buf;

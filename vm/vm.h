@@ -302,8 +302,15 @@ void vm_object_resized(struct vm *vm, int fd);
  * pages equal to the file (mappings see the new bytes). */
 void vm_file_written(struct vm *vm, uint64_t dev, uint64_t ino, uint64_t off, const void *buf,
                      size_t len);
-/* Before read() of the file dev+ino: its dirty cached pages reach it. */
-void vm_file_sync(struct vm *vm, uint64_t dev, uint64_t ino);
+/* read() or write() moved len bytes at off of the regular file open as
+ * host fd (the file holds them now): the pages they lie in enter its page
+ * cache, as Linux's do, read from the file (pages cached already stay as
+ * they are; when DRAM is short, reclaim runs first).  name is what traces
+ * call the file if this makes its object.  Nothing is traced. */
+void vm_file_cache(struct vm *vm, int fd, const char *name, uint64_t off, size_t len);
+/* Before read() of [off, off + len) of the file dev+ino (fsync: 0 and
+ * UINT64_MAX): its dirty cached pages there reach it. */
+void vm_file_sync(struct vm *vm, uint64_t dev, uint64_t ino, uint64_t off, uint64_t len);
 /* sync(2): the dirty cached pages of every file reach it. */
 void vm_sync_all(struct vm *vm);
 

@@ -9,6 +9,8 @@
 #include "emu/kernel/fs.h"
 #include "emu/sys/sys.h"
 
+#include <string.h>
+
 /* open.c: put f (one reference, given) at the lowest free descriptor >=
  * min of p, with close-on-exec as asked; the descriptor, or -EMFILE with
  * f put. */
@@ -30,6 +32,13 @@ void set_status(struct file *f, int mask, int flags);
 long file_lock(struct sys *s, struct file *f, int cmd, uaddr_t arg);
 /* p closed a descriptor of f: its POSIX locks on f's file go. */
 void lock_closed(struct emu *emu, struct proc *p, struct file *f);
+
+/* The last part of path: what traces call a file's pages. */
+static inline const char *path_base(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s && s[1] ? s + 1 : path;
+}
 
 /* pipe.c: a transfer between guest memory and a pipe's buffer; bytes
  * moved or -errno, or 0 with the call set to block and retry. */

@@ -3,7 +3,7 @@
  * Arguments are validated first (Linux's errors), then vm/ does the work.
  */
 #include "emu/kernel/fs.h"
-#include "emu/sys/sys.h"
+#include "emu/sys/fd.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +24,6 @@ _Static_assert(LINUX_PROT_READ == VM_PROT_READ && LINUX_PROT_WRITE == VM_PROT_WR
 static unsigned vm_prot_from_linux(unsigned long prot)
 {
     return (unsigned)prot;
-}
-
-static const char *base_name(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    return s && s[1] ? s + 1 : path;
 }
 
 /* Bytes mapped in mm, and of them (*data) the private writable ones
@@ -99,11 +93,11 @@ static long mmap_file(struct sys *s, int fd, unsigned long prot, bool shared, ui
     if (off + len < off)
         return -LINUX_EOVERFLOW;
     int err = 0;
-    *obj = vm_object_file(s->emu->vm, f->hostfd, base_name(f->path), shared && mode == LINUX_O_RDWR,
+    *obj = vm_object_file(s->emu->vm, f->hostfd, path_base(f->path), shared && mode == LINUX_O_RDWR,
                           &err);
     if (!*obj)
         return err;
-    *name = base_name(f->path);
+    *name = path_base(f->path);
     if (shared && mode != LINUX_O_RDWR)
         *aflags |= VM_AREA_NOWRITE;
     return 0;

@@ -20,13 +20,23 @@ static bool endless_device(int fd)
     return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && !isatty(fd);
 }
 
+/* len bytes moved at off of f: the page cache learns of them, as Linux's
+ * read() and write() go through it. */
+static void through_cache(struct sys *s, struct file *f, int64_t off, size_t len)
+{
+    if (f->is_reg && off >= 0)
+        vm_file_cache(s->emu->vm, f->hostfd, path_base(f->path), (uint64_t)off, len);
+}
+
 /* off < 0: at the file's position. */
 static long host_read(struct sys *s, struct file *f, uaddr_t buf, size_t len, int64_t off)
 {
     if (f->is_dir)
         return -LINUX_EISDIR;
-    if (f->is_reg)
-        vm_file_sync(s->emu->vm, f->dev, f->ino);
+    /* Where the bytes come from, for the page cache (-1: no regular file). */
+    int64_t at = off >= 0 ? off : f->is_reg ? (int64_t)lseek(f->hostfd, 0, SEEK_CUR) : -1;
+    if (f->is_reg && at >= 0)
+        vm_file_sync(s->emu->vm, f->dev, f->ino, (uint64_t)at, len);
     uint8_t *tmp = malloc(CHUNK);
     if (!tmp)
         return -LINUX_ENOMEM;
@@ -40,6 +50,8 @@ static long host_read(struct sys *s, struct file *f, uaddr_t buf, size_t len, in
             ret = host_err();
             break;
         }
+        if (at >= 0 && n > 0)
+            through_cache(s, f, at + (int64_t)done, (size_t)n);
         if (copy_out(s, buf + done, tmp, (size_t)n) < 0) {
             ret = -LINUX_EFAULT;
             break;
@@ -86,8 +98,10 @@ static long host_write(struct sys *s, struct file *f, uaddr_t buf, size_t len, i
                 raise_sigpipe(s);
             break;
         }
-        if (f->is_reg && at >= 0)
+        if (f->is_reg && at >= 0) {
             vm_file_written(s->emu->vm, f->dev, f->ino, (uint64_t)at, tmp, (size_t)n);
+            through_cache(s, f, at, (size_t)n);
+        }
         done += (size_t)n;
         if ((size_t)n < want)
             break;

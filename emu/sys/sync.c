@@ -13,7 +13,7 @@ static long sync_fd(struct sys *s, int fd, bool data_only)
     if (!f)
         return err;
     if (f->is_reg)
-        vm_file_sync(s->emu->vm, f->dev, f->ino);
+        vm_file_sync(s->emu->vm, f->dev, f->ino, 0, UINT64_MAX);
     return (data_only ? fdatasync(f->hostfd) : fsync(f->hostfd)) < 0 ? host_err() : 0;
 }
 

@@ -1,0 +1,67 @@
+/*
+ * cachefill.c - read() and write() of a file go through the page cache,
+ * as in Linux: the pages they cover enter it, read from the file (which
+ * holds the bytes by then), so that a mapping made afterwards finds them
+ * (a cache-hit, and mincore says resident).  No fault happens and nothing
+ * is traced; reclaim drops them as any clean page-cache page.
+ */
+#include "frame.h"
+#include "object.h"
+#include "pagecache.h"
+#include "reclaim.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+/* Bring page index of o into its cache, in a frame near *hint (the frame
+ * it got is left there); false when no frame can be had. */
+static bool cache_page(struct vm_object *o, uint64_t index, uint32_t *hint)
+{
+    struct vm *vm = o->vm;
+    struct cache_entry *e = pagecache_lookup(o, index);
+    if (e && e->frame != NO_FRAME) {
+        *hint = e->frame + 1;
+        return true;
+    }
+    /* Reclaim before taking an entry: eviction reorders the table. */
+    if (vm->dram.nfree < vm->dram.low_mark)
+        reclaim_for(vm, vm->dram.low_mark + vm->dram.batch);
+    e = pagecache_slot(o, index);
+    uint32_t f = e ? frame_alloc(vm, FRAME_CACHE, *hint) : NO_FRAME;
+    if (f == NO_FRAME || object_read_page(o, index, f) < 0) {
+        if (f != NO_FRAME) {
+            vm->dram.frames[f].kind = FRAME_ANON; /* never the cache's */
+            frame_put(vm, f);
+        }
+        if (e)
+            pagecache_delete(o, index);
+        return false;
+    }
+    vm->dram.frames[f].obj = o;
+    vm->dram.frames[f].index = index;
+    e->frame = f;
+    *hint = f + 1;
+    return true;
+}
+
+void vm_file_cache(struct vm *vm, int fd, const char *name, uint64_t off, size_t len)
+{
+    struct stat st;
+    if (!len || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+        return;
+    /* A descriptor that cannot read may only fill an object another one
+     * made: the object reads through the descriptor it was made with. */
+    struct vm_object *o = object_find_file(vm, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+    int err = 0;
+    if ((fcntl(fd, F_GETFL) & O_ACCMODE) != O_WRONLY)
+        o = vm_object_file(vm, fd, name, false, &err);
+    else if (o)
+        object_get(o);
+    if (!o)
+        return;
+    uint32_t hint = NO_FRAME;
+    for (uint64_t index = off / VM_PAGE_SIZE; index <= (off + len - 1) / VM_PAGE_SIZE; index++)
+        if (index * VM_PAGE_SIZE >= o->size || !cache_page(o, index, &hint))
+            break;
+    vm_object_put(o);
+}
