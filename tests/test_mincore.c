@@ -8,18 +8,13 @@ static struct vm_mm *mm, *child; /* child: made by the fork tests */
 
 static void setup(void)
 {
-    vm = make_vm(64, 64, VM_POLICY_FIFO);
-    mm = vm_mm_new(vm, 1);
+    machine_up(&vm, &mm, 64, 64);
     child = NULL;
 }
 
 static void teardown(void)
 {
-    if (child)
-        vm_mm_free(child);
-    vm_mm_free(mm);
-    vm_check(vm);
-    vm_free(vm);
+    machine_down(vm, mm, child);
 }
 
 TestSuite(mincore, .init = setup, .fini = teardown);

@@ -95,6 +95,26 @@ static inline struct vm *make_vm(uint32_t frames, uint64_t swap_pages, enum vm_p
     return vm;
 }
 
+/* The fixture of suites whose tests may fork: a machine of frames frames
+ * and swap_pages swap slots evicting in fifo order, with address space 1;
+ * machine_down frees it with child (when a test forked one), checking
+ * the invariants on the way. */
+static inline void machine_up(struct vm **vm, struct vm_mm **mm, uint32_t frames,
+                              uint64_t swap_pages)
+{
+    *vm = make_vm(frames, swap_pages, VM_POLICY_FIFO);
+    *mm = vm_mm_new(*vm, 1);
+}
+
+static inline void machine_down(struct vm *vm, struct vm_mm *mm, struct vm_mm *child)
+{
+    if (child)
+        vm_mm_free(child);
+    vm_mm_free(mm);
+    vm_check(vm);
+    vm_free(vm);
+}
+
 /* The last traced event, asserted to be ev at va. */
 static inline const struct vm_event_rec *last_event(void)
 {
