@@ -176,3 +176,22 @@ Test(madvise, msync_writes_back_the_areas_around_a_hole_and_says_enomem)
     close(fd);
     vm_check(vm);
 }
+
+Test(madvise, willneed_reads_a_file_ahead_into_the_page_cache)
+{
+    int fd = temp_file(2);
+    int err = 0;
+    struct vm_object *obj = vm_object_file(vm, fd, "f", false, &err);
+    cr_assert_eq(vm_map(mm, 0x10000, 3 * PG, VM_PROT_READ, 0, obj, 0, "f"), 0);
+    cr_assert_eq(vm_map(mm, 0x20000, PG, RW, 0, NULL, 0, "[anon]"), 0);
+    cr_assert_eq(vm_advise(mm, 0x10000, 3 * PG, VM_ADV_WILLNEED), 0);
+    cr_assert_eq(vm_advise(mm, 0x20000, PG, VM_ADV_WILLNEED), 0, "anonymous: nothing to do");
+    cr_assert(!present(mm, 0x10000), "nothing mapped");
+    uint8_t out[3];
+    cr_assert_eq(vm_mincore(mm, 0x10000, 3, out), 3);
+    cr_assert(out[0] && out[1] && !out[2], "up to the end of the file");
+    cr_assert_eq(vm_fault(mm, 0x11000, VM_PROT_READ, VM_USER), VM_FAULT_CACHE_HIT);
+    vm_object_put(obj);
+    close(fd);
+    vm_check(vm);
+}

@@ -2,9 +2,12 @@
  * cachefill.c - read() and write() of a file go through the page cache,
  * as in Linux: the pages they cover enter it, read from the file (which
  * holds the bytes by then), so that a mapping made afterwards finds them
- * (a cache-hit, and mincore says resident).  No fault happens and nothing
- * is traced; reclaim drops them as any clean page-cache page.
+ * (a cache-hit, and mincore says resident); MADV_WILLNEED reads a mapped
+ * range ahead the same way.  No fault happens and nothing is traced;
+ * reclaim drops these pages as any clean page-cache page.
  */
+#include "cachefill.h"
+
 #include "frame.h"
 #include "object.h"
 #include "pagecache.h"
@@ -59,9 +62,15 @@ void vm_file_cache(struct vm *vm, int fd, const char *name, uint64_t off, size_t
         object_get(o);
     if (!o)
         return;
+    uint64_t first = off / VM_PAGE_SIZE;
+    cache_pages(o, first, (off + len - 1) / VM_PAGE_SIZE - first + 1);
+    vm_object_put(o);
+}
+
+void cache_pages(struct vm_object *o, uint64_t first, uint64_t n)
+{
     uint32_t hint = NO_FRAME;
-    for (uint64_t index = off / VM_PAGE_SIZE; index <= (off + len - 1) / VM_PAGE_SIZE; index++)
+    for (uint64_t index = first; index < first + n; index++)
         if (index * VM_PAGE_SIZE >= o->size || !cache_page(o, index, &hint))
             break;
-    vm_object_put(o);
 }

@@ -1,11 +1,13 @@
 /*
  * madvise.c - advice about a range, taken area by area the way Linux's
  * madvise walks it: pages dropped (DONTNEED, FREE), a hole punched in the
- * object behind a shared area (REMOVE), what a fork child gets (DONTFORK,
- * WIPEONFORK and their undoing).  A hole in the range is stepped over and
+ * object behind a shared area (REMOVE), a file's pages read ahead into the
+ * page cache (WILLNEED), what a fork child gets (DONTFORK, WIPEONFORK and
+ * their undoing).  A hole in the range is stepped over and
  * reported at the end; an area that cannot take the advice ends the walk.
  */
 #include "area.h"
+#include "cachefill.h"
 #include "port.h"
 #include "truncate.h"
 #include "zap.h"
@@ -59,6 +61,10 @@ static int advise_area(struct vm_mm *mm, struct vm_area *a, uint64_t start, uint
         return 0;
     case VM_ADV_REMOVE:
         return object_punch(a->obj, area_pgoff(a, start), (end - start) >> VM_PAGE_SHIFT);
+    case VM_ADV_WILLNEED:
+        if (a->obj && a->obj->kind == OBJ_FILE)
+            cache_pages(a->obj, area_pgoff(a, start), (end - start) >> VM_PAGE_SHIFT);
+        return 0;
     case VM_ADV_DONTFORK:
         return advise_flags(mm, start, end, VM_AREA_DONTFORK, 0);
     case VM_ADV_DOFORK:

@@ -368,6 +368,8 @@ enum vm_advice {
     VM_ADV_REMOVE,     /* punch a hole in the object behind a shared area
                           that may be written: its pages read zero, the
                           file's bytes there too, in every mapping */
+    VM_ADV_WILLNEED,   /* read a file's pages ahead into the page cache
+                          (anonymous memory: nothing) */
     VM_ADV_DONTFORK,   /* a fork child does not get the range */
     VM_ADV_DOFORK,
     VM_ADV_WIPEONFORK, /* a fork child gets it empty (private anonymous only) */

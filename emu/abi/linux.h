@@ -358,6 +358,7 @@ static inline int linux_addr_canonical(uint64_t addr)
 #define LINUX_MAP_FIXED_NOREPLACE 0x100000
 #define LINUX_PROT_GROWSDOWN 0x01000000
 #define LINUX_PROT_GROWSUP 0x02000000
+#define LINUX_MADV_WILLNEED 3
 #define LINUX_MADV_DONTNEED 4
 #define LINUX_MADV_FREE 8
 #define LINUX_MADV_REMOVE 9

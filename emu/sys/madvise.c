@@ -21,6 +21,7 @@ static int advice_kind(int behavior)
     case LINUX_MADV_DONTNEED:
     case LINUX_MADV_DONTNEED_LOCKED: /* nothing is ever locked */
         return VM_ADV_DONTNEED;
+    case LINUX_MADV_WILLNEED: return VM_ADV_WILLNEED;
     case LINUX_MADV_FREE: return VM_ADV_FREE;
     case LINUX_MADV_REMOVE: return VM_ADV_REMOVE;
     case LINUX_MADV_DONTFORK: return VM_ADV_DONTFORK;
