@@ -125,6 +125,16 @@ static void file_cases(void)
     print_vec("file page 1 copied", c, 3);
     close(fd);
     unlink("data");
+    /* Written through a descriptor that cannot read, as a shell's > does. */
+    int w = open("wdata", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    char buf[2 * PAGE];
+    memset(buf, 4, sizeof buf);
+    show("write-only write", write(w, buf, sizeof buf));
+    close(w);
+    int r = open("wdata", O_RDONLY);
+    print_vec("file written write-only, mapped", mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, r, 0), 2);
+    close(r);
+    unlink("wdata");
     read_case();
 }
 

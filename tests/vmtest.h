@@ -139,13 +139,28 @@ static inline size_t count_events(enum vm_event ev)
     return n;
 }
 
+/* The names of the temporary files, removed when the test's process
+ * ends.  They keep their names while it runs: vm/ lets go at once of the
+ * page cache of a file nobody can open again. */
+static char temp_paths[16][32];
+static int temp_count;
+
+static inline void temp_files_remove(void)
+{
+    for (int i = 0; i < temp_count; i++)
+        unlink(temp_paths[i]);
+}
+
 /* A temporary file of npages pages, page p filled with byte p + 1. */
 static inline int temp_file(size_t npages)
 {
     char path[] = "/tmp/faultline-test-XXXXXX";
     int fd = mkstemp(path);
     cr_assert(fd >= 0);
-    unlink(path);
+    cr_assert(temp_count < 16, "too many temporary files");
+    if (temp_count == 0)
+        atexit(temp_files_remove);
+    snprintf(temp_paths[temp_count++], sizeof temp_paths[0], "%s", path);
     uint8_t page[VM_PAGE_SIZE];
     for (size_t p = 0; p < npages; p++) {
         memset(page, (int)(p + 1), sizeof page);

@@ -14,7 +14,9 @@
 #include "reclaim.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Bring page index of o into its cache, in a frame near *hint (the frame
  * it got is left there); false when no frame can be had. */
@@ -52,14 +54,23 @@ void vm_file_cache(struct vm *vm, int fd, const char *name, uint64_t off, size_t
     struct stat st;
     if (!len || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
         return;
-    /* A descriptor that cannot read may only fill an object another one
-     * made: the object reads through the descriptor it was made with. */
-    struct vm_object *o = object_find_file(vm, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
-    int err = 0;
-    if ((fcntl(fd, F_GETFL) & O_ACCMODE) != O_WRONLY)
-        o = vm_object_file(vm, fd, name, false, &err);
-    else if (o)
-        object_get(o);
+    /* A file with no name left gets no new object: it would go again at
+     * once.  A new object reads through a dup of the descriptor it is
+     * made with: for a file open only for writing, one opened again for
+     * reading (when that is allowed; else nothing is cached). */
+    bool known = object_find_file(vm, (uint64_t)st.st_dev, (uint64_t)st.st_ino) != NULL;
+    if (!known && st.st_nlink == 0)
+        return;
+    int rfd = -1, err = 0;
+    if (!known && (fcntl(fd, F_GETFL) & O_ACCMODE) == O_WRONLY) {
+        char path[40];
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        if ((rfd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+            return;
+    }
+    struct vm_object *o = vm_object_file(vm, rfd >= 0 ? rfd : fd, name, false, &err);
+    if (rfd >= 0)
+        close(rfd);
     if (!o)
         return;
     uint64_t first = off / VM_PAGE_SIZE;

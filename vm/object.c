@@ -219,10 +219,17 @@ void vm_object_put(struct vm_object *obj)
         return;
     }
     /* A file's pages stay in the page cache after its last user, as in
-     * Linux: the next program to map it finds them (cache-hit). */
+     * Linux: the next program to map it finds them (cache-hit).  Not a
+     * file's that has no name left: nobody can open it again, and the
+     * descriptor kept would keep its blocks on the disk. */
     struct stat st;
-    if (fstat(obj->fd, &st) == 0)
+    if (fstat(obj->fd, &st) == 0) {
+        if (st.st_nlink == 0) {
+            object_destroy(obj);
+            return;
+        }
         object_note_stat(obj, &st);
+    }
     obj->idle_since = ++vm->idle_clock;
     vm->idle_objects++;
     trim_idle(vm);
