@@ -72,6 +72,7 @@ static void emu_release_procs(struct emu *emu)
 static void emu_teardown(struct emu *emu)
 {
     emu_release_procs(emu);
+    net_free(emu);
     free(emu->procs);
     free(emu->pstats);
     if (emu->vm)

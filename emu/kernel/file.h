@@ -46,6 +46,9 @@ struct file_ops {
     long (*read)(struct sys *s, struct file *f, uint64_t buf, size_t len);
     long (*write)(struct sys *s, struct file *f, uint64_t buf, size_t len);
     long (*ioctl)(struct sys *s, struct file *f, unsigned int cmd, uint64_t arg);
+    /* readv/writev of the whole vector at once (a socket sends one
+     * datagram of it); NULL: piece by piece through read and write. */
+    long (*rw_vec)(struct sys *s, struct file *f, uint64_t vec, int n, bool write);
     /* The LINUX_POLL* events f is ready for now. */
     short (*poll)(struct proc *p, struct file *f);
     /* Bumped by every transfer: an edge for EPOLLET. */

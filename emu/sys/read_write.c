@@ -211,6 +211,8 @@ static long vector_io(struct sys *s, int fd, uaddr_t vec, int n, bool write)
         return -LINUX_EBADF;
     if (n < 0 || n > LINUX_IOV_MAX)
         return -LINUX_EINVAL;
+    if (f->kind == FILE_OPS && f->ops->rw_vec)
+        return f->ops->rw_vec(s, f, vec, n, write);
     bool whole = write && f->kind == FILE_PIPE_WRITE && !(f->status & LINUX_O_NONBLOCK);
     uint64_t skip = whole ? p->io_done : 0;
     p->io_done = 0;

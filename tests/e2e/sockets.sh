@@ -1,0 +1,28 @@
+#!/bin/sh
+# Sockets between guest processes: testprogs/sock_unix.c (AF_UNIX:
+# socketpair, path and abstract names, SCM_RIGHTS carrying a pipe,
+# SCM_CREDENTIALS, SO_PEERCRED, datagrams, seqpackets, EPIPE and SIGPIPE,
+# EAGAIN, wake-ups) and testprogs/sock_inet.c (TCP and UDP on the
+# loopback, IPv4 and IPv6: EINPROGRESS, ECONNREFUSED, resets, TIME_WAIT,
+# EADDRINUSE, sendmmsg...), glibc and musl, under faultline and natively:
+# output and exit status must be equal.
+set -u
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+for prog in sock_unix sock_inet; do
+    for libc in glibc musl; do
+        bin=build/testprogs/$prog.$libc
+        env -i "$bin" >"$tmp/native" 2>&1 </dev/null
+        echo "exit $?" >>"$tmp/native"
+        "$FL" run --env-clear --timeout 120 "$bin" >"$tmp/fl" 2>&1 </dev/null
+        echo "exit $?" >>"$tmp/fl"
+        if ! cmp -s "$tmp/native" "$tmp/fl"; then
+            echo "FAIL $prog.$libc differs from native (< native, > faultline):"
+            diff "$tmp/native" "$tmp/fl" | head -20 | sed 's/^/    /'
+            fail=1
+        fi
+    done
+done
+[ $fail = 0 ] && echo "sockets: equal to native"
+exit $fail
