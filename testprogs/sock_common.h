@@ -23,7 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *errname(int e)
+static inline const char *errname(int e)
 {
     static const struct { int e; const char *n; } t[] = {
         {EPERM, "EPERM"}, {ENOENT, "ENOENT"}, {EINTR, "EINTR"}, {EBADF, "EBADF"},
@@ -46,7 +46,7 @@ static const char *errname(int e)
 }
 
 /* A call's result: its value, or -1 and the errno's name. */
-static void show(const char *what, long r)
+static inline void show(const char *what, long r)
 {
     if (r < 0)
         printf("%s: -1 %s\n", what, errname(errno));
@@ -55,7 +55,7 @@ static void show(const char *what, long r)
 }
 
 /* The events fd is ready for now (POLLRDHUP asked too), by name. */
-static void show_poll(const char *what, int fd)
+static inline void show_poll(const char *what, int fd)
 {
     struct pollfd p = {fd, POLLIN | POLLOUT | POLLRDHUP | POLLPRI, 0};
     int n = poll(&p, 1, 0);
@@ -82,14 +82,14 @@ static void show_poll(const char *what, int fd)
 
 static volatile sig_atomic_t sigpipes;
 
-static void on_sigpipe(int sig)
+static inline void on_sigpipe(int sig)
 {
     (void)sig;
     sigpipes++;
 }
 
 /* Count SIGPIPEs instead of dying of them. */
-static void catch_sigpipe(void)
+static inline void catch_sigpipe(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -98,7 +98,7 @@ static void catch_sigpipe(void)
 }
 
 /* Wait for child pid; its exit status (or 128 + signal). */
-static int reap(pid_t pid)
+static inline int reap(pid_t pid)
 {
     int st;
     if (waitpid(pid, &st, 0) != pid)
@@ -107,7 +107,7 @@ static int reap(pid_t pid)
 }
 
 /* Write all of len bytes (blocking). */
-static int write_all(int fd, const void *buf, size_t len)
+static inline int write_all(int fd, const void *buf, size_t len)
 {
     const char *p = buf;
     while (len) {
