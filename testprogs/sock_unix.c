@@ -236,6 +236,28 @@ static void abstract_names(void)
     close(nb);
 }
 
+/* A blocking connect to a full backlog waits until an accept makes room. */
+static void backlog_wait(void)
+{
+    struct sockaddr_un a;
+    socklen_t alen = path_addr(&a, "backlog");
+    int l = socket(AF_UNIX, SOCK_STREAM, 0);
+    CHECK(bind(l, (struct sockaddr *)&a, alen) == 0 && listen(l, 0) == 0, 9);
+    int c1 = socket(AF_UNIX, SOCK_STREAM, 0);
+    show("first connect", connect(c1, (struct sockaddr *)&a, alen));
+    pid_t pid = fork();
+    if (pid == 0) {
+        int c2 = socket(AF_UNIX, SOCK_STREAM, 0);
+        _exit(connect(c2, (struct sockaddr *)&a, alen) == 0 ? 0 : 1);
+    }
+    usleep(20000);
+    show("accept", accept(l, NULL, NULL) >= 0);
+    printf("child's connect, after the accept: %d\n", reap(pid));
+    unlink(a.sun_path);
+    close(l);
+    close(c1);
+}
+
 /* Send fd over sock with SCM_RIGHTS (one byte of data). */
 static long send_fd(int sock, int fd)
 {
@@ -406,6 +428,7 @@ int main(void)
     pair_blocking();
     path_names();
     abstract_names();
+    backlog_wait();
     rights();
     credentials();
     datagrams();
