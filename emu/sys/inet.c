@@ -319,14 +319,9 @@ static long connect_result(struct sock *sk)
     sk->connect_pending = false;
     if (sk->state == SK_CONNECTED)
         return 0;
-    if (sk->err) {
-        long e = -sk->err;
-        sk->err = 0;
-        sk->shutdown = 0;
-        return e;
-    }
+    long e = sock_error(sk);
     sk->shutdown = 0;
-    return -LINUX_ECONNABORTED;
+    return e ? e : -LINUX_ECONNABORTED;
 }
 
 static long tcp_connect(struct sys *s, struct sock *sk, const struct inet_ep *dst, bool nonblock)
@@ -429,13 +424,9 @@ static long inet_listen(struct sys *s, struct sock *sk, int backlog)
 static long tcp_send(struct sys *s, struct sock *sk, struct sk_io *io)
 {
     size_t done = s->p->io_done;
-    long err = 0;
-    if (sk->err) {
-        err = -sk->err;
-        sk->err = 0;
-    } else if (sk->state != SK_CONNECTED || (sk->shutdown & SK_SEND_SHUT)) {
+    long err = sock_error(sk);
+    if (!err && (sk->state != SK_CONNECTED || (sk->shutdown & SK_SEND_SHUT)))
         err = -LINUX_EPIPE;
-    }
     if (err) {
         s->p->io_done = 0;
         return done ? (long)done : err == -LINUX_EPIPE ? sk_epipe(s, io) : err;

@@ -81,6 +81,13 @@ void sock_put(struct sock *sk)
     free(sk);
 }
 
+long sock_error(struct sock *sk)
+{
+    long e = -sk->err;
+    sk->err = 0;
+    return e;
+}
+
 void sock_changed(struct sock *sk)
 {
     sk->gen++;

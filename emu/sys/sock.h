@@ -263,6 +263,8 @@ void sock_discard(struct sock *sk);
 int sock_install(struct sys *s, struct sock *sk, int flags);
 /* Something about sk changed: its epoll edge, and every waiter wakes. */
 void sock_changed(struct sock *sk);
+/* The pending error (SO_ERROR) as -errno, now cleared; 0 for none. */
+long sock_error(struct sock *sk);
 /* The caller's credentials. */
 struct linux_ucred sock_cred(struct proc *p);
 /* Block the call until a change, or until the socket's timeout (ns, 0:

@@ -252,6 +252,21 @@ static long stream_copy(struct sys *s, struct sock *sk, struct sk_io *io, size_t
     return (long)done;
 }
 
+/* Nothing to read: the pending error, the end, or a wait. */
+static long recv_empty(struct sys *s, struct sock *sk, struct sk_io *io, bool stream)
+{
+    long e = sock_error(sk);
+    if (e)
+        return e;
+    if (sk->shutdown & SK_RCV_SHUT)
+        return 0;
+    if (stream && sk->state != SK_CONNECTED)
+        return -LINUX_ENOTCONN;
+    if (io->nonblock)
+        return -LINUX_EAGAIN;
+    return sock_wait(s, sk->opt.rcvtimeo);
+}
+
 long sk_stream_recv(struct sys *s, struct sock *sk, struct sk_io *io)
 {
     struct proc *p = s->p;
@@ -273,37 +288,14 @@ long sk_stream_recv(struct sys *s, struct sock *sk, struct sk_io *io)
     }
     if (done)
         return (long)done;
-    if (sk->fin)
-        return 0;
-    if (sk->err) {
-        long e = -sk->err;
-        sk->err = 0;
-        return e;
-    }
-    if (sk->shutdown & SK_RCV_SHUT)
-        return 0;
-    if (sk->state != SK_CONNECTED)
-        return -LINUX_ENOTCONN;
-    if (io->nonblock)
-        return -LINUX_EAGAIN;
-    return sock_wait(s, sk->opt.rcvtimeo);
+    return sk->fin ? 0 : recv_empty(s, sk, io, true);
 }
 
 long sk_dgram_recv(struct sys *s, struct sock *sk, struct sk_io *io)
 {
     struct sk_msg *m = sk->rx.head;
-    if (!m) {
-        if (sk->err) {
-            long e = -sk->err;
-            sk->err = 0;
-            return e;
-        }
-        if (sk->shutdown & SK_RCV_SHUT)
-            return 0;
-        if (io->nonblock)
-            return -LINUX_EAGAIN;
-        return sock_wait(s, sk->opt.rcvtimeo);
-    }
+    if (!m)
+        return recv_empty(s, sk, io, false);
     size_t n = min_size(m->len, io->len);
     if (sk_iov_out(s, io, 0, m->data, n) < 0)
         return -LINUX_EFAULT;
