@@ -51,6 +51,9 @@ static const char usage_text[] =
     "      --timeout SECS      stop after SECS seconds of host time, exit 124\n"
     "      --real-time         use the host clock (default: a fixed clock that moves\n"
     "                          only when read, slept on, or past a quantum)\n"
+    "      --net MODE          lo (default): the guest's sockets reach only each other;\n"
+    "                          host: TCP and UDP to a loopback port no guest process has\n"
+    "                          reach the host's loopback\n"
     "  -v, --verbose           report unsupported system calls and failed execs\n"
     "      --check             check the memory system's invariants after every\n"
     "                          system call (slow; aborts on a violation)\n"
@@ -91,6 +94,7 @@ enum {
     OPT_FORMAT = 256, OPT_FILTER, OPT_EXPECT, OPT_SUMMARY, OPT_MAPS, OPT_FRAMES, OPT_SWAP_PAGES,
     OPT_SWAP_FILE, OPT_POLICY, OPT_COMMIT, OPT_SEED, OPT_ROOT, OPT_ENV_CLEAR, OPT_MAX_PROCS,
     OPT_QUANTUM, OPT_TIMEOUT, OPT_REAL_TIME, OPT_HELP, OPT_VERSION, OPT_CHECK, OPT_PID,
+    OPT_NET,
 };
 
 static const struct option run_options[] = {
@@ -114,6 +118,7 @@ static const struct option run_options[] = {
     {"quantum", required_argument, NULL, OPT_QUANTUM},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"real-time", no_argument, NULL, OPT_REAL_TIME},
+    {"net", required_argument, NULL, OPT_NET},
     {"verbose", no_argument, NULL, 'v'},
     {"check", no_argument, NULL, OPT_CHECK},
     {"help", no_argument, NULL, OPT_HELP},
@@ -250,6 +255,11 @@ static int process_option(int c, const char *arg, struct emu_options *o, char **
         return 0;
     }
     case OPT_REAL_TIME: o->real_time = true; return 0;
+    case OPT_NET:
+        if (strcmp(arg, "lo") != 0 && strcmp(arg, "host") != 0)
+            return BAD("--net must be lo or host, not '%s'", arg);
+        o->net_host = !strcmp(arg, "host");
+        return 0;
     default: return NOT_MINE;
     }
 }

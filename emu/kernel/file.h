@@ -53,6 +53,10 @@ struct file_ops {
     short (*poll)(struct proc *p, struct file *f);
     /* Bumped by every transfer: an edge for EPOLLET. */
     uint64_t (*gen)(struct file *f);
+    /* A host descriptor whose readiness is the file's (a --net host
+     * socket): a wait that nothing in the guest can end waits on it.
+     * NULL or -1: none. */
+    int (*host_fd)(struct file *f);
     /* The target /proc/<pid>/fd/N shows ("anon_inode:[eventfd]"). */
     void (*link)(struct file *f, char *buf, size_t len);
     /* The file type fstat shows (LINUX_S_IFSOCK; 0 for an anonymous inode). */

@@ -35,6 +35,7 @@ struct emu_options {
     uint64_t quantum;      /* instructions per turn; 0 = run until blocked */
     double timeout;        /* seconds; 0 = none */
     bool real_time;
+    bool net_host;         /* --net host: TCP and UDP may reach the host's loopback */
     bool verbose;
     int pid;               /* the program's pid (2 by default) */
     bool check;            /* run vm/'s invariant checker after every system call */

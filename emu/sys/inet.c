@@ -332,7 +332,7 @@ static long tcp_connect(struct sys *s, struct sock *sk, const struct inet_ep *ds
         return err;
     struct sock *l = find_bound(sk, dst, &src);
     if (!l)
-        return refused(sk, nonblock);
+        return hostnet_on(sk) ? hostnet_connect(s, sk, dst, nonblock) : refused(sk, nonblock);
     struct sock *e = sock_connect_to(sk, l, s->p);
     if (!e)
         return -LINUX_ENOMEM;
@@ -358,6 +358,10 @@ static long inet_connect(struct sys *s, struct sock *sk, const struct sk_addr *a
     memcpy(&fam, a->b, 2);
     if (a->len >= 2 && fam == LINUX_AF_UNSPEC) {
         /* Disconnect: a TCP connection is reset. */
+        if (sk->hostfd >= 0) {
+            close(sk->hostfd);
+            sk->hostfd = -1;
+        }
         if (sk->peer) {
             sk->peer->err = LINUX_ECONNRESET;
             sk->peer->shutdown = SK_SHUT_MASK;
@@ -370,6 +374,8 @@ static long inet_connect(struct sys *s, struct sock *sk, const struct sk_addr *a
         sock_changed(sk);
         return 0;
     }
+    if (is_tcp(sk) && sk->hostfd >= 0)
+        return hostnet_connect(s, sk, &sk->in_remote, nonblock);
     if (is_tcp(sk) && sk->connect_pending)
         return connect_result(sk);
     if (is_tcp(sk) && sk->state != SK_CLOSED)
@@ -423,6 +429,8 @@ static long inet_listen(struct sys *s, struct sock *sk, int backlog)
  * fails with EPIPE). */
 static long tcp_send(struct sys *s, struct sock *sk, struct sk_io *io)
 {
+    if (sk->hostfd >= 0)
+        return hostnet_send(s, sk, io);
     size_t done = s->p->io_done;
     long err = sock_error(sk);
     if (!err && (sk->state != SK_CONNECTED || (sk->shutdown & SK_SEND_SHUT)))
@@ -464,6 +472,8 @@ static long udp_send(struct sys *s, struct sock *sk, struct sk_io *io)
     if (err)
         return err;
     struct sock *o = find_bound(sk, &dst, &src);
+    if (!o && hostnet_on(sk))
+        return hostnet_sendto(s, sk, io, &dst);
     if (!o) {
         if (sk->state == SK_CONNECTED) {
             sk->err = LINUX_ECONNREFUSED; /* the port unreachable error */
@@ -486,10 +496,33 @@ static long inet_send(struct sys *s, struct sock *sk, struct sk_io *io)
     return is_tcp(sk) ? tcp_send(s, sk, io) : udp_send(s, sk, io);
 }
 
+/* A datagram from the guest's queue, or one the host socket has. */
+static long udp_recv(struct sys *s, struct sock *sk, struct sk_io *io)
+{
+    for (;;) {
+        if (sk->hostfd < 0 || sk->rx.head)
+            return sk_dgram_recv(s, sk, io);
+        bool nonblock = io->nonblock;
+        io->nonblock = true;
+        long r = hostnet_recv(s, sk, io);
+        io->nonblock = nonblock;
+        if (r != -LINUX_EAGAIN || nonblock)
+            return r;
+        r = hostnet_wait(s, sk, LINUX_POLLIN, sk->opt.rcvtimeo);
+        if (r != 1)
+            return r;
+    }
+}
+
 static long inet_recv(struct sys *s, struct sock *sk, struct sk_io *io)
 {
     if (!is_tcp(sk))
-        return sk_dgram_recv(s, sk, io);
+        return udp_recv(s, sk, io);
+    if (sk->hostfd >= 0) {
+        long r = hostnet_recv(s, sk, io);
+        io->from.len = 0;
+        return r;
+    }
     if (sk->state == SK_LISTEN)
         return -LINUX_ENOTCONN;
     if (io->flags & LINUX_MSG_OOB)
@@ -503,6 +536,10 @@ static long inet_recv(struct sys *s, struct sock *sk, struct sk_io *io)
 static short inet_poll(struct sock *sk)
 {
     short m = 0;
+    if (sk->hostfd >= 0 && is_tcp(sk))
+        return hostnet_poll(sk);
+    if (sk->hostfd >= 0)
+        m |= hostnet_poll(sk) & (LINUX_POLLIN | LINUX_POLLERR);
     if (is_tcp(sk) && sk->state == SK_LISTEN)
         return sk->nbacklog ? LINUX_POLLIN : 0;
     if (sk->shutdown == SK_SHUT_MASK || (is_tcp(sk) && sk->state == SK_CLOSED))
@@ -522,6 +559,8 @@ static short inet_poll(struct sock *sk)
 static long inet_shutdown(struct sock *sk, int how)
 {
     int mode = (how + 1) & SK_SHUT_MASK;
+    if (is_tcp(sk) && sk->hostfd >= 0)
+        return hostnet_shutdown(sk, how);
     if (is_tcp(sk) && sk->state == SK_LISTEN) {
         if (!(mode & SK_RCV_SHUT))
             return 0;
@@ -546,6 +585,10 @@ static long inet_shutdown(struct sock *sk, int how)
 static void inet_close(struct sock *sk)
 {
     struct sock *p = sk->peer;
+    if (sk->hostfd >= 0) {
+        close(sk->hostfd);
+        sk->hostfd = -1;
+    }
     if (!is_tcp(sk) || !p)
         return;
     bool reset = sk->rx.bytes || sk->listener || (sk->opt.linger.onoff && !sk->opt.linger.linger);

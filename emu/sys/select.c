@@ -13,6 +13,16 @@
 
 #define NS_PER_MS 1000000LL
 
+/* The host descriptor a wait on f may wait on for real, or -1. */
+static int wait_fd(struct file *f)
+{
+    if (f && f->kind == FILE_HOST)
+        return f->hostfd;
+    if (f && f->kind == FILE_OPS && f->ops->host_fd)
+        return f->ops->host_fd(f);
+    return -1;
+}
+
 short poll_ready(struct proc *p, struct file *f, short events)
 {
     if (!f)
@@ -68,9 +78,9 @@ static long poll_host_wait(struct sys *s, struct linux_pollfd *pf, size_t n, int
     struct pollfd hp[64];
     size_t map[64], hn = 0;
     for (size_t i = 0; i < n && hn < 64; i++) {
-        struct file *f = pf[i].fd < 0 ? NULL : fd_file(s->p, pf[i].fd);
-        if (f && f->kind == FILE_HOST) {
-            hp[hn] = (struct pollfd){f->hostfd, host_poll_events_from_linux(pf[i].events), 0};
+        int hfd = wait_fd(pf[i].fd < 0 ? NULL : fd_file(s->p, pf[i].fd));
+        if (hfd >= 0) {
+            hp[hn] = (struct pollfd){hfd, host_poll_events_from_linux(pf[i].events), 0};
             map[hn++] = i;
         }
     }
@@ -114,7 +124,7 @@ long poll_wait(struct sys *s, struct linux_pollfd *pf, size_t n, int64_t timeout
         struct file *f = pf[i].fd < 0 ? NULL : fd_file(s->p, pf[i].fd);
         pf[i].revents = pf[i].fd < 0 ? 0 : poll_ready(s->p, f, pf[i].events);
         ready += pf[i].revents != 0;
-        host += f && f->kind == FILE_HOST;
+        host += wait_fd(f) >= 0;
     }
     if (ready)
         return ready;

@@ -37,6 +37,7 @@ struct sock *sock_new(struct net *net, int family, int type, int protocol, struc
     if (!sk)
         return NULL;
     sk->refs = 1;
+    sk->hostfd = -1;
     sk->net = net;
     sk->family = family;
     sk->type = type;
@@ -77,6 +78,8 @@ void sock_put(struct sock *sk)
         return;
     sock_unlink(sk);
     skq_purge(&sk->rx);
+    if (sk->hostfd >= 0)
+        close(sk->hostfd);
     free(sk->backlog);
     free(sk);
 }
@@ -166,6 +169,8 @@ void net_free(struct emu *emu)
     while (n->socks) {
         struct sock *sk = n->socks;
         n->socks = sk->next;
+        if (sk->hostfd >= 0)
+            close(sk->hostfd);
         free(sk->backlog);
         free(sk);
     }
@@ -314,6 +319,11 @@ static uint64_t sock_gen(struct file *f)
     return ((struct sock *)f->priv)->gen;
 }
 
+static int sock_host_fd(struct file *f)
+{
+    return ((struct sock *)f->priv)->hostfd;
+}
+
 static void sock_link(struct file *f, char *buf, size_t len)
 {
     snprintf(buf, len, "socket:[%llu]", (unsigned long long)((struct sock *)f->priv)->ino);
@@ -330,6 +340,13 @@ static long sock_ioctl(struct sys *s, struct file *f, unsigned int cmd, uint64_t
     case LINUX_FIONREAD:
         if (sk->state == SK_LISTEN)
             return -LINUX_EINVAL;
+        if (sk->hostfd >= 0 && !sk->rx.head) {
+            long n = hostnet_inq(sk);
+            if (n < 0)
+                return n;
+            v = (int32_t)n;
+            break;
+        }
         v = (int32_t)(sk->type == LINUX_SOCK_STREAM ? sk->rx.bytes
                       : sk->rx.head                 ? sk->rx.head->len
                                                     : 0);
@@ -357,6 +374,7 @@ const struct file_ops sock_file_ops = {
     .rw_vec = sock_rw_vec,
     .poll = sock_poll,
     .gen = sock_gen,
+    .host_fd = sock_host_fd,
     .link = sock_link,
     .mode = LINUX_S_IFSOCK | LINUX_S_IRWXUGO,
     .release = sock_release,

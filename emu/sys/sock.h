@@ -200,6 +200,7 @@ struct sock {
     bool un_path;
     /* AF_INET, AF_INET6: the parsed local and remote endpoints */
     struct inet_ep in_local, in_remote;
+    int hostfd;                /* --net host: the host socket behind it, or -1 */
     /* AF_NETLINK: the port id and groups */
     uint32_t nl_portid, nl_groups;
 };
@@ -335,6 +336,23 @@ struct sock_family {
 };
 
 extern const struct sock_family unix_family, inet_family, netlink_family;
+
+/* hostnet.c: --net host, for AF_INET and AF_INET6 sockets. */
+bool hostnet_on(const struct sock *sk);
+/* A TCP connection to dst on the host's loopback (sk->hostfd made), or
+ * its outcome when retried or asked again. */
+long hostnet_connect(struct sys *s, struct sock *sk, const struct inet_ep *dst, bool nonblock);
+long hostnet_sendto(struct sys *s, struct sock *sk, struct sk_io *io, const struct inet_ep *dst);
+long hostnet_send(struct sys *s, struct sock *sk, struct sk_io *io);
+long hostnet_recv(struct sys *s, struct sock *sk, struct sk_io *io);
+/* Wait for events on sk's host socket: 1 ready now, 0 blocked, -EAGAIN
+ * when the timeout (ns, 0: none) passed. */
+long hostnet_wait(struct sys *s, struct sock *sk, short events, uint64_t timeo);
+short hostnet_poll(struct sock *sk);
+long hostnet_shutdown(struct sock *sk, int how);
+long hostnet_inq(struct sock *sk);
+/* The host socket's pending error (a positive errno, cleared). */
+int hostnet_error(struct sock *sk);
 
 /* unix.c: socketpair's two connected sockets (fds[2] installed). */
 long unix_socketpair(struct sys *s, int type, int protocol, int flags, int32_t fds[2]);

@@ -235,6 +235,8 @@ static long get_special(struct sock *sk, int level, int name, uint8_t *buf)
         case LINUX_SO_SNDLOWAT: v = 1; break;
         case LINUX_SO_ERROR:
             v = (int32_t)-sock_error(sk);
+            if (!v && sk->hostfd >= 0)
+                v = hostnet_error(sk);
             break;
         case LINUX_SO_PEERCRED: {
             struct linux_ucred c = sk->peercred_set ? sk->peercred : (struct linux_ucred){0, ~0u, ~0u};
