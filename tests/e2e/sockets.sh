@@ -5,7 +5,7 @@
 # EAGAIN, wake-ups) and testprogs/sock_inet.c (TCP and UDP on the
 # loopback, IPv4 and IPv6: EINPROGRESS, ECONNREFUSED, resets, TIME_WAIT,
 # EADDRINUSE, sendmmsg...), glibc and musl, under faultline and natively:
-# output and exit status must be equal.
+# output and exit status must be equal; and sock_unix inside --root.
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -24,5 +24,15 @@ for prog in sock_unix sock_inet; do
         fi
     done
 done
+# Path names inside --root: the socket files are made in the root's /tmp.
+mkdir -p "$tmp/root/tmp"
+cp build/testprogs/sock_unix.glibc "$tmp/root/sock_unix"
+env -i build/testprogs/sock_unix.glibc >"$tmp/native" 2>&1 </dev/null
+"$FL" run --env-clear --root "$tmp/root" --timeout 120 /sock_unix >"$tmp/fl" 2>&1 </dev/null
+if ! cmp -s "$tmp/native" "$tmp/fl"; then
+    echo "FAIL sock_unix inside --root differs from native:"
+    diff "$tmp/native" "$tmp/fl" | head -20 | sed 's/^/    /'
+    fail=1
+fi
 [ $fail = 0 ] && echo "sockets: equal to native"
 exit $fail
