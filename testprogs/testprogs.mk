@@ -34,3 +34,4 @@ $(TP_OUT)/hello.static-pie: testprogs/hello.c
 	$(Q)gcc -static-pie $(TP_CFLAGS) -o $@ $<
 include testprogs/threads.mk
 include testprogs/asan.mk
+include testprogs/net.mk

@@ -4,7 +4,8 @@
 # SIOCGIF ioctls, a raw rtnetlink dump; lo and nothing else, whatever the
 # host has), hostname -i, python3 (socket.socketpair, selectors,
 # asyncio.sleep, an asyncio TCP echo server and three clients, a UDP
-# echo, a refused connect, getaddrinfo) compared with native, with no
+# echo, a refused connect, getaddrinfo) and Go (net/http, UDP, lo's
+# net.Interfaces) compared with native, with no
 # unsupported call in --summary and the same fault log twice; busybox nc
 # -l and nc, and busybox httpd serving wget, in one run each, compared
 # with native; a connection off the machine fails at once.
@@ -146,6 +147,17 @@ done
 cmp -s "$tmp/n" "$tmp/f1" || { bad "python3 asyncio differs from native:"; diff "$tmp/n" "$tmp/f1" | head -10 | sed 's/^/    /'; }
 grep -q unsupported "$tmp/s1" && { bad "python3 asyncio made unsupported calls:"; grep -A5 unsupported "$tmp/s1" | sed 's/^/    /'; }
 cmp -s "$tmp/aio1.log" "$tmp/aio2.log" || bad "python3 asyncio: two runs, two fault logs"
+
+# Go's net/http and netpoller (built where go is).
+if [ -x build/testprogs/net_go ]; then
+    env -i build/testprogs/net_go >"$tmp/n" 2>&1 </dev/null
+    echo "exit $?" >>"$tmp/n"
+    "$FL" run --env-clear --timeout 120 build/testprogs/net_go >"$tmp/f" 2>&1 </dev/null
+    echo "exit $?" >>"$tmp/f"
+    cmp -s "$tmp/n" "$tmp/f" || { bad "Go net/http differs from native:"; diff "$tmp/n" "$tmp/f" | head -10 | sed 's/^/    /'; }
+else
+    echo "net_programs: no go here, Go's net skipped"
+fi
 
 # Off the machine: unreachable at once (a host may route 192.0.2.1).
 got=$("$FL" run --env-clear --timeout 20 /usr/bin/python3 -c '
