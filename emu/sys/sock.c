@@ -270,7 +270,7 @@ static long sock_rw(struct sys *s, struct file *f, struct linux_iovec *iov, int 
     struct sock *sk = f->priv;
     struct sk_io io = {.iov = iov, .iovlen = n, .nonblock = f->status & LINUX_O_NONBLOCK};
     for (int i = 0; i < n; i++)
-        io.len += iov[i].len;
+        io.len = sk_len_add(io.len, iov[i].len);
     if (!write && !io.len)
         return 0;
     if (write)
@@ -299,7 +299,7 @@ static long sock_rw_vec(struct sys *s, struct file *f, uint64_t vec, int n, bool
         return -LINUX_ENOMEM;
     long r = copy_in(s, iov, vec, (size_t)n * sizeof *iov) < 0 ? -LINUX_EFAULT : 0;
     for (int i = 0; !r && i < n; i++)
-        if (iov[i].len > LINUX_MAX_RW_COUNT)
+        if (iov[i].len > INT64_MAX)
             r = -LINUX_EINVAL;
     if (!r)
         r = sock_rw(s, f, iov, n, write);

@@ -310,6 +310,12 @@ long sk_iov_out(struct sys *s, const struct sk_io *io, size_t off, const void *s
 /* EPIPE on a send: SIGPIPE too, unless MSG_NOSIGNAL. */
 long sk_epipe(struct sys *s, const struct sk_io *io);
 
+/* A vector's running total, cut at MAX_RW_COUNT as Linux cuts it. */
+static inline size_t sk_len_add(size_t total, uint64_t len)
+{
+    return len > LINUX_MAX_RW_COUNT - total ? LINUX_MAX_RW_COUNT : total + len;
+}
+
 /* sockopt.c */
 void sockopt_defaults(struct sock *sk);
 long sockopt_set(struct sys *s, struct sock *sk, int level, int name, uaddr_t val, int len);

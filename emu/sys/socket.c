@@ -221,10 +221,9 @@ static long sock_transfer(struct sys *s, int fd, struct sk_io *io, bool send)
         return err;
     io->nonblock = (f->status & LINUX_O_NONBLOCK) || (io->flags & LINUX_MSG_DONTWAIT);
     io->nosignal = io->flags & LINUX_MSG_NOSIGNAL;
+    /* A vector's total is cut at MAX_RW_COUNT, as Linux cuts it. */
     for (int i = 0; i < io->iovlen; i++)
-        io->len += io->iov[i].len;
-    if (io->len > LINUX_MAX_RW_COUNT)
-        return -LINUX_EINVAL;
+        io->len = sk_len_add(io->len, io->iov[i].len);
     return send ? sk->fam->send(s, sk, io) : sk->fam->recv(s, sk, io);
 }
 
@@ -272,7 +271,7 @@ static long iov_in(struct sys *s, const struct linux_msghdr *h, struct sk_io *io
     if (copy_in(s, io->iov, h->iov, h->iovlen * sizeof *io->iov) < 0)
         return -LINUX_EFAULT;
     for (int i = 0; i < io->iovlen; i++)
-        if (io->iov[i].len > LINUX_MAX_RW_COUNT)
+        if (io->iov[i].len > INT64_MAX)
             return -LINUX_EINVAL;
     return 0;
 }
