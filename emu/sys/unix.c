@@ -103,12 +103,18 @@ static long make_socket_file(struct sys *s, struct sock *sk, const char *path, b
         err = host_err();
     }
     close(pfd);
-    if (!err) {
-        sk->un_dev = (uint64_t)st.st_dev;
-        sk->un_ino = (uint64_t)st.st_ino;
-        sk->un_path = true;
-    }
-    return err;
+    if (err)
+        return err;
+    sk->un_dev = (uint64_t)st.st_dev;
+    sk->un_ino = (uint64_t)st.st_ino;
+    sk->un_path = true;
+    /* A socket still holding this inode lost its file (unlinked), and
+     * the number came round again: connects are for the new one. */
+    for (struct sock *o = sk->net->socks; o; o = o->next)
+        if (o != sk && o->family == LINUX_AF_UNIX && o->un_path && o->un_dev == sk->un_dev &&
+            o->un_ino == sk->un_ino)
+            o->un_path = false;
+    return 0;
 }
 
 static long unix_bind(struct sys *s, struct sock *sk, const struct sk_addr *a)
