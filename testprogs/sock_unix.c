@@ -13,6 +13,7 @@
 
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 
@@ -415,6 +416,32 @@ static void epoll_edges(void)
     close(sv[1]);
 }
 
+/* sendfile from a file to a socket: at the file's position and at an
+ * offset; a pipe end as its source is EINVAL. */
+static void send_file(void)
+{
+    char path[96], buf[64] = {0};
+    snprintf(path, sizeof path, "%s/data", dir);
+    int f = open(path, O_CREAT | O_RDWR | O_TRUNC, 0600), sv[2], p[2];
+    CHECK(f >= 0 && socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0 && pipe(p) == 0, 10);
+    write_all(f, "0123456789abcdef", 16);
+    lseek(f, 4, SEEK_SET);
+    show("sendfile at the position", sendfile(sv[0], f, NULL, 6));
+    printf("position now %ld\n", (long)lseek(f, 0, SEEK_CUR));
+    off_t off = 10;
+    show("sendfile at an offset", sendfile(sv[0], f, &off, 100));
+    printf("offset now %ld, position %ld\n", (long)off, (long)lseek(f, 0, SEEK_CUR));
+    show("received", recv(sv[1], buf, sizeof buf, 0));
+    printf("got %s\n", buf);
+    show("sendfile from a pipe", sendfile(sv[0], p[0], NULL, 1));
+    close(f);
+    unlink(path);
+    close(sv[0]);
+    close(sv[1]);
+    close(p[0]);
+    close(p[1]);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -433,6 +460,7 @@ int main(void)
     credentials();
     datagrams();
     epoll_edges();
+    send_file();
     show("socket bad family", socket(999, SOCK_STREAM, 0));
     show("socket bad type", socket(AF_UNIX, 9, 0));
     show("socketpair inet", socketpair(AF_INET, SOCK_STREAM, 0, (int[2]){0, 0}));

@@ -280,6 +280,15 @@ static long sock_rw(struct sys *s, struct file *f, struct linux_iovec *iov, int 
     return r;
 }
 
+long sock_send_kernel(struct sys *s, struct file *f, const void *buf, size_t len, bool nonblock)
+{
+    struct sock *sk = f->priv;
+    struct linux_iovec iov = {0, len};
+    struct sk_io io = {.kbuf = buf, .iov = &iov, .iovlen = 1, .len = len,
+                       .nonblock = nonblock || (f->status & LINUX_O_NONBLOCK)};
+    return sk->fam->send(s, sk, &io);
+}
+
 static long sock_read(struct sys *s, struct file *f, uint64_t buf, size_t len)
 {
     struct linux_iovec iov = {buf, len};

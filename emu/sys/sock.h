@@ -225,6 +225,7 @@ struct net {
 
 /* One transfer: the guest's buffers and what goes with them. */
 struct sk_io {
+    const uint8_t *kbuf;       /* sendfile: the bytes are here, not in the guest */
     struct linux_iovec *iov;   /* host copy of the guest's vector */
     int iovlen;
     size_t len;                /* the vector's total */
@@ -315,6 +316,10 @@ static inline size_t sk_len_add(size_t total, uint64_t len)
 {
     return len > LINUX_MAX_RW_COUNT - total ? LINUX_MAX_RW_COUNT : total + len;
 }
+
+/* sock.c: send len bytes of host memory on the socket file f (as
+ * sendfile does): bytes sent, -errno, or 0 with the call blocked. */
+long sock_send_kernel(struct sys *s, struct file *f, const void *buf, size_t len, bool nonblock);
 
 /* sockopt.c */
 void sockopt_defaults(struct sock *sk);

@@ -80,6 +80,10 @@ static long iov_copy(struct sys *s, const struct sk_io *io, size_t off, void *bu
 
 long sk_iov_in(struct sys *s, const struct sk_io *io, size_t off, void *dst, size_t len)
 {
+    if (io->kbuf) {
+        memcpy(dst, io->kbuf + off, len);
+        return 0;
+    }
     return iov_copy(s, io, off, dst, len, true);
 }
 
