@@ -77,6 +77,7 @@ static void emu_teardown(struct emu *emu)
     if (emu->vm)
         vm_free(emu->vm);
     tracer_free(emu->tracer);
+    sym_table_free(emu->syms);
     cpu_calib_free(emu->calib);
     if (emu->rootfd >= 0)
         close(emu->rootfd);
@@ -104,6 +105,11 @@ static int cmd_run(int argc, char **argv)
     emu.tracer = tracer_new(&emu.opt.trace, err, sizeof err);
     if (!emu.tracer) {
         fprintf(stderr, "faultline: %s\n", err);
+        goto out;
+    }
+    if (!emu.opt.no_symbols && tracer_wants_sites(emu.tracer) &&
+        !(emu.syms = sym_table_new(emu.rootfd))) {
+        fprintf(stderr, "faultline: out of memory\n");
         goto out;
     }
     struct vm_config cfg = {

@@ -10,6 +10,7 @@
 #include "emu/cpu/cpu.h"
 #include "emu/trace/trace.h"
 #include "loader/loader.h"
+#include "loader/sym.h"
 #include "vm/vm.h"
 
 #include <stdbool.h>
@@ -21,6 +22,7 @@
 struct emu_options {
     struct trace_opts trace;
     bool summary;
+    bool no_symbols;       /* the fault log names no functions or lines */
     bool maps;
     uint32_t frames;
     uint64_t swap_pages;
@@ -70,6 +72,7 @@ struct emu {
     struct cpu_calib *calib;
     struct kernel_syscalls sys;
     struct tracer *tracer;
+    struct sym_table *syms; /* names for the log's instruction addresses; NULL: none */
     struct proc **procs;   /* by slot; NULL free */
     int nprocs, proccap;
     int next_pid;
