@@ -4,7 +4,8 @@
 # after fork, in store_after_fork, at the source lines marked "fault:";
 # libc's memset faults too (named from libc6-dbg's debug file).  Kernel
 # faults name their system call; reclaim names its fault; --no-symbols
-# leaves the names out; no host path reaches the log.
+# leaves the names out; no host path reaches the log.  stat --by's tables
+# add up to the log's events.
 set -u
 FL=${FL:?set FL to the faultline binary}
 tmp=$(mktemp -d)
@@ -71,6 +72,44 @@ read -r n nbad <"$tmp/causes"
 [ "$n" -gt 100 ] && [ "$nbad" = 0 ] || bad "reclaim causes: $n events with a cause, $nbad wrong"
 n=$(count "$tmp/press.log" '($3 == "swap-out" || $3 == "evict-clean") && $13 == "-"')
 [ "$n" = 0 ] || bad "$n reclaim events of a fault without its cause"
+
+# stat --by: the rows add up to the events of the log, kind by kind, for
+# every key, with and without --top; the JSON log gives the same table.
+events=$(grep -vc '^#' "$tmp/dyn.log")
+for key in function line object syscall area; do
+    for top in 0 3; do
+        "$FL" stat --by $key --top $top "$tmp/dyn.log" >"$tmp/by" || bad "stat --by $key failed"
+        sum=$(awk 'NR > 3 { n += $1 } END { print n + 0 }' "$tmp/by")
+        [ "$sum" = "$events" ] || bad "stat --by $key --top $top: rows add up to $sum, the log has $events"
+    done
+    # each kind's column against the log
+    awk 'NR == 3 { for (i = 3; i <= NF && $i != "'$key'"; i++) kind[i] = $i }
+         NR > 3 { for (i in kind) n[kind[i]] += $i }
+         END { for (k in n) print k, n[k] }' "$tmp/by" | sort >"$tmp/kinds"
+    awk '!/^#/ { n[$3]++ } END { for (k in n) print k, n[k] }' "$tmp/dyn.log" | sort >"$tmp/want"
+    cmp -s "$tmp/kinds" "$tmp/want" || { bad "stat --by $key: kinds do not add up"; diff "$tmp/want" "$tmp/kinds"; }
+    "$FL" stat --by $key "$tmp/dyn.jsonl" | tail -n +2 >"$tmp/j"
+    "$FL" stat --by $key "$tmp/dyn.log" | tail -n +2 >"$tmp/t"
+    cmp -s "$tmp/j" "$tmp/t" || bad "stat --by $key: the JSON log gives another table"
+done
+"$FL" stat --by function "$tmp/dyn.log" | awk 'NF > 2 && $(NF-1) == "touch_pages" && $NF == "symbols.dyn" { print $1 }' >"$tmp/n"
+[ "$(cat "$tmp/n")" = 8 ] || bad "stat --by function: touch_pages has $(cat "$tmp/n") events, want 8"
+# with a filter: only the cow events of pid 3 (the child), which add up too
+"$FL" stat --by function --trace-filter event=cow --trace-filter pid=3 "$tmp/dyn.log" >"$tmp/by"
+want=$(awk '!/^#/ && $2 == 3 && $3 == "cow"' "$tmp/dyn.log" | wc -l)
+sum=$(awk 'NR > 3 { n += $1 } END { print n + 0 }' "$tmp/by")
+[ "$sum" = "$want" ] && [ "$want" -gt 0 ] || bad "stat --by function with a filter: $sum events, want $want"
+grep -q ' store_after_fork  *symbols.dyn$' "$tmp/by" || bad "stat --by function with a filter: no store_after_fork row"
+# reclaim counts for the fault that made it: touch_pages's row has swap-outs
+"$FL" stat --by function "$tmp/press.log" >"$tmp/by"
+awk 'NR == 3 { for (i = 1; i <= NF; i++) if ($i == "swap-out") c = i } NF > 2 && $(NF-1) == "main" { print $c }' "$tmp/by" >"$tmp/n"
+[ "$(cat "$tmp/n")" -gt 0 ] 2>/dev/null || bad "stat --by function: main's row has no swap-outs: $(cat "$tmp/by")"
+# a log of format 1 (no names) reads, and every event falls in one row
+awk '/^#/ { print; next } { s = $1; for (i = 2; i <= 10; i++) s = s " " $i; print s }' "$tmp/dyn.log" >"$tmp/old.log"
+"$FL" stat --by function "$tmp/old.log" >"$tmp/by" || bad "stat --by of an old log failed"
+grep -q "$events events by function, 1 row" "$tmp/by" || bad "stat --by of an old log: $(head -1 "$tmp/by")"
+"$FL" stat --by nothing "$tmp/dyn.log" 2>/dev/null
+[ $? = 125 ] || bad "stat --by nothing is no usage error"
 
 [ $fail = 0 ] && echo "symbols: functions, lines, calls and causes named"
 exit $fail
