@@ -1,5 +1,5 @@
 /*
- * main.c - the command line: faultline run | inspect | stat | plot.
+ * main.c - the command line: faultline run | inspect | stat | plot | sweep.
  * Only this file prints usage errors and decides exit statuses.
  */
 #include "emu/cli/options.h"
@@ -84,7 +84,7 @@ static void emu_teardown(struct emu *emu)
     free(emu->envp);
 }
 
-static int cmd_run(int argc, char **argv)
+int cli_run(int argc, char **argv, uint64_t *counts)
 {
     struct emu emu;
     memset(&emu, 0, sizeof emu);
@@ -141,6 +141,8 @@ static int cmd_run(int argc, char **argv)
     if (status < 0)
         status = proc_schedule(&emu);
     emu_release_procs(&emu);
+    if (counts)
+        memcpy(counts, vm_stats(emu.vm)->events, sizeof vm_stats(emu.vm)->events);
     int mismatch = tracer_finish(emu.tracer);
     if (emu.opt.summary)
         summary_print(&emu, stderr);
@@ -240,12 +242,14 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "run") == 0)
-        return cmd_run(argc - 1, argv + 1);
+        return cli_run(argc - 1, argv + 1, NULL);
+    if (strcmp(cmd, "sweep") == 0)
+        return cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "inspect") == 0)
         return cmd_inspect(argc - 1, argv + 1);
     if (strcmp(cmd, "stat") == 0)
         return cmd_stat(argc - 1, argv + 1);
     if (strcmp(cmd, "plot") == 0)
         return cmd_plot(argc - 1, argv + 1);
-    return tool_bad_usage(NULL, "unknown command '%s' (run, inspect, stat, plot)", cmd);
+    return tool_bad_usage(NULL, "unknown command '%s' (run, inspect, stat, plot, sweep)", cmd);
 }

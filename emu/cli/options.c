@@ -15,6 +15,7 @@ static const char usage_text[] =
     "       faultline inspect [--root DIR] PROG       show the areas PROG would start with\n"
     "       faultline stat [options] TRACE            summarise a saved fault log\n"
     "       faultline plot TRACE -o FILE.svg          draw a fault log as a timeline\n"
+    "       faultline sweep [options] PROG [ARGS...]  run PROG at several DRAM sizes\n"
     "       faultline --help | --version\n"
     "\n"
     "faultline loads an x86-64 Linux ELF program, runs it on an emulated CPU over a\n"
@@ -123,6 +124,18 @@ static const struct option run_options[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
+
+int run_option_arg(const char *name)
+{
+    if (strlen(name) == 1) {
+        /* the short ones: -o FILE, -E NAME=VALUE, -v */
+        return name[0] == 'o' || name[0] == 'E' ? 1 : name[0] == 'v' ? 0 : -1;
+    }
+    for (const struct option *o = run_options; o->name; o++)
+        if (strcmp(o->name, name) == 0)
+            return o->has_arg == required_argument;
+    return -1;
+}
 
 void run_default_options(struct emu_options *o)
 {
