@@ -128,7 +128,7 @@ Test(tracefile, site_columns_round_trip)
                              .access = 'W', .mode = 'k', .area = "[heap]", .frame = 4, .tid = 2,
                              .ip = 0x401234, .call = "read", .object = "prog",
                              .func = "touch_pages", .func_off = 0x1c, .src = "touch.c",
-                             .line = 42};
+                             .line = 42, .rss = 17, .swap = 3};
     struct vm_event_rec reclaim = {.seq = 4, .event = VM_EV_SWAP_OUT, .vpage = 0x7000,
                                    .access = '-', .mode = '-', .area = "[heap]", .frame = 4,
                                    .cause = 5};
@@ -145,7 +145,9 @@ Test(tracefile, site_columns_round_trip)
         cr_assert_str_eq(r.object, "prog");
         cr_assert_str_eq(r.symbol, "touch_pages+0x1c");
         cr_assert_str_eq(r.line, "touch.c:42");
-        cr_assert_eq(r.columns, 16);
+        cr_assert_eq(r.columns, 18);
+        cr_assert_eq(r.rss, 17);
+        cr_assert_eq(r.swap, 3);
         (json ? trace_format_json : trace_format_text)(line, sizeof line, &reclaim);
         rc = json ? tracefile_parse_json(line, &r, err, sizeof err)
                   : tracefile_parse_text(line, &r, err, sizeof err);
@@ -186,7 +188,9 @@ Test(tracefile, tid_column_new_and_old_logs)
     expect_error("       1    2 cow 0x1000 W kernel a 5 from=4 x\n", 47, "bad tid");
     expect_error("       1    2 cow 0x1000 W kernel a 5 from=4 3 4\n", 49, "bad ip");
     expect_error("       1    2 cow 0x1000 W kernel a 5 from=4 3 0x10 read\n", 57, "no cause");
-    const char *extra = "       1    2 cow 0x1000 W kernel a 5 from=4 3 0x10 read - o f+0x1 a.c:3 x\n";
+    const char *rss = "       1    2 cow 0x1000 W kernel a 5 from=4 3 0x10 read - o f+0x1 a.c:3 x 1\n";
+    expect_error(rss, strlen(rss), "bad rss");
+    const char *extra = "       1    2 cow 0x1000 W kernel a 5 from=4 3 0x10 read - o f+0x1 a.c:3 4 1 x\n";
     expect_error(extra, strlen(extra), "extra text");
 }
 

@@ -89,6 +89,8 @@ void trace_event(struct vm *vm, struct vm_mm *mm, enum vm_event ev, uint64_t va,
         .mode = mode,
         .area = area,
         .frame = frame,
+        .rss = mm ? mm->rss : 0,
+        .swap = vm->stats.swap_used,
     };
     if (!vm->cfg.trace) {
         ++vm->seq;

@@ -163,6 +163,8 @@ struct vm_event_rec {
     uint64_t func_off;  /* ip's offset from the function's start */
     const char *src;    /* the source file of ip (as its line table names it); NULL: none */
     unsigned line;      /* its line in src */
+    uint64_t rss;       /* after the event: pages resident in the process (0: no process) */
+    uint64_t swap;      /* ... and swap slots in use, machine-wide */
 };
 
 struct vm;

@@ -11,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Format 2 added ip .. line after tid; format 1 ended at tid (and an
+/* Format 2 added ip .. swap after tid; format 1 ended at tid (and an
  * older one at detail).  Readers take any of them. */
 const char trace_text_header[] =
     "#    seq  pid event       vpage          acc mode   area                         frame detail     "
     "tid ip             call       cause object               symbol                           line"
-    "  (format 2)";
+    "                 rss   swap  (format 2)";
 
 static const char *mode_name(char m)
 {
@@ -88,11 +88,11 @@ int trace_format_text(char *buf, size_t len, const struct vm_event_rec *r)
         snprintf(frame, sizeof frame, "%lld", (long long)r->frame);
     return snprintf(buf, len,
                     "%8llu %4d %-11s 0x%012llx %c   %-6s %-28s %5s %-10s %4s %-14s %-10s %5s "
-                    "%-20s %-32s %s",
+                    "%-20s %-32s %-20s %4llu %6llu",
                     (unsigned long long)r->seq, r->pid, vm_event_name(r->event),
                     (unsigned long long)r->vpage, r->access, mode_name(r->mode), area, frame,
                     r->detail[0] ? r->detail : "-", tid, c.ip, c.call, c.cause, c.object,
-                    c.symbol, c.line);
+                    c.symbol, c.line, (unsigned long long)r->rss, (unsigned long long)r->swap);
 }
 
 static size_t json_str(char *out, size_t len, const char *s)
@@ -132,9 +132,10 @@ int trace_format_json(char *buf, size_t len, const struct vm_event_rec *r)
                     "{\"seq\":%llu,\"pid\":%d,\"event\":\"%s\",\"vpage\":\"0x%012llx\","
                     "\"access\":\"%c\",\"mode\":\"%s\",\"area\":\"%s\",\"frame\":%s,"
                     "\"detail\":\"%s\",\"tid\":%s,\"ip\":%s,\"call\":%s,\"cause\":%s,"
-                    "\"object\":%s,\"symbol\":%s,\"line\":%s}",
+                    "\"object\":%s,\"symbol\":%s,\"line\":%s,\"rss\":%llu,\"swap\":%llu}",
                     (unsigned long long)r->seq, r->pid, vm_event_name(r->event),
                     (unsigned long long)r->vpage, r->access, mode_name(r->mode), area, frame,
-                    detail, tid, c.ip, c.call, c.cause, c.object, c.symbol, c.line);
+                    detail, tid, c.ip, c.call, c.cause, c.object, c.symbol, c.line,
+                    (unsigned long long)r->rss, (unsigned long long)r->swap);
 }
 

@@ -168,12 +168,20 @@ static int set_cause(struct trace_rec *r, const char *s, char *why, size_t whyle
     return 0;
 }
 
-/* The six columns of format 2 after the tid: ip call cause object symbol line. */
+static int set_count(uint64_t *out, const char *s, const char *what, char *why, size_t whylen)
+{
+    if (!parse_dec(s, UINT64_MAX, out))
+        return fail(why, whylen, what[0] == 'r' ? "bad rss '%.40s'" : "bad swap '%.40s'", s);
+    return 0;
+}
+
+/* The columns of format 2 after the tid: ip call cause object symbol line
+ * rss swap. */
 static int text_sites(const char **p, struct trace_rec *r, char *why, size_t whylen)
 {
     char f[TRACE_SYM_MAX];
-    const char *what[] = {"ip", "call", "cause", "object", "symbol", "line"};
-    for (int i = 0; i < 6; i++) {
+    const char *what[] = {"ip", "call", "cause", "object", "symbol", "line", "rss", "swap"};
+    for (int i = 0; i < 8; i++) {
         if (text_field(p, f, sizeof f, what[i], why, whylen) < 0)
             return -1;
         int rc = i == 0   ? set_ip(r, f, why, whylen)
@@ -181,14 +189,15 @@ static int text_sites(const char **p, struct trace_rec *r, char *why, size_t why
                  : i == 2 ? set_cause(r, f, why, whylen)
                  : i == 3 ? set_site_str(r->object, sizeof r->object, f, what[i], why, whylen)
                  : i == 4 ? set_site_str(r->symbol, sizeof r->symbol, f, what[i], why, whylen)
-                          : set_site_str(r->line, sizeof r->line, f, what[i], why, whylen);
+                 : i == 5 ? set_site_str(r->line, sizeof r->line, f, what[i], why, whylen)
+                          : set_count(i == 6 ? &r->rss : &r->swap, f, what[i], why, whylen);
         if (rc < 0)
             return -1;
     }
-    r->columns = 16;
+    r->columns = 18;
     *p += strspn(*p, " \t");
     if (**p)
-        return fail(why, whylen, "extra text after the line column: '%.40s'", *p);
+        return fail(why, whylen, "extra text after the swap column: '%.40s'", *p);
     return 0;
 }
 
@@ -456,20 +465,22 @@ static int json_field(struct json *j, int k, struct trace_rec *r)
 }
 
 /* The optional fields of format 2; null is none. */
-static const char *const json_sites[] = {"ip", "call", "cause", "object", "symbol", "line"};
+static const char *const json_sites[] = {"ip",     "call", "cause", "object",
+                                         "symbol", "line", "rss",   "swap"};
 enum { JSON_NSITES = sizeof json_sites / sizeof json_sites[0] };
 
 static int json_site(struct json *j, int k, struct trace_rec *r)
 {
     char s[TRACE_SYM_MAX];
     json_ws(j);
-    r->columns = 16;
+    r->columns = 18;
     if (strncmp(j->p, "null", 4) == 0) {
         j->p += 4;
         return 0;
     }
-    if (k == 2)
-        return json_uint_field(j, "cause", UINT64_MAX, &r->cause);
+    if (k == 2 || k >= 6)
+        return json_uint_field(j, json_sites[k], UINT64_MAX,
+                               k == 2 ? &r->cause : k == 6 ? &r->rss : &r->swap);
     if (json_string(j, s, sizeof s, json_sites[k]) < 0)
         return -1;
     switch (k) {

@@ -1,7 +1,7 @@
 /*
  * tracefile.h - saved fault logs read back: the text format (a "#" header,
  * then whitespace-separated columns "seq pid event vpage access mode area
- * frame detail tid ip call cause object symbol line"; older logs end after
+ * frame detail tid ip call cause object symbol line rss swap"; older logs end after
  * detail or tid) and JSON Lines, as trace.c writes them.  Used by
  * `faultline stat` and `faultline plot`.
  */
@@ -41,7 +41,9 @@ struct trace_rec {
     char object[TRACE_OBJ_MAX];    /* the object ip is in */
     char symbol[TRACE_SYM_MAX];    /* function+0xoff */
     char line[TRACE_LINE_COL_MAX]; /* file:line */
-    int columns;             /* 9 (no tid), 10 (tid) or 16 (format 2): what the line had */
+    uint64_t rss;            /* after the event: the process's resident pages */
+    uint64_t swap;           /* ... and swap slots in use */
+    int columns;             /* 9 (no tid), 10 (tid) or 18 (format 2): what the line had */
 };
 
 /* A whole log; the log owns recs. */

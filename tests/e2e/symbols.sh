@@ -21,7 +21,7 @@ l_cow=$(grep -n 'fault: cow' $src | cut -d: -f1)
 
 # count LOG AWK-CONDITION: events (format 2 columns: $14 object, $15
 # symbol, $16 line) for which the condition holds.
-count() { awk "!/^#/ && NF == 16 && ($2) { n++ } END { print n + 0 }" "$1"; }
+count() { awk "!/^#/ && NF == 18 && ($2) { n++ } END { print n + 0 }" "$1"; }
 
 for v in dyn musl; do
     prog=build/testprogs/symbols.$v
