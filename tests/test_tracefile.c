@@ -93,6 +93,16 @@ Test(tracefile, json_fields_parse)
     tracefile_free(&log);
 }
 
+/* Format w as a text (json 0) or JSON line and parse it back into *r. */
+static void round_trip(int json, const struct vm_event_rec *w, struct trace_rec *r)
+{
+    char line[1024], err[128];
+    (json ? trace_format_json : trace_format_text)(line, sizeof line, w);
+    int rc = json ? tracefile_parse_json(line, r, err, sizeof err)
+                  : tracefile_parse_text(line, r, err, sizeof err);
+    cr_assert_eq(rc, 0, "%s: %s", line, err);
+}
+
 /* What trace.c writes, this reads back the same, in both formats. */
 Test(tracefile, round_trip_both_formats)
 {
@@ -100,13 +110,9 @@ Test(tracefile, round_trip_both_formats)
                              .access = 'X', .mode = 'u', .area = "lib with space.so", .frame = 12,
                              .tid = 9};
     strcpy(w.detail, "slot=5");
-    char line[512], err[128];
     struct trace_rec r;
     for (int json = 0; json < 2; json++) {
-        (json ? trace_format_json : trace_format_text)(line, sizeof line, &w);
-        int rc = json ? tracefile_parse_json(line, &r, err, sizeof err)
-                      : tracefile_parse_text(line, &r, err, sizeof err);
-        cr_assert_eq(rc, 0, "%s: %s", line, err);
+        round_trip(json, &w, &r);
         cr_assert_eq(r.seq, 42);
         cr_assert_eq(r.pid, 7);
         cr_assert_eq(r.event, VM_EV_SWAP_IN);
@@ -132,13 +138,9 @@ Test(tracefile, site_columns_round_trip)
     struct vm_event_rec reclaim = {.seq = 4, .event = VM_EV_SWAP_OUT, .vpage = 0x7000,
                                    .access = '-', .mode = '-', .area = "[heap]", .frame = 4,
                                    .cause = 5};
-    char line[1024], err[128];
     struct trace_rec r;
     for (int json = 0; json < 2; json++) {
-        (json ? trace_format_json : trace_format_text)(line, sizeof line, &w);
-        int rc = json ? tracefile_parse_json(line, &r, err, sizeof err)
-                      : tracefile_parse_text(line, &r, err, sizeof err);
-        cr_assert_eq(rc, 0, "%s: %s", line, err);
+        round_trip(json, &w, &r);
         cr_assert_eq(r.ip, 0x401234);
         cr_assert_str_eq(r.call, "read");
         cr_assert_eq(r.cause, 0);
@@ -148,10 +150,7 @@ Test(tracefile, site_columns_round_trip)
         cr_assert_eq(r.columns, 18);
         cr_assert_eq(r.rss, 17);
         cr_assert_eq(r.swap, 3);
-        (json ? trace_format_json : trace_format_text)(line, sizeof line, &reclaim);
-        rc = json ? tracefile_parse_json(line, &r, err, sizeof err)
-                  : tracefile_parse_text(line, &r, err, sizeof err);
-        cr_assert_eq(rc, 0, "%s: %s", line, err);
+        round_trip(json, &reclaim, &r);
         cr_assert_eq(r.ip, 0);
         cr_assert_eq(r.cause, 5);
         cr_assert_str_eq(r.call, "-");
