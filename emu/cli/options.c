@@ -15,6 +15,7 @@ static const char usage_text[] =
     "       faultline inspect [--root DIR] PROG       show the areas PROG would start with\n"
     "       faultline stat [options] TRACE            summarise a saved fault log\n"
     "       faultline plot TRACE -o FILE.svg          draw a fault log as a timeline\n"
+    "       faultline sweep [options] PROG [ARGS...]  run PROG at several DRAM sizes\n"
     "       faultline --help | --version\n"
     "\n"
     "faultline loads an x86-64 Linux ELF program, runs it on an emulated CPU over a\n"
@@ -29,6 +30,8 @@ static const char usage_text[] =
     "                          counts the kept events\n"
     "      --expect FILE       compare the fault log with FILE; on a difference print a\n"
     "                          unified diff and exit 1, else keep the guest's status\n"
+    "      --no-symbols        leave the object, symbol and line columns empty (the\n"
+    "                          instruction address and system call are still logged)\n"
     "      --summary           print fault, memory and system-call counts on stderr\n"
     "      --maps              print the address-space picture at exit and on a fatal\n"
     "                          signal (resident, swapped and shared pages per area)\n"
@@ -98,6 +101,7 @@ enum {
     OPT_FORMAT = 256, OPT_FILTER, OPT_EXPECT, OPT_SUMMARY, OPT_MAPS, OPT_FRAMES, OPT_SWAP_PAGES,
     OPT_SWAP_FILE, OPT_POLICY, OPT_COMMIT, OPT_SEED, OPT_ROOT, OPT_ENV_CLEAR, OPT_MAX_PROCS,
     OPT_QUANTUM, OPT_TIMEOUT, OPT_REAL_TIME, OPT_HELP, OPT_VERSION, OPT_CHECK, OPT_PID, OPT_EPOCH,
+    OPT_NO_SYMBOLS,
 };
 
 static const struct option run_options[] = {
@@ -105,6 +109,7 @@ static const struct option run_options[] = {
     {"trace-format", required_argument, NULL, OPT_FORMAT},
     {"trace-filter", required_argument, NULL, OPT_FILTER},
     {"expect", required_argument, NULL, OPT_EXPECT},
+    {"no-symbols", no_argument, NULL, OPT_NO_SYMBOLS},
     {"summary", no_argument, NULL, OPT_SUMMARY},
     {"maps", no_argument, NULL, OPT_MAPS},
     {"frames", required_argument, NULL, OPT_FRAMES},
@@ -128,6 +133,18 @@ static const struct option run_options[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
+
+int run_option_arg(const char *name)
+{
+    if (strlen(name) == 1) {
+        /* the short ones: -o FILE, -E NAME=VALUE, -v */
+        return name[0] == 'o' || name[0] == 'E' ? 1 : name[0] == 'v' ? 0 : -1;
+    }
+    for (const struct option *o = run_options; o->name; o++)
+        if (strcmp(o->name, name) == 0)
+            return o->has_arg == required_argument;
+    return -1;
+}
 
 void run_default_options(struct emu_options *o)
 {
@@ -167,6 +184,7 @@ static int trace_option(int c, const char *arg, struct emu_options *o)
             return BAD("%s", err);
         return 0;
     case OPT_EXPECT: o->trace.expect_path = arg; return 0;
+    case OPT_NO_SYMBOLS: o->no_symbols = true; return 0;
     case OPT_SUMMARY: o->summary = true; return 0;
     case OPT_MAPS: o->maps = true; return 0;
     case 'v': o->verbose = true; return 0;

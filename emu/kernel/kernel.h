@@ -12,6 +12,7 @@
 #include "emu/trace/trace.h"
 #include "emu/util/notice.h"
 #include "loader/loader.h"
+#include "loader/sym.h"
 #include "vm/vm.h"
 
 #include <stdbool.h>
@@ -23,6 +24,7 @@
 struct emu_options {
     struct trace_opts trace;
     bool summary;
+    bool no_symbols;       /* the fault log names no functions or lines */
     bool maps;
     uint32_t frames;
     uint64_t swap_pages;
@@ -80,6 +82,7 @@ struct emu {
     struct kernel_syscalls sys;
     struct tracer *tracer;
     struct notices notices; /* faultline's own messages (-q, repeats) */
+    struct sym_table *syms; /* names for the log's instruction addresses; NULL: none */
     struct proc **procs;   /* by slot; NULL free */
     int nprocs, proccap;
     int next_pid;

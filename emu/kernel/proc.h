@@ -86,6 +86,9 @@ struct proc {
     struct cpu *dead_cpu;    /* the engine execve replaced, freed once stopped */
     uint64_t syscalls;
     uint64_t last_nr;        /* its last system call (a blocked task waits in it) */
+    bool in_call;            /* in last_nr now (faults it takes are the kernel's) */
+    uint64_t call_rip;       /* ... at this syscall instruction */
+    struct vm_mm *call_mm;   /* ... of this address space (execve replaces it) */
     uint64_t start_seq;      /* trace sequence when it started */
 };
 
