@@ -41,6 +41,7 @@ struct emu_options {
 };
 
 struct proc;
+struct timewake;
 
 /* What one process did, kept after it is reaped (for --summary). */
 struct proc_stats {
@@ -79,6 +80,7 @@ struct emu {
     char **envp;           /* pid 1's environment */
     uint64_t clock_ns;     /* the fixed clock, advanced by sleeps and reads */
     uint64_t pipes;        /* made-up files so far (pipes, eventfds, sockets): their inode numbers */
+    struct timewake *timewakes; /* armed time wakes (timer.h), in no order */
     uint64_t poll_until;   /* --real-time: a host wait ends by then (the next deadline) */
     uint64_t rng;          /* getrandom stream, from --seed */
     uint64_t hwcap;
