@@ -2,7 +2,8 @@
 # eventfd, timerfd and signalfd (testprogs/eventfd.c, timerfd.c,
 # signalfd.c: readiness in poll, select and epoll, blocking and the
 # wake-ups of other processes, the errors), glibc and musl, under faultline
-# and natively: the output and exit status must be equal.
+# and natively, and python3 using them (eventfd.py): the output and exit
+# status must be equal.
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -21,5 +22,17 @@ for name in eventfd timerfd; do
         fi
     done
 done
-[ $fail = 0 ] && echo "eventfd: equal to native"
+# python3: os.eventfd, selectors and select.epoll with an eventfd and a
+# timerfd (tests/e2e/eventfd.py).
+py=tests/e2e/eventfd.py
+env -i /usr/bin/python3 "$py" >"$tmp/native" 2>&1 </dev/null
+echo "exit $?" >>"$tmp/native"
+"$FL" run --env-clear --timeout 120 /usr/bin/python3 "$py" >"$tmp/fl" 2>&1 </dev/null
+echo "exit $?" >>"$tmp/fl"
+if ! cmp -s "$tmp/native" "$tmp/fl"; then
+    echo "FAIL python3 $py differs from native (< native, > faultline):"
+    diff "$tmp/native" "$tmp/fl" | head -20 | sed 's/^/    /'
+    fail=1
+fi
+[ $fail = 0 ] && echo "eventfd: testprogs and python3 equal to native"
 exit $fail
