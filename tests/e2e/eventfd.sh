@@ -8,7 +8,7 @@ set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-for name in eventfd timerfd; do
+for name in eventfd timerfd signalfd; do
     for libc in glibc musl; do
         prog=build/testprogs/$name.$libc
         env -i "$prog" >"$tmp/native" 2>&1 </dev/null
