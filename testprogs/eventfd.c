@@ -21,6 +21,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "anon_fd.h"
+
 static void report(const char *what, long r)
 {
     printf("%s: %ld%s%s\n", what, r, r < 0 ? " " : "", r < 0 ? strerror(errno) : "");
@@ -162,15 +164,9 @@ static void describe(void)
            !!(fdfl & FD_CLOEXEC));
     fcntl(fd, F_SETFL, 0);
     printf("F_SETFL 0: nonblock %d\n", !!(fcntl(fd, F_GETFL) & O_NONBLOCK));
-    struct stat st;
-    fstat(fd, &st);
-    printf("fstat mode %o\n", st.st_mode);
-    char path[64], link[64] = "";
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-    long n = readlink(path, link, sizeof link - 1);
-    printf("link %ld %s\n", n, link);
-    report("lseek", lseek(fd, 0, SEEK_SET));
-    report("pread", pread(fd, path, 8, 0));
+    show_anon_fd(fd);
+    char buf[8];
+    report("pread", pread(fd, buf, 8, 0));
     close(fd);
     report("bad flags", eventfd(0, 0x10));
     fd = (int)syscall(SYS_eventfd, 3);

@@ -27,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "anon_fd.h"
+
 static void report(const char *what, long r)
 {
     printf("%s: %ld%s%s\n", what, r, r < 0 ? " " : "", r < 0 ? strerror(errno) : "");
@@ -242,13 +244,7 @@ static void errors(int fd)
     long old = syscall(SYS_signalfd, -1, &set, 8);
     report("old call", old > 0 ? 0 : old);
     close((int)old);
-    struct stat st;
-    fstat(fd, &st);
-    printf("fstat mode %o\n", st.st_mode);
-    char path[64], link[64] = "";
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-    long n = readlink(path, link, sizeof link - 1);
-    printf("link %ld %s\n", n, link);
+    show_anon_fd(fd);
     printf("flags: nonblock %d cloexec %d\n", !!(fcntl(fd, F_GETFL) & O_NONBLOCK),
            !!(fcntl(fd, F_GETFD) & FD_CLOEXEC));
     close(p[0]);

@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "anon_fd.h"
+
 #define MS 1000000LL
 #define TFD_SET_TICKS _IOW('T', 0, uint64_t)
 
@@ -279,13 +281,7 @@ static void errors(void)
     ticks = 0;
     report("SET_TICKS 0", ioctl(fd, TFD_SET_TICKS, &ticks));
     report("FIONREAD", ioctl(fd, FIONREAD, &ticks));
-    struct stat st;
-    fstat(fd, &st);
-    printf("fstat mode %o\n", st.st_mode);
-    char path[64], link[64] = "";
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-    long n = readlink(path, link, sizeof link - 1);
-    printf("link %ld %s\n", n, link);
+    show_anon_fd(fd);
     printf("flags: nonblock %d\n", !!(fcntl(fd, F_GETFL) & O_NONBLOCK));
     close(fd);
     close(p[0]);
