@@ -22,11 +22,7 @@
 #include <unistd.h>
 
 #include "anon_fd.h"
-
-static void report(const char *what, long r)
-{
-    printf("%s: %ld%s%s\n", what, r, r < 0 ? " " : "", r < 0 ? strerror(errno) : "");
-}
+#include "show.h"
 
 static long rd(int fd, uint64_t *v)
 {
@@ -44,7 +40,7 @@ static void show_read(const char *what, int fd)
     uint64_t v;
     long r = rd(fd, &v);
     if (r < 0)
-        report(what, r);
+        show(what, r);
     else
         printf("%s: %ld value %llu\n", what, r, (unsigned long long)v);
 }
@@ -68,17 +64,17 @@ static void counting(void)
     printf("write 0: %ld\n", wr(fd, 0));
     show_poll("after write 0", fd);
     errno = 0;
-    report("read short buffer", read(fd, big, 7));
-    report("write short buffer", write(fd, big, 4));
+    show("read short buffer", read(fd, big, 7));
+    show("write short buffer", write(fd, big, 4));
     uint64_t nine = 9;
     memcpy(big, &nine, sizeof nine);
-    report("write 16 bytes", write(fd, big, sizeof big));
-    report("write 9 bytes", write(fd, big, 9));
+    show("write 16 bytes", write(fd, big, sizeof big));
+    show("write 9 bytes", write(fd, big, 9));
     printf("write 9: %ld\n", wr(fd, 9));
     memset(big, 0xee, sizeof big);
-    report("read 16 bytes", read(fd, big, sizeof big));
+    show("read 16 bytes", read(fd, big, sizeof big));
     printf("  first 8 %llu, then %#x\n", (unsigned long long)*(uint64_t *)big, big[8] & 0xff);
-    report("write UINT64_MAX", wr(fd, UINT64_MAX));
+    show("write UINT64_MAX", wr(fd, UINT64_MAX));
     close(fd);
 }
 
@@ -97,10 +93,10 @@ static void semaphore(void)
 static void overflow(void)
 {
     int fd = eventfd(0, EFD_NONBLOCK);
-    report("write max", wr(fd, 0xfffffffffffffffeULL));
+    show("write max", wr(fd, 0xfffffffffffffffeULL));
     show_poll("full", fd);
-    report("write 1 more", wr(fd, 1));
-    report("write 0 more", wr(fd, 0));
+    show("write 1 more", wr(fd, 1));
+    show("write 0 more", wr(fd, 0));
     show_read("read all", fd);
     show_read("read empty", fd);
     show_poll("empty", fd);
@@ -147,7 +143,7 @@ static void waits(void)
         uint64_t v;
         _exit(rd(fd, &v) == 8 && v == 0xfffffffffffffff0ULL ? 0 : 1);
     }
-    report("blocking write past the top", wr(fd, 0x20));
+    show("blocking write past the top", wr(fd, 0x20));
     int st;
     waitpid(pid, &st, 0);
     printf("child read it: exit %d\n", WEXITSTATUS(st));
@@ -166,9 +162,9 @@ static void describe(void)
     printf("F_SETFL 0: nonblock %d\n", !!(fcntl(fd, F_GETFL) & O_NONBLOCK));
     show_anon_fd(fd);
     char buf[8];
-    report("pread", pread(fd, buf, 8, 0));
+    show("pread", pread(fd, buf, 8, 0));
     close(fd);
-    report("bad flags", eventfd(0, 0x10));
+    show("bad flags", eventfd(0, 0x10));
     fd = (int)syscall(SYS_eventfd, 3);
     show_read("old eventfd call", fd);
     close(fd);

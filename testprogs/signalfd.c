@@ -28,11 +28,7 @@
 #include <unistd.h>
 
 #include "anon_fd.h"
-
-static void report(const char *what, long r)
-{
-    printf("%s: %ld%s%s\n", what, r, r < 0 ? " " : "", r < 0 ? strerror(errno) : "");
-}
+#include "show.h"
 
 static const char *sig_name(unsigned sig)
 {
@@ -50,7 +46,7 @@ static const char *sig_name(unsigned sig)
 }
 
 /* One record, with the pid shown as whom it is. */
-static void show(const struct signalfd_siginfo *r, pid_t expect_pid)
+static void show_record(const struct signalfd_siginfo *r, pid_t expect_pid)
 {
     printf("  %s code %d errno %d pid %s uid %u", sig_name(r->ssi_signo), r->ssi_code, r->ssi_errno,
            r->ssi_pid == (uint32_t)expect_pid ? "as expected" : r->ssi_pid ? "another" : "0", r->ssi_uid);
@@ -68,9 +64,9 @@ static long take(const char *what, int fd, int n, pid_t expect_pid)
 {
     struct signalfd_siginfo r[4];
     long got = read(fd, r, sizeof r[0] * (size_t)n);
-    report(what, got);
+    show(what, got);
     for (long i = 0; got > 0 && i < got / (long)sizeof r[0]; i++)
-        show(&r[i], expect_pid);
+        show_record(&r[i], expect_pid);
     return got;
 }
 
@@ -113,9 +109,9 @@ static void basics(int fd)
     kill(me, SIGUSR2);
     take("one record's room", fd, 1, me);
     char small[100];
-    report("read 100 bytes", read(fd, small, sizeof small));
+    show("read 100 bytes", read(fd, small, sizeof small));
     take("the other", fd, 1, me);
-    report("write", write(fd, small, 8));
+    show("write", write(fd, small, 8));
 }
 
 static void timer_and_child(int fd)
@@ -236,13 +232,13 @@ static void errors(int fd)
     int p[2];
     if (pipe(p) < 0)
         return;
-    report("sizemask 4", syscall(SYS_signalfd4, -1, &set, 4, 0));
-    report("bad flags", syscall(SYS_signalfd4, -1, &set, 8, 1));
-    report("NULL mask", syscall(SYS_signalfd4, -1, NULL, 8, 0));
-    report("a pipe", signalfd(p[0], &set, 0));
-    report("bad fd", signalfd(77, &set, 0));
+    show("sizemask 4", syscall(SYS_signalfd4, -1, &set, 4, 0));
+    show("bad flags", syscall(SYS_signalfd4, -1, &set, 8, 1));
+    show("NULL mask", syscall(SYS_signalfd4, -1, NULL, 8, 0));
+    show("a pipe", signalfd(p[0], &set, 0));
+    show("bad fd", signalfd(77, &set, 0));
     long old = syscall(SYS_signalfd, -1, &set, 8);
-    report("old call", old > 0 ? 0 : old);
+    show("old call", old > 0 ? 0 : old);
     close((int)old);
     show_anon_fd(fd);
     printf("flags: nonblock %d cloexec %d\n", !!(fcntl(fd, F_GETFL) & O_NONBLOCK),

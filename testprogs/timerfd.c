@@ -29,14 +29,10 @@
 #include <unistd.h>
 
 #include "anon_fd.h"
+#include "show.h"
 
 #define MS 1000000LL
 #define TFD_SET_TICKS _IOW('T', 0, uint64_t)
-
-static void report(const char *what, long r)
-{
-    printf("%s: %ld%s%s\n", what, r, r < 0 ? " " : "", r < 0 ? strerror(errno) : "");
-}
 
 static long long now_ns(clockid_t c)
 {
@@ -63,7 +59,7 @@ static void show_read(const char *what, int fd)
     uint64_t v = 0;
     long r = read(fd, &v, sizeof v);
     if (r < 0)
-        report(what, r);
+        show(what, r);
     else
         printf("%s: %ld count %llu\n", what, r, (unsigned long long)v);
 }
@@ -240,7 +236,7 @@ static void processes(void)
     setitimer(ITIMER_REAL, &alarm_it, NULL);
     uint64_t v;
     errno = 0;
-    report("read interrupted", read(fd, &v, sizeof v));
+    show("read interrupted", read(fd, &v, sizeof v));
     /* With SA_RESTART the read goes on until the expiry. */
     sa.sa_flags = SA_RESTART;
     sigaction(SIGALRM, &sa, NULL);
@@ -251,36 +247,36 @@ static void processes(void)
 
 static void errors(void)
 {
-    report("create CLOCK_TAI", timerfd_create(CLOCK_TAI, 0));
-    report("create CLOCK_PROCESS_CPUTIME_ID", timerfd_create(CLOCK_PROCESS_CPUTIME_ID, 0));
-    report("create bad flags", timerfd_create(CLOCK_MONOTONIC, 1));
+    show("create CLOCK_TAI", timerfd_create(CLOCK_TAI, 0));
+    show("create CLOCK_PROCESS_CPUTIME_ID", timerfd_create(CLOCK_PROCESS_CPUTIME_ID, 0));
+    show("create bad flags", timerfd_create(CLOCK_MONOTONIC, 1));
     int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK), p[2];
     if (pipe(p) < 0)
         return;
-    report("settime bad flags", set(fd, 4, MS, 0));
+    show("settime bad flags", set(fd, 4, MS, 0));
     struct itimerspec bad = {{0, 0}, {0, 1000000000}};
-    report("settime nsec 1e9", timerfd_settime(fd, 0, &bad, NULL));
+    show("settime nsec 1e9", timerfd_settime(fd, 0, &bad, NULL));
     bad.it_value.tv_nsec = 0;
     bad.it_value.tv_sec = -1;
-    report("settime negative", timerfd_settime(fd, 0, &bad, NULL));
+    show("settime negative", timerfd_settime(fd, 0, &bad, NULL));
     bad.it_value.tv_sec = 1;
     bad.it_interval.tv_nsec = -1;
-    report("settime bad interval", timerfd_settime(fd, 0, &bad, NULL));
-    report("settime NULL", timerfd_settime(fd, 0, NULL, NULL));
-    report("settime on a pipe", set(p[0], 0, MS, 0));
-    report("settime bad fd", set(99, 0, MS, 0));
+    show("settime bad interval", timerfd_settime(fd, 0, &bad, NULL));
+    show("settime NULL", timerfd_settime(fd, 0, NULL, NULL));
+    show("settime on a pipe", set(p[0], 0, MS, 0));
+    show("settime bad fd", set(99, 0, MS, 0));
     struct itimerspec it;
-    report("gettime on a pipe", timerfd_gettime(p[0], &it));
-    report("gettime NULL", timerfd_gettime(fd, NULL));
+    show("gettime on a pipe", timerfd_gettime(p[0], &it));
+    show("gettime NULL", timerfd_gettime(fd, NULL));
     char buf[8];
-    report("read 4 bytes", read(fd, buf, 4));
-    report("write", write(fd, buf, 8));
+    show("read 4 bytes", read(fd, buf, 4));
+    show("write", write(fd, buf, 8));
     uint64_t ticks = 5;
-    report("SET_TICKS 5", ioctl(fd, TFD_SET_TICKS, &ticks));
+    show("SET_TICKS 5", ioctl(fd, TFD_SET_TICKS, &ticks));
     show_read("after SET_TICKS", fd);
     ticks = 0;
-    report("SET_TICKS 0", ioctl(fd, TFD_SET_TICKS, &ticks));
-    report("FIONREAD", ioctl(fd, FIONREAD, &ticks));
+    show("SET_TICKS 0", ioctl(fd, TFD_SET_TICKS, &ticks));
+    show("FIONREAD", ioctl(fd, FIONREAD, &ticks));
     show_anon_fd(fd);
     printf("flags: nonblock %d\n", !!(fcntl(fd, F_GETFL) & O_NONBLOCK));
     close(fd);

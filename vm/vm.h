@@ -218,6 +218,10 @@ struct vm_stats {
     uint64_t swap_used, peak_swap;
     uint64_t reclaim_scans, reclaim_batches;
     uint64_t reclaim_referenced; /* scanned frames found recently used (spared) */
+    uint64_t commit_refusals;    /* charges strict commit refused, */
+    uint64_t refused_pages;      /* the last one's size, */
+    uint64_t refused_committed;  /* what was committed then, */
+    uint64_t commit_limit;       /* of this limit (pages) */
 };
 
 /* --- the machine ------------------------------------------------------- */

@@ -276,6 +276,7 @@ _Static_assert(sizeof(struct linux_fxsave) == 512, "fxsave layout");
 #define LINUX_RLIMIT_NOFILE 7
 #define LINUX_RLIMIT_MEMLOCK 8
 #define LINUX_RLIMIT_AS 9
+#define LINUX_NR_OPEN 1048576 /* fs.nr_open: the highest RLIMIT_NOFILE */
 #define LINUX_RLIM_NLIMITS 16
 #define LINUX_RLIM_INFINITY (~0ULL)
 
@@ -490,6 +491,9 @@ _Static_assert(sizeof(struct linux_stack) == 24, "stack_t layout");
 #define LINUX_F_GETLK 5
 #define LINUX_F_SETLK 6
 #define LINUX_F_SETLKW 7
+#define LINUX_F_OFD_GETLK 36
+#define LINUX_F_OFD_SETLK 37
+#define LINUX_F_OFD_SETLKW 38
 #define LINUX_F_DUPFD_CLOEXEC 1030
 #define LINUX_F_SETPIPE_SZ 1031
 #define LINUX_F_GETPIPE_SZ 1032

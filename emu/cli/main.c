@@ -4,9 +4,11 @@
  */
 #include "emu/cli/options.h"
 #include "emu/cli/summary.h"
+#include "emu/kernel/clock.h"
 #include "emu/kernel/fs.h"
 #include "emu/kernel/maps.h"
 #include "emu/kernel/proc.h"
+#include "emu/sys/ipc.h"
 #include "emu/sys/sys.h"
 #include "emu/trace/trace.h"
 #include "emu/util/tool.h"
@@ -72,6 +74,8 @@ static void emu_release_procs(struct emu *emu)
 static void emu_teardown(struct emu *emu)
 {
     emu_release_procs(emu);
+    lock_table_free(&emu->locks);
+    ipc_free(emu);
     free(emu->procs);
     free(emu->pstats);
     if (emu->vm)
@@ -95,6 +99,7 @@ static int cmd_run(int argc, char **argv)
         free(env_set);
         return at == -0x100 ? 0 : -at;
     }
+    notices_init(&emu.notices, stderr, emu.opt.quiet);
     char err[256];
     int status = EXIT_FAULTLINE;
     emu.envp = build_env(&emu.opt, env_set);
@@ -131,13 +136,18 @@ static int cmd_run(int argc, char **argv)
     emu.rng = emu.opt.seed ^ 0x5eed5eed5eed5eedULL;
     emu.hwcap = cpuid_hwcap();
     emu.main_pid = emu.opt.pid;
+    clock_init(&emu);
     status = proc_spawn_init(&emu, argv[at], argv + at);
-    if (status < 0)
+    bool started = status < 0;
+    if (started)
         status = proc_schedule(&emu);
     emu_release_procs(&emu);
+    notices_flush(&emu.notices);
     int mismatch = tracer_finish(emu.tracer);
-    if (emu.opt.summary)
+    if (emu.opt.summary && started)
         summary_print(&emu, stderr);
+    else if (emu.opt.summary)
+        fprintf(stderr, "faultline summary: %s never started (exit %d)\n", argv[at], status);
     if (mismatch < 0)
         status = EXIT_FAULTLINE;
     else if (mismatch)

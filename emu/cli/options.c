@@ -46,12 +46,19 @@ static const char usage_text[] =
     "      --max-procs N       at most N live guest processes; fork fails with EAGAIN\n"
     "                          beyond (256)\n"
     "      --pid N             the program's pid (2); pid 1 is faultline's init\n"
-    "      --quantum N         switch processes every N instructions (0: only when a\n"
-    "                          process blocks or exits; the default)\n"
+    "      --quantum N         switch processes every N instructions, counted as 4\n"
+    "                          bytes of code each (0: only when a process blocks\n"
+    "                          or exits; the default)\n"
     "      --timeout SECS      stop after SECS seconds of host time, exit 124\n"
-    "      --real-time         use the host clock (default: a fixed clock that moves\n"
-    "                          only when read, slept on, or past a quantum)\n"
-    "  -v, --verbose           report unsupported system calls and failed execs\n"
+    "      --real-time         use the host's clocks (default: clocks that move only\n"
+    "                          when read, slept on, or past a quantum)\n"
+    "      --epoch SECS        start the guest's date at SECS since 1970 and move it\n"
+    "                          only with those clocks (default: SOURCE_DATE_EPOCH when\n"
+    "                          set, else the host's date, never behind it)\n"
+    "  -v, --verbose           report unsupported system calls, failed execs and every\n"
+    "                          death (a run of identical lines: once, then a count)\n"
+    "  -q, --quiet             none of faultline's own notices (how a process died,\n"
+    "                          what memory was refused); errors are still reported\n"
     "      --check             check the memory system's invariants after every\n"
     "                          system call (slow; aborts on a violation)\n"
     "\n"
@@ -90,7 +97,7 @@ static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 enum {
     OPT_FORMAT = 256, OPT_FILTER, OPT_EXPECT, OPT_SUMMARY, OPT_MAPS, OPT_FRAMES, OPT_SWAP_PAGES,
     OPT_SWAP_FILE, OPT_POLICY, OPT_COMMIT, OPT_SEED, OPT_ROOT, OPT_ENV_CLEAR, OPT_MAX_PROCS,
-    OPT_QUANTUM, OPT_TIMEOUT, OPT_REAL_TIME, OPT_HELP, OPT_VERSION, OPT_CHECK, OPT_PID,
+    OPT_QUANTUM, OPT_TIMEOUT, OPT_REAL_TIME, OPT_HELP, OPT_VERSION, OPT_CHECK, OPT_PID, OPT_EPOCH,
 };
 
 static const struct option run_options[] = {
@@ -114,6 +121,8 @@ static const struct option run_options[] = {
     {"quantum", required_argument, NULL, OPT_QUANTUM},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"real-time", no_argument, NULL, OPT_REAL_TIME},
+    {"epoch", required_argument, NULL, OPT_EPOCH},
+    {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"check", no_argument, NULL, OPT_CHECK},
     {"help", no_argument, NULL, OPT_HELP},
@@ -131,6 +140,9 @@ void run_default_options(struct emu_options *o)
     o->max_procs = 256;
     o->pid = 2;
 }
+
+/* The latest date the guest's clock may start at: year 9999. */
+#define MAX_EPOCH 253402300799ULL
 
 /* -status of a usage error, as the parsers return it. */
 #define BAD(...) (-tool_bad_usage(NULL, __VA_ARGS__))
@@ -158,6 +170,7 @@ static int trace_option(int c, const char *arg, struct emu_options *o)
     case OPT_SUMMARY: o->summary = true; return 0;
     case OPT_MAPS: o->maps = true; return 0;
     case 'v': o->verbose = true; return 0;
+    case 'q': o->quiet = true; return 0;
     case OPT_CHECK: o->check = true; return 0;
     default: return NOT_MINE;
     }
@@ -250,6 +263,12 @@ static int process_option(int c, const char *arg, struct emu_options *o, char **
         return 0;
     }
     case OPT_REAL_TIME: o->real_time = true; return 0;
+    case OPT_EPOCH:
+        if (!parse_u64(arg, 0, MAX_EPOCH, &v))
+            return BAD("--epoch must be seconds since 1970 (0 to %llu), not '%s'", MAX_EPOCH, arg);
+        o->epoch = v;
+        o->epoch_set = true;
+        return 0;
     default: return NOT_MINE;
     }
 }
@@ -259,7 +278,7 @@ int run_parse(int argc, char **argv, struct emu_options *o, char ***env_set)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+o:E:v", run_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+o:E:vq", run_options, NULL)) != -1) {
         if (c == OPT_HELP) {
             run_usage(stdout);
             return -0x100;
@@ -276,5 +295,14 @@ int run_parse(int argc, char **argv, struct emu_options *o, char ***env_set)
     }
     if (optind >= argc)
         return BAD("%s", "run needs a program to run");
+    /* Reproducible builds' variable pins the clock unless --epoch did. */
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (!o->epoch_set && sde && *sde) {
+        uint64_t v;
+        if (!parse_u64(sde, 0, MAX_EPOCH, &v))
+            return BAD("SOURCE_DATE_EPOCH must be seconds since 1970, not '%s'", sde);
+        o->epoch = v;
+        o->epoch_set = true;
+    }
     return optind;
 }

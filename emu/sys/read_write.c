@@ -136,6 +136,7 @@ static long file_write(struct sys *s, struct file *f, uaddr_t buf, size_t len, i
         return -LINUX_EBADF;
     switch (f->kind) {
     case FILE_PIPE_WRITE:
+    case FILE_PIPE_READ: /* a FIFO opened O_RDWR (the access mode let it here) */
         return off >= 0 ? -LINUX_ESPIPE : pipe_write(s, f, buf, len);
     case FILE_HOST:
         return host_write(s, f, buf, len, off);

@@ -11,9 +11,11 @@
  * the scheduler treats it as a deadline, so with the fixed clock a
  * process blocked on the timer (in read, poll, select or epoll, directly
  * or through nested epolls) lets time jump to it, and reaching it wakes
- * every blocked task to look again.  CLOCK_REALTIME timers run on the
- * monotonic clock shifted by the realtime offset (the guest cannot set
- * the clock, so TFD_TIMER_CANCEL_ON_SET is accepted and never cancels).
+ * every blocked task to look again.  A CLOCK_REALTIME timer keeps its
+ * expiry as a date, so when the date is raised (kernel/clock.c) it comes
+ * that much sooner, as on Linux when the clock is set; the guest cannot
+ * set the clock itself, so TFD_TIMER_CANCEL_ON_SET is accepted and never
+ * cancels.
  */
 #include "emu/kernel/clock.h"
 #include "emu/sys/fd.h"
@@ -26,8 +28,9 @@
 struct timerfd {
     struct emu *emu;
     int clock;
+    bool realtime;       /* on CLOCK_REALTIME: times are the date's, which may be raised */
     bool armed;
-    int64_t at;          /* armed: the next expiry, guest monotonic ns */
+    int64_t at;          /* armed: the next expiry, ns on its clock */
     uint64_t interval;   /* ns; 0: one shot */
     uint64_t ticks;      /* expiries not read yet */
     uint64_t gen;        /* times it became readable: edges for EPOLLET */
@@ -47,7 +50,8 @@ static int64_t add_sat(int64_t a, unsigned __int128 b)
  * expiry while nothing is counted (a count already makes it readable). */
 static void timerfd_update(struct timerfd *t)
 {
-    uint64_t now = emu_monotonic(t->emu);
+    uint64_t off = t->realtime ? emu_realtime_offset(t->emu) : 0;
+    uint64_t now = emu_monotonic(t->emu) + off;
     if (t->armed && t->at <= (int64_t)now) {
         uint64_t n = t->interval ? 1 + (now - (uint64_t)t->at) / t->interval : 1;
         if (!t->ticks)
@@ -59,7 +63,7 @@ static void timerfd_update(struct timerfd *t)
             t->armed = false;
     }
     bool wake = t->armed && !t->ticks && t->at < KTIME_MAX;
-    timewake_set(t->emu, &t->wake, wake ? (uint64_t)t->at : 0);
+    timewake_set(t->emu, &t->wake, wake ? (uint64_t)t->at - off : 0); /* at > now >= off */
 }
 
 static long timerfd_read(struct sys *s, struct file *f, uaddr_t buf, size_t len)
@@ -157,6 +161,7 @@ long sys_timerfd_create(struct sys *s, int clockid, int flags)
         return -LINUX_ENOMEM;
     t->emu = s->emu;
     t->clock = clockid;
+    t->realtime = is_realtime(clockid);
     return install_ops(s, &timerfd_ops, t, flags);
 }
 
@@ -185,7 +190,7 @@ static long spec_ns(int64_t sec, int64_t nsec, uint64_t *ns)
 static struct linux_itimer timerfd_setting(struct timerfd *t)
 {
     timerfd_update(t);
-    uint64_t now = emu_monotonic(t->emu);
+    uint64_t now = emu_monotonic(t->emu) + (t->realtime ? emu_realtime_offset(t->emu) : 0);
     uint64_t left = t->armed ? (uint64_t)t->at - now : 0;
     return (struct linux_itimer){(int64_t)(t->interval / NS), (int64_t)(t->interval % NS),
                                  (int64_t)(left / NS), (int64_t)(left % NS)};
@@ -195,16 +200,11 @@ static struct linux_itimer timerfd_setting(struct timerfd *t)
  * then every interval ns; a value of 0 disarms it.  Unread expiries go. */
 static void timerfd_arm(struct sys *s, struct timerfd *t, int flags, uint64_t value, uint64_t interval)
 {
-    int64_t now = (int64_t)emu_monotonic(s->emu);
+    int64_t now = (int64_t)clock_now(s->emu, t->clock);
     t->ticks = 0;
     t->interval = interval;
     t->armed = value != 0;
-    if (!(flags & LINUX_TFD_TIMER_ABSTIME))
-        t->at = add_sat(now, value);
-    else if (is_realtime(t->clock))
-        t->at = (int64_t)value - (int64_t)emu_realtime_offset(s->emu); /* may lie before 0 */
-    else
-        t->at = (int64_t)value;
+    t->at = flags & LINUX_TFD_TIMER_ABSTIME ? (int64_t)value : add_sat(now, value);
     timerfd_update(t); /* an absolute time already past counts at once */
 }
 
