@@ -50,6 +50,7 @@ struct emu_options {
 struct proc;
 struct pipe;
 struct ipc_space;
+struct timewake;
 
 /* What one process did, kept after it is reaped (for --summary). */
 struct proc_stats {
@@ -96,6 +97,7 @@ struct emu {
     struct lock_table locks; /* the file locks guest processes hold (lock.h) */
     struct ipc_space *ipc; /* System V IPC objects (emu/sys/ipc.h), made at first use */
     uint64_t pipes;        /* made-up files so far (pipes, eventfds, sockets): their inode numbers */
+    struct timewake *timewakes; /* armed time wakes (timer.h), in no order */
     uint64_t poll_until;   /* --real-time: a host wait ends by then (the next deadline) */
     uint64_t rng;          /* getrandom stream, from --seed */
     uint64_t hwcap;
