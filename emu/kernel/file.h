@@ -25,6 +25,12 @@ struct pipe {
     int readers, writers;
     uint64_t ino;        /* pipe:[ino], numbered per run */
     uint64_t gen;        /* bumped by every transfer: an edge for EPOLLET */
+    /* A FIFO's pipe: every guest open of the host FIFO (dev, ino) meets
+     * here, listed in emu->fifos while any end is open or being opened. */
+    bool fifo;
+    uint64_t fifo_dev, fifo_ino;
+    uint64_t r_opens, w_opens;  /* opens of each side so far: what a blocked open waits on */
+    struct pipe *next, **pprev;
 };
 
 /* The directories of /proc faultline lists itself. */
@@ -85,7 +91,9 @@ struct epoll {
 struct file {
     int refs;
     enum file_kind kind;
-    int hostfd;          /* FILE_HOST */
+    int hostfd;          /* FILE_HOST; a FIFO end: the host FIFO (O_PATH, or open for I/O) */
+    bool fifo_host;      /* a FIFO end whose hostfd is open for I/O (non-blocking): a host
+                          * process may be at the other end */
     int status;          /* O_APPEND, O_NONBLOCK and the access mode */
     struct pipe *pipe;   /* FILE_PIPE_* */
     struct epoll *epoll; /* FILE_EPOLL */
@@ -98,6 +106,7 @@ struct file {
     int dir_of;          /* FILE_MEM directory: of /proc/<dir_of> ... */
     int dir_kind;        /* ... which one: an enum proc_dir */
     uint64_t dev, ino;
+    struct emu *locker;  /* set once it held an OFD or flock lock: those go with it */
     char path[PATH_MAX]; /* the guest's path, for readlink of /proc/self/fd */
 };
 
@@ -119,7 +128,9 @@ struct file *file_get(struct file *f);
 void file_put(struct file *f);
 struct fdtable *fdtable_clone(const struct fdtable *t);
 void fdtable_free(struct fdtable *t);
-/* Lowest free descriptor >= min, or -EMFILE. */
+/* The descriptors p may have: RLIMIT_NOFILE, at most MAX_FDS. */
+int fd_limit(const struct proc *p);
+/* Lowest free descriptor >= min (below fd_limit), or -EMFILE. */
 int fd_alloc(struct proc *p, int min);
 struct file *fd_file(struct proc *p, int fd);
 

@@ -136,6 +136,7 @@ static long file_write(struct sys *s, struct file *f, uaddr_t buf, size_t len, i
         return -LINUX_EBADF;
     switch (f->kind) {
     case FILE_PIPE_WRITE:
+    case FILE_PIPE_READ: /* a FIFO opened O_RDWR (the access mode let it here) */
         return off >= 0 ? -LINUX_ESPIPE : pipe_write(s, f, buf, len);
     case FILE_HOST:
         return host_write(s, f, buf, len, off);
@@ -265,8 +266,11 @@ long sys_lseek(struct sys *s, unsigned int fd, int64_t offset, unsigned int when
     struct file *f = fd_file(s->p, (int)fd);
     if (!f)
         return -LINUX_EBADF;
-    if (f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE || f->kind == FILE_EPOLL ||
-        f->kind == FILE_OPS)
+    /* Anonymous inodes (epoll, eventfd, timerfd, signalfd) take any seek
+     * and stay at 0; pipes and sockets refuse it. */
+    if (f->kind == FILE_EPOLL || (f->kind == FILE_OPS && !f->ops->mode))
+        return 0;
+    if (f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE || f->kind == FILE_OPS)
         return -LINUX_ESPIPE;
     if (f->kind == FILE_MEM) {
         int64_t base = whence == LINUX_SEEK_SET ? 0

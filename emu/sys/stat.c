@@ -59,6 +59,8 @@ static long fstat_file(struct file *f, struct stat *st)
         return 0;
     case FILE_PIPE_READ:
     case FILE_PIPE_WRITE:
+        if (f->hostfd >= 0) /* a FIFO: the host's */
+            return fstat(f->hostfd, st) < 0 ? host_err() : 0;
         stat_made_up(st, LINUX_S_IFIFO | 0600, (ino_t)f->pipe->ino);
         return 0;
     case FILE_OPS:
