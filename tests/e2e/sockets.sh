@@ -10,12 +10,17 @@ set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
+# A host without an IPv6 loopback (a container with IPv6 off) has nothing
+# to compare IPv6 with: both runs then leave it out.
+v6=""
+python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null || v6=no-v6
 for prog in sock_unix sock_inet; do
     for libc in glibc musl; do
         bin=build/testprogs/$prog.$libc
-        env -i "$bin" >"$tmp/native" 2>&1 </dev/null
+        arg=$([ $prog = sock_inet ] && echo $v6)
+        env -i "$bin" $arg >"$tmp/native" 2>&1 </dev/null
         echo "exit $?" >>"$tmp/native"
-        "$FL" run --env-clear --timeout 120 "$bin" >"$tmp/fl" 2>&1 </dev/null
+        "$FL" run --env-clear --timeout 120 "$bin" $arg >"$tmp/fl" 2>&1 </dev/null
         echo "exit $?" >>"$tmp/fl"
         if ! cmp -s "$tmp/native" "$tmp/fl"; then
             echo "FAIL $prog.$libc differs from native (< native, > faultline):"
