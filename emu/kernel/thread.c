@@ -180,25 +180,6 @@ bool thread_exit(struct emu *emu, struct proc *p, int wait_status)
     return true;
 }
 
-struct proc *thread_for_signal(struct emu *emu, struct proc *p, int sig)
-{
-    struct tgroup *tg = p->tg;
-    if (tg->refs == 1)
-        return p;
-    struct proc *any = NULL;
-    uint64_t bit = LINUX_SIGBIT(sig);
-    for (int i = 0; i < emu->nprocs; i++) {
-        struct proc *q = emu->procs[i];
-        if (!q || q->tg != tg || q->state == PROC_ZOMBIE)
-            continue;
-        if (!(q->sig.blocked & bit))
-            return q;
-        if (!any)
-            any = q;
-    }
-    return any ? any : p;
-}
-
 struct proc *thread_by_tid(struct emu *emu, int tgid, int tid)
 {
     struct proc *q = proc_by_pid(emu, tid);

@@ -20,10 +20,12 @@ struct ptimer {
     uint64_t at;         /* the next expiry, guest monotonic ns; 0: disarmed */
     uint64_t interval;   /* ns; 0: one shot */
     uint64_t value;      /* sigev_value */
+    int tid;             /* SIGEV_THREAD_ID: the thread it signals; 0: the process */
 };
 
 struct emu;
 struct proc;
+struct sigqueue;
 
 /* Fire what is due in every live process. */
 void timers_fire(struct emu *emu);
@@ -31,6 +33,10 @@ void timers_fire(struct emu *emu);
 void timers_check(struct emu *emu, struct proc *p);
 /* The earliest expiry that matters of any live process (UINT64_MAX: none). */
 uint64_t timers_next(struct emu *emu);
+/* The queue timer t of p's process signals into: the process's shared
+ * one, or its thread's (NULL when that thread is gone: the expiry is
+ * lost, as on Linux). */
+struct sigqueue *timer_queue(struct emu *emu, struct proc *p, const struct ptimer *t);
 /* execve drops timer_create's timers and keeps the alarm. */
 void timers_exec(struct proc *p);
 

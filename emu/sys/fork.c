@@ -36,7 +36,7 @@ static void copy_identity(struct proc *c, const struct proc *parent, uint64_t fl
     memcpy(c->tg->cwd, parent->tg->cwd, sizeof c->tg->cwd);
     memcpy(c->tg->act, parent->tg->act, sizeof c->tg->act);
     c->sig = parent->sig;
-    c->sig.pending = 0;
+    c->sig.pending.set = 0;
     c->sig.suspended = false;
 }
 
