@@ -21,8 +21,12 @@
 #include <sys/time.h>
 #include <time.h>
 
-/* The default turn of a thread, in instructions (see run_quantum). */
+/* The default turn of a thread, in instructions (see run_quantum; the
+ * value is measured by bench/quantum.sh, which builds faultline with
+ * others through -DTHREAD_QUANTUM=N). */
+#ifndef THREAD_QUANTUM
 #define THREAD_QUANTUM 200000
+#endif
 
 static struct emu *timer_emu; /* for the handlers of --timeout and the deadline timer */
 
