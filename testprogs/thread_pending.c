@@ -34,37 +34,6 @@
 #define sigev_notify_thread_id _sigev_un._tid
 #endif
 
-static void start(pthread_t *t, void *(*fn)(void *), void *arg)
-{
-    if (pthread_create(t, NULL, fn, arg) != 0) {
-        printf("pthread_create failed\n");
-        exit(99);
-    }
-}
-
-static void sem_take(sem_t *s)
-{
-    while (sem_wait(s) != 0 && errno == EINTR)
-        ;
-}
-
-static void handle(int sig, void (*fn)(int))
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = fn;
-    sigemptyset(&sa.sa_mask);
-    sigaction(sig, &sa, NULL);
-}
-
-static void mask(int how, int sig)
-{
-    sigset_t s;
-    sigemptyset(&s);
-    sigaddset(&s, sig);
-    pthread_sigmask(how, &s, NULL);
-}
-
 static int pending(int sig)
 {
     sigset_t s;
@@ -130,7 +99,7 @@ static void *blocked_worker(void *arg)
     sem_take(&w->go);
     r = view_process_pending();
     if (w->unblocks) {
-        mask(SIG_UNBLOCK, SIGUSR1); /* delivered before this returns */
+        block(SIG_UNBLOCK, SIGUSR1); /* delivered before this returns */
         if (got != 1 || !pthread_equal(taker, pthread_self()))
             r |= 4;
     }
@@ -145,8 +114,8 @@ static void check_blocked_everywhere(void)
 {
     struct worker w[2] = {{.unblocks = 0}, {.unblocks = 1}};
     got = 0;
-    handle(SIGUSR1, record);
-    mask(SIG_BLOCK, SIGUSR1); /* the workers inherit it */
+    handle(SIGUSR1, record, 0);
+    block(SIG_BLOCK, SIGUSR1); /* the workers inherit it */
     for (int i = 0; i < 2; i++) {
         sem_init(&w[i].go, 0, 0);
         start(&w[i].t, blocked_worker, &w[i]);
@@ -165,8 +134,8 @@ static void check_blocked_everywhere(void)
     sem_post(&w[0].go);
     sem_post(&w[1].go);
     intptr_t r0 = (intptr_t)join(w[0].t), r1 = (intptr_t)join(w[1].t);
-    mask(SIG_UNBLOCK, SIGUSR1);
-    handle(SIGUSR1, SIG_DFL);
+    block(SIG_UNBLOCK, SIGUSR1);
+    handle(SIGUSR1, SIG_DFL, 0);
     report(60, "kill while all block: pending everywhere", main_sees && !early && !(r0 & 3) && !(r1 & 3),
            !main_sees ? "the main thread's sigpending or ShdPnd does not show it"
                       : early ? "delivered although every thread blocks it"
@@ -203,7 +172,7 @@ static void *bystander(void *arg)
 static void check_sigwait(void)
 {
     pthread_t w, b;
-    mask(SIG_BLOCK, SIGUSR2);
+    block(SIG_BLOCK, SIGUSR2);
     start(&b, bystander, NULL);
     start(&w, waiter, NULL);
     sem_take(&ready);
@@ -226,7 +195,7 @@ static void check_sigwait(void)
     int sig = sigtimedwait(&set, NULL, &ts);
     int again = sigtimedwait(&set, NULL, &ts);
     int eagain = again < 0 && errno == EAGAIN;
-    mask(SIG_UNBLOCK, SIGUSR2);
+    block(SIG_UNBLOCK, SIGUSR2);
     report(65, "sigtimedwait takes one already pending", sig == SIGUSR2 && eagain,
            sig != SIGUSR2 ? "not taken" : "taken twice");
 }
@@ -256,7 +225,7 @@ static void *own_pending(void *arg)
 static void check_thread_pending(void)
 {
     pthread_t t[2];
-    mask(SIG_BLOCK, SIGUSR1);
+    block(SIG_BLOCK, SIGUSR1);
     start(&t[0], own_pending, (void *)1);
     start(&t[1], own_pending, (void *)0);
     sem_take(&ready);
@@ -266,7 +235,7 @@ static void check_thread_pending(void)
     sem_post(&go);
     sem_post(&go);
     intptr_t r0 = (intptr_t)join(t[0]), r1 = (intptr_t)join(t[1]);
-    mask(SIG_UNBLOCK, SIGUSR1);
+    block(SIG_UNBLOCK, SIGUSR1);
     report(66, "pthread_kill: only its thread sees it", !mine && !(r0 & 3) && !(r1 & 3),
            mine ? "the main thread sees another thread's signal"
                 : (r0 & 3) ? "the target's sigpending or SigPnd does not show it"
@@ -278,7 +247,7 @@ static void check_thread_pending(void)
 static void *exit_with_pending(void *arg)
 {
     (void)arg;
-    mask(SIG_BLOCK, SIGUSR1);
+    block(SIG_BLOCK, SIGUSR1);
     pthread_kill(pthread_self(), SIGUSR1);
     return (void *)(intptr_t)pending(SIGUSR1);
 }
@@ -287,11 +256,11 @@ static void check_lost_with_thread(void)
 {
     pthread_t t;
     got = 0;
-    handle(SIGUSR1, record);
+    handle(SIGUSR1, record, 0);
     start(&t, exit_with_pending, NULL);
     intptr_t had = (intptr_t)join(t);
     int now = pending(SIGUSR1);
-    handle(SIGUSR1, SIG_DFL);
+    handle(SIGUSR1, SIG_DFL, 0);
     report(68, "pthread_kill: lost with its thread", had && !now && !got,
            !had ? "not pending on the thread" : "it reached another thread");
 }
@@ -303,7 +272,7 @@ static void *timer_taker(void *arg)
     (void)arg;
     sigset_t none;
     sigemptyset(&none);
-    mask(SIG_UNBLOCK, SIGALRM);
+    block(SIG_UNBLOCK, SIGALRM);
     sem_post(&ready);
     while (!got)
         sigsuspend(&none);
@@ -315,8 +284,8 @@ static void check_timer(void)
     pthread_t t;
     timer_t id;
     got = 0;
-    handle(SIGALRM, record);
-    mask(SIG_BLOCK, SIGALRM);
+    handle(SIGALRM, record, 0);
+    block(SIG_BLOCK, SIGALRM);
     start(&t, timer_taker, NULL);
     sem_take(&ready);
     struct sigevent ev;
@@ -329,8 +298,8 @@ static void check_timer(void)
     int ok = made && got == 1 && pthread_equal(taker, t) && !pending(SIGALRM);
     if (made)
         timer_delete(id);
-    mask(SIG_UNBLOCK, SIGALRM);
-    handle(SIGALRM, SIG_DFL);
+    block(SIG_UNBLOCK, SIGALRM);
+    handle(SIGALRM, SIG_DFL, 0);
     report(69, "timer signal to the thread that takes it", ok,
            !made ? "timer_create failed" : "not delivered to the one thread that does not block it");
 }
@@ -359,7 +328,7 @@ static void check_thread_timer(void)
 {
     pthread_t t;
     timer_t id;
-    mask(SIG_BLOCK, SIGUSR2);
+    block(SIG_BLOCK, SIGUSR2);
     start(&t, thread_timer_target, NULL);
     sem_take(&ready);
     struct sigevent ev;
@@ -376,7 +345,7 @@ static void check_thread_timer(void)
     intptr_t r = (intptr_t)join(t);
     if (made)
         timer_delete(id);
-    mask(SIG_UNBLOCK, SIGUSR2);
+    block(SIG_UNBLOCK, SIGUSR2);
     report(70, "SIGEV_THREAD_ID timer to its thread", made && !mine && r == 0,
            !made ? "timer_create failed" : mine ? "pending on the main thread" : "not pending on its thread");
 }
@@ -396,7 +365,7 @@ static void *unblock_later(void *arg)
 {
     (void)arg;
     sem_take(&go);
-    mask(SIG_UNBLOCK, SIGTERM); /* the process dies here */
+    block(SIG_UNBLOCK, SIGTERM); /* the process dies here */
     printf("survived the unblock\n");
     fflush(stdout);
     return NULL;
@@ -407,7 +376,7 @@ static void *unblock_later(void *arg)
 static int fatal_child(int how)
 {
     pthread_t a, b;
-    mask(SIG_BLOCK, SIGTERM);
+    block(SIG_BLOCK, SIGTERM);
     start(&a, spin, NULL);
     sem_take(&ready);
     if (how == 0) {
@@ -419,10 +388,10 @@ static int fatal_child(int how)
         join(b);
         return 4;
     }
-    mask(SIG_UNBLOCK, SIGTERM);
+    block(SIG_UNBLOCK, SIGTERM);
     start(&b, spin, NULL); /* this one does not block it */
     sem_take(&ready);
-    mask(SIG_BLOCK, SIGTERM);
+    block(SIG_BLOCK, SIGTERM);
     kill(getpid(), SIGTERM);
     printf("survived kill\n");
     fflush(stdout);

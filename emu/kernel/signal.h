@@ -72,6 +72,9 @@ uint64_t signal_ready(const struct proc *p);
 int signal_peek(const struct proc *p, uint64_t mask, struct ksiginfo *out);
 /* Take that signal out of its queue: its number and *out, or 0. */
 int signal_take(struct proc *p, uint64_t mask, struct ksiginfo *out);
+/* Thread p no longer takes the shared signals of mask (it blocked them,
+ * or it is ending): for each one pending, wake a thread that can. */
+void signal_retarget(struct emu *emu, struct proc *p, uint64_t mask);
 /* Drop the signals of mask from the shared queue of p's process and from
  * the queue of each of its threads (a disposition set to ignore them). */
 void signal_discard(struct emu *emu, struct proc *p, uint64_t mask);

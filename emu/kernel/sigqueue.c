@@ -32,32 +32,31 @@ static int first_of(const struct sigqueue *q, uint64_t mask)
     return set ? __builtin_ctzll(set) + 1 : 0;
 }
 
-/* Which queue of p the next signal of mask comes from (its own before
- * its process's), and its number in *sig. */
-static struct sigqueue *next_queue(struct proc *p, uint64_t mask, int *sig)
+/* The next signal of mask for p (0: none): from its own queue before its
+ * process's; *shared says which. */
+static int next_signal(const struct proc *p, uint64_t mask, bool *shared)
 {
-    if ((*sig = first_of(&p->sig.pending, mask)))
-        return &p->sig.pending;
-    if ((*sig = first_of(&p->tg->shared_pending, mask)))
-        return &p->tg->shared_pending;
-    return NULL;
+    int sig = first_of(&p->sig.pending, mask);
+    *shared = !sig;
+    return sig ? sig : first_of(&p->tg->shared_pending, mask);
 }
 
 int signal_peek(const struct proc *p, uint64_t mask, struct ksiginfo *out)
 {
-    int sig;
-    const struct sigqueue *q = next_queue((struct proc *)p, mask, &sig);
-    if (q && out)
-        *out = q->info[sig];
-    return q ? sig : 0;
+    bool shared;
+    int sig = next_signal(p, mask, &shared);
+    if (sig && out)
+        *out = (shared ? &p->tg->shared_pending : &p->sig.pending)->info[sig];
+    return sig;
 }
 
 int signal_take(struct proc *p, uint64_t mask, struct ksiginfo *out)
 {
-    int sig;
-    struct sigqueue *q = next_queue(p, mask, &sig);
-    if (!q)
+    bool shared;
+    int sig = next_signal(p, mask, &shared);
+    if (!sig)
         return 0;
+    struct sigqueue *q = shared ? &p->tg->shared_pending : &p->sig.pending;
     if (out)
         *out = q->info[sig];
     q->set &= ~LINUX_SIGBIT(sig);
@@ -178,6 +177,18 @@ static struct proc *taker(struct emu *emu, struct proc *p, int sig)
             return q;
     }
     return NULL;
+}
+
+void signal_retarget(struct emu *emu, struct proc *p, uint64_t mask)
+{
+    uint64_t set = p->tg->shared_pending.set & mask;
+    while (set) {
+        int sig = __builtin_ctzll(set) + 1;
+        set &= set - 1;
+        struct proc *t = taker(emu, p, sig);
+        if (t)
+            wake(t);
+    }
 }
 
 void proc_signal_process(struct emu *emu, struct proc *p, const struct ksiginfo *info)

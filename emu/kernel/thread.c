@@ -171,6 +171,7 @@ bool thread_exit(struct emu *emu, struct proc *p, int wait_status)
     tg->live--;
     p->state = PROC_ZOMBIE;
     p->wait_status = wait_status;
+    signal_retarget(emu, p, ~p->sig.blocked);
     cpu_request_stop(p->cpu);
     /* The leader's task stays, a zombie, until the whole group is gone:
      * the parent waits for it. */

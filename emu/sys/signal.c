@@ -53,6 +53,8 @@ long sys_rt_sigprocmask(struct sys *s, int how, uaddr_t nset, uaddr_t oset, size
         default: return -LINUX_EINVAL;
         }
         sig->blocked &= ~SIG_UNBLOCKABLE;
+        /* Shared signals this thread would have taken go to another. */
+        signal_retarget(s->emu, s->p, sig->blocked & ~old);
     }
     if (oset && copy_out(s, oset, &old, SIGSET_SIZE) < 0)
         return -LINUX_EFAULT;
