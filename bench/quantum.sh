@@ -29,9 +29,10 @@ for q in $QUANTA; do
     d=build/quantum/$q
     [ -x "$d/faultline" ] && [ -z "$(find build/faultline -newer "$d/faultline")" ] && continue
     echo "  building faultline with THREAD_QUANTUM=$q" >&2
-    rm -rf "$d" && mkdir -p "$d" && cp -Rp build/vm build/loader build/emu build/*.a "$d/" &&
+    rm -rf "$d" && mkdir -p "$d" && cp -Rp build/vm build/loader build/emu "$d/" &&
         rm -f "$d/emu/kernel/sched.o" &&
-        make -s BUILD="$d" EXTRA_CFLAGS="-DTHREAD_QUANTUM=$q" "$d/faultline" >/dev/null ||
+        make -s BUILD="$d" EXTRA_CFLAGS="-DTHREAD_QUANTUM=$q" "$d/faultline" >/dev/null &&
+        [ -f "$d/emu/kernel/sched.o" ] ||
         { echo "quantum.sh: cannot build $d/faultline" >&2; exit 2; }
 done
 

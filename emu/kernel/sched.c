@@ -25,7 +25,7 @@
  * value is measured by bench/quantum.sh, which builds faultline with
  * others through -DTHREAD_QUANTUM=N). */
 #ifndef THREAD_QUANTUM
-#define THREAD_QUANTUM 200000
+#define THREAD_QUANTUM 20000
 #endif
 
 static struct emu *timer_emu; /* for the handlers of --timeout and the deadline timer */
