@@ -82,6 +82,20 @@ static stack_t make(void *sp, size_t size, int flags)
     return s;
 }
 
+/* What handler who sees: whether local is on the alternate stack, what
+ * sigaltstack says, and the frame's uc_stack. */
+static void look(const char *who, const char *local, void *ctx)
+{
+    char what[64];
+    stack_t cur;
+    sigaltstack(NULL, &cur);
+    printf("%s: on alt %d\n", who, on(alt, sizeof alt, local));
+    snprintf(what, sizeof what, "%s: sigaltstack", who);
+    show(what, &cur);
+    snprintf(what, sizeof what, "%s: uc_stack", who);
+    show(what, &((ucontext_t *)ctx)->uc_stack);
+}
+
 /* --- inside a handler on the alternate stack -------------------------------------------- */
 
 static char *outer_local;
@@ -89,29 +103,21 @@ static char *outer_local;
 static void nested(int sig, siginfo_t *si, void *ctx)
 {
     char local;
-    ucontext_t *uc = ctx;
-    stack_t cur;
     (void)sig;
     (void)si;
-    sigaltstack(NULL, &cur);
-    printf("nested: on alt %d, below the first frame %d\n", on(alt, sizeof alt, &local),
-           &local < outer_local);
-    show("nested: sigaltstack", &cur);
-    show("nested: uc_stack", &uc->uc_stack);
+    look("nested", &local, ctx);
+    printf("nested: below the first frame %d\n", &local < outer_local);
 }
 
 static void on_alt(int sig, siginfo_t *si, void *ctx)
 {
     char local;
-    ucontext_t *uc = ctx;
     stack_t cur, other = make(alt2, sizeof alt2, 0), off = make(NULL, 0, SS_DISABLE);
     (void)sig;
     (void)si;
     outer_local = &local;
-    printf("handler: on alt %d\n", on(alt, sizeof alt, &local));
+    look("handler", &local, ctx);
     sigaltstack(NULL, &cur);
-    show("handler: sigaltstack", &cur);
-    show("handler: uc_stack", &uc->uc_stack);
     printf("handler: change to alt2: %s\n", err_name(raw_sigaltstack(&other, NULL)));
     printf("handler: disable: %s\n", err_name(raw_sigaltstack(&off, NULL)));
     stack_t same = cur;
@@ -130,14 +136,10 @@ static void on_alt(int sig, siginfo_t *si, void *ctx)
 static void on_normal(int sig, siginfo_t *si, void *ctx)
 {
     char local;
-    ucontext_t *uc = ctx;
-    stack_t cur, other = make(alt2, sizeof alt2, 0);
+    stack_t other = make(alt2, sizeof alt2, 0);
     (void)sig;
     (void)si;
-    printf("normal handler: on alt %d\n", on(alt, sizeof alt, &local));
-    sigaltstack(NULL, &cur);
-    show("normal handler: sigaltstack", &cur);
-    show("normal handler: uc_stack", &uc->uc_stack);
+    look("normal handler", &local, ctx);
     printf("normal handler: change to alt2: %s\n", err_name(raw_sigaltstack(&other, NULL)));
     stack_t back = make(alt, sizeof alt, 0);
     printf("normal handler: change back: %s\n", err_name(raw_sigaltstack(&back, NULL)));
@@ -158,14 +160,9 @@ static void retarget(int sig, siginfo_t *si, void *ctx)
 static void disarmed(int sig, siginfo_t *si, void *ctx)
 {
     char local;
-    ucontext_t *uc = ctx;
-    stack_t cur;
     (void)sig;
     (void)si;
-    sigaltstack(NULL, &cur);
-    printf("autodisarm handler: on alt %d\n", on(alt, sizeof alt, &local));
-    show("autodisarm handler: sigaltstack", &cur);
-    show("autodisarm handler: uc_stack", &uc->uc_stack);
+    look("autodisarm handler", &local, ctx);
     stack_t other = make(alt2, sizeof alt2, 0);
     printf("autodisarm handler: set alt2: %s\n", err_name(raw_sigaltstack(&other, NULL)));
 }

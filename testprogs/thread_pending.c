@@ -265,6 +265,20 @@ static void check_lost_with_thread(void)
            !had ? "not pending on the thread" : "it reached another thread");
 }
 
+/* A one-shot timer in ns on CLOCK_MONOTONIC that signals signo as notify
+ * says (to thread tid for SIGEV_THREAD_ID); 1 when it is set. */
+static int arm_timer(timer_t *id, int notify, int signo, pid_t tid, long ns)
+{
+    struct sigevent ev;
+    memset(&ev, 0, sizeof ev);
+    ev.sigev_notify = notify;
+    ev.sigev_signo = signo;
+    if (notify == SIGEV_THREAD_ID)
+        ev.sigev_notify_thread_id = tid;
+    struct itimerspec its = {{0, 0}, {0, ns}};
+    return timer_create(CLOCK_MONOTONIC, &ev, id) == 0 && timer_settime(*id, 0, &its, NULL) == 0;
+}
+
 /* --- timers --------------------------------------------------------------------------- */
 
 static void *timer_taker(void *arg)
@@ -288,12 +302,7 @@ static void check_timer(void)
     block(SIG_BLOCK, SIGALRM);
     start(&t, timer_taker, NULL);
     sem_take(&ready);
-    struct sigevent ev;
-    memset(&ev, 0, sizeof ev);
-    ev.sigev_notify = SIGEV_SIGNAL;
-    ev.sigev_signo = SIGALRM;
-    struct itimerspec its = {{0, 0}, {0, 10 * 1000 * 1000}};
-    int made = timer_create(CLOCK_MONOTONIC, &ev, &id) == 0 && timer_settime(id, 0, &its, NULL) == 0;
+    int made = arm_timer(&id, SIGEV_SIGNAL, SIGALRM, 0, 10 * 1000 * 1000);
     join(t);
     int ok = made && got == 1 && pthread_equal(taker, t) && !pending(SIGALRM);
     if (made)
@@ -331,13 +340,7 @@ static void check_thread_timer(void)
     block(SIG_BLOCK, SIGUSR2);
     start(&t, thread_timer_target, NULL);
     sem_take(&ready);
-    struct sigevent ev;
-    memset(&ev, 0, sizeof ev);
-    ev.sigev_notify = SIGEV_THREAD_ID;
-    ev.sigev_signo = SIGUSR2;
-    ev.sigev_notify_thread_id = target_tid;
-    struct itimerspec its = {{0, 0}, {0, 1000 * 1000}};
-    int made = timer_create(CLOCK_MONOTONIC, &ev, &id) == 0 && timer_settime(id, 0, &its, NULL) == 0;
+    int made = arm_timer(&id, SIGEV_THREAD_ID, SIGUSR2, target_tid, 1000 * 1000);
     struct timespec nap = {0, 20 * 1000 * 1000};
     nanosleep(&nap, NULL);
     int mine = pending(SIGUSR2);
