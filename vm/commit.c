@@ -24,8 +24,13 @@ bool commit_needs_charge(const struct vm *vm, unsigned prot, unsigned flags)
 
 int commit_charge(struct vm *vm, uint64_t pages)
 {
-    if (vm->cfg.commit == VM_COMMIT_STRICT && vm->committed + pages > vm->commit_limit)
+    if (vm->cfg.commit == VM_COMMIT_STRICT && vm->committed + pages > vm->commit_limit) {
+        vm->stats.commit_refusals++;
+        vm->stats.refused_pages = pages;
+        vm->stats.refused_committed = vm->committed;
+        vm->stats.commit_limit = vm->commit_limit;
         return -ENOMEM;
+    }
     vm->committed += pages;
     return 0;
 }

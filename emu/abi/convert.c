@@ -75,7 +75,6 @@ short linux_poll_events_from_host(short events) { return events; }
 int host_at_flags_from_linux(int flags) { return flags; }
 int host_access_mode_from_linux(int mode) { return mode; }
 int host_whence_from_linux(int whence) { return whence; }
-int host_flock_op_from_linux(int op) { return op; }
 unsigned host_rename_flags_from_linux(unsigned flags) { return flags; }
 int host_fallocate_mode_from_linux(int mode) { return mode; }
 
@@ -142,24 +141,4 @@ void linux_statfs_from_host(struct linux_statfs *out, const struct statfs *st)
     out->namelen = st->f_namelen;
     out->frsize = st->f_frsize;
     out->flags = st->f_flags;
-}
-
-void linux_flock_from_host(struct linux_flock *out, const struct flock *fl)
-{
-    memset(out, 0, sizeof *out);
-    out->type = fl->l_type;
-    out->whence = fl->l_whence;
-    out->start = fl->l_start;
-    out->len = fl->l_len;
-    out->pid = fl->l_pid;
-}
-
-void host_flock_from_linux(struct flock *out, const struct linux_flock *fl)
-{
-    memset(out, 0, sizeof *out);
-    out->l_type = fl->type;
-    out->l_whence = fl->whence;
-    out->l_start = fl->start;
-    out->l_len = fl->len;
-    out->l_pid = fl->pid;
 }

@@ -30,12 +30,11 @@ unsigned linux_mode_from_host(unsigned mode);
 /* poll(2) events. */
 short host_poll_events_from_linux(short events);
 short linux_poll_events_from_host(short events);
-/* Flags of the *at() calls (AT_*), access(2) modes, lseek whence, flock
- * operations, renameat2 and fallocate flags: guest to host. */
+/* Flags of the *at() calls (AT_*), access(2) modes, lseek whence,
+ * renameat2 and fallocate flags: guest to host. */
 int host_at_flags_from_linux(int flags);
 int host_access_mode_from_linux(int mode);
 int host_whence_from_linux(int whence);
-int host_flock_op_from_linux(int op);
 unsigned host_rename_flags_from_linux(unsigned flags);
 int host_fallocate_mode_from_linux(int mode);
 
@@ -43,7 +42,5 @@ void linux_stat_from_host(struct linux_stat *out, const struct stat *st);
 /* The basic fields of statx (STATX_BASIC_STATS) from a struct stat. */
 void linux_statx_from_host(struct linux_statx *out, const struct stat *st);
 void linux_statfs_from_host(struct linux_statfs *out, const struct statfs *st);
-void linux_flock_from_host(struct linux_flock *out, const struct flock *fl);
-void host_flock_from_linux(struct flock *out, const struct linux_flock *fl);
 
 #endif

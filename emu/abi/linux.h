@@ -277,6 +277,7 @@ _Static_assert(sizeof(struct linux_fxsave) == 512, "fxsave layout");
 #define LINUX_RLIMIT_NOFILE 7
 #define LINUX_RLIMIT_MEMLOCK 8
 #define LINUX_RLIMIT_AS 9
+#define LINUX_NR_OPEN 1048576 /* fs.nr_open: the highest RLIMIT_NOFILE */
 #define LINUX_RLIM_NLIMITS 16
 #define LINUX_RLIM_INFINITY (~0ULL)
 
@@ -491,6 +492,9 @@ _Static_assert(sizeof(struct linux_stack) == 24, "stack_t layout");
 #define LINUX_F_GETLK 5
 #define LINUX_F_SETLK 6
 #define LINUX_F_SETLKW 7
+#define LINUX_F_OFD_GETLK 36
+#define LINUX_F_OFD_SETLK 37
+#define LINUX_F_OFD_SETLKW 38
 #define LINUX_F_DUPFD_CLOEXEC 1030
 #define LINUX_F_SETPIPE_SZ 1031
 #define LINUX_F_GETPIPE_SZ 1032
@@ -556,6 +560,30 @@ struct linux_pollfd {
     int16_t events, revents;
 };
 _Static_assert(sizeof(struct linux_pollfd) == 8, "pollfd layout");
+
+/* eventfd2, timerfd_create and signalfd4 take O_CLOEXEC and O_NONBLOCK
+ * as their flags; these are the others. */
+#define LINUX_EFD_SEMAPHORE 1
+#define LINUX_TFD_TIMER_ABSTIME 1
+#define LINUX_TFD_TIMER_CANCEL_ON_SET 2
+#define LINUX_TFD_IOC_SET_TICKS 0x40085400 /* _IOW('T', 0, __u64) */
+
+/* What read of a signalfd gives for each signal. */
+struct linux_signalfd_siginfo {
+    uint32_t signo;
+    int32_t errno_, code;
+    uint32_t pid, uid;
+    int32_t fd;
+    uint32_t tid, band, overrun, trapno;
+    int32_t status, int_;
+    uint64_t ptr, utime, stime, addr;
+    uint16_t addr_lsb, pad2;
+    int32_t syscall;
+    uint64_t call_addr;
+    uint32_t arch;
+    uint8_t pad[28];
+};
+_Static_assert(sizeof(struct linux_signalfd_siginfo) == 128, "signalfd_siginfo layout");
 
 struct linux_iovec {
     uint64_t base, len;

@@ -15,6 +15,7 @@ static const char usage_text[] =
     "       faultline inspect [--root DIR] PROG       show the areas PROG would start with\n"
     "       faultline stat [options] TRACE            summarise a saved fault log\n"
     "       faultline plot TRACE -o FILE.svg          draw a fault log as a timeline\n"
+    "       faultline sweep [options] PROG [ARGS...]  run PROG at several DRAM sizes\n"
     "       faultline --help | --version\n"
     "\n"
     "faultline loads an x86-64 Linux ELF program, runs it on an emulated CPU over a\n"
@@ -29,6 +30,8 @@ static const char usage_text[] =
     "                          counts the kept events\n"
     "      --expect FILE       compare the fault log with FILE; on a difference print a\n"
     "                          unified diff and exit 1, else keep the guest's status\n"
+    "      --no-symbols        leave the object, symbol and line columns empty (the\n"
+    "                          instruction address and system call are still logged)\n"
     "      --summary           print fault, memory and system-call counts on stderr\n"
     "      --maps              print the address-space picture at exit and on a fatal\n"
     "                          signal (resident, swapped and shared pages per area)\n"
@@ -46,12 +49,19 @@ static const char usage_text[] =
     "      --max-procs N       at most N live guest processes; fork fails with EAGAIN\n"
     "                          beyond (256)\n"
     "      --pid N             the program's pid (2); pid 1 is faultline's init\n"
-    "      --quantum N         switch processes every N instructions (0: only when a\n"
-    "                          process blocks or exits; the default)\n"
+    "      --quantum N         switch processes every N instructions, counted as 4\n"
+    "                          bytes of code each (0: only when a process blocks\n"
+    "                          or exits; the default)\n"
     "      --timeout SECS      stop after SECS seconds of host time, exit 124\n"
-    "      --real-time         use the host clock (default: a fixed clock that moves\n"
-    "                          only when read, slept on, or past a quantum)\n"
-    "  -v, --verbose           report unsupported system calls and failed execs\n"
+    "      --real-time         use the host's clocks (default: clocks that move only\n"
+    "                          when read, slept on, or past a quantum)\n"
+    "      --epoch SECS        start the guest's date at SECS since 1970 and move it\n"
+    "                          only with those clocks (default: SOURCE_DATE_EPOCH when\n"
+    "                          set, else the host's date, never behind it)\n"
+    "  -v, --verbose           report unsupported system calls, failed execs and every\n"
+    "                          death (a run of identical lines: once, then a count)\n"
+    "  -q, --quiet             none of faultline's own notices (how a process died,\n"
+    "                          what memory was refused); errors are still reported\n"
     "      --check             check the memory system's invariants after every\n"
     "                          system call (slow; aborts on a violation)\n"
     "\n"
@@ -90,7 +100,8 @@ static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 enum {
     OPT_FORMAT = 256, OPT_FILTER, OPT_EXPECT, OPT_SUMMARY, OPT_MAPS, OPT_FRAMES, OPT_SWAP_PAGES,
     OPT_SWAP_FILE, OPT_POLICY, OPT_COMMIT, OPT_SEED, OPT_ROOT, OPT_ENV_CLEAR, OPT_MAX_PROCS,
-    OPT_QUANTUM, OPT_TIMEOUT, OPT_REAL_TIME, OPT_HELP, OPT_VERSION, OPT_CHECK, OPT_PID,
+    OPT_QUANTUM, OPT_TIMEOUT, OPT_REAL_TIME, OPT_HELP, OPT_VERSION, OPT_CHECK, OPT_PID, OPT_EPOCH,
+    OPT_NO_SYMBOLS,
 };
 
 static const struct option run_options[] = {
@@ -98,6 +109,7 @@ static const struct option run_options[] = {
     {"trace-format", required_argument, NULL, OPT_FORMAT},
     {"trace-filter", required_argument, NULL, OPT_FILTER},
     {"expect", required_argument, NULL, OPT_EXPECT},
+    {"no-symbols", no_argument, NULL, OPT_NO_SYMBOLS},
     {"summary", no_argument, NULL, OPT_SUMMARY},
     {"maps", no_argument, NULL, OPT_MAPS},
     {"frames", required_argument, NULL, OPT_FRAMES},
@@ -114,11 +126,25 @@ static const struct option run_options[] = {
     {"quantum", required_argument, NULL, OPT_QUANTUM},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"real-time", no_argument, NULL, OPT_REAL_TIME},
+    {"epoch", required_argument, NULL, OPT_EPOCH},
+    {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"check", no_argument, NULL, OPT_CHECK},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
+
+int run_option_arg(const char *name)
+{
+    if (strlen(name) == 1) {
+        /* the short ones: -o FILE, -E NAME=VALUE, -v */
+        return name[0] == 'o' || name[0] == 'E' ? 1 : name[0] == 'v' ? 0 : -1;
+    }
+    for (const struct option *o = run_options; o->name; o++)
+        if (strcmp(o->name, name) == 0)
+            return o->has_arg == required_argument;
+    return -1;
+}
 
 void run_default_options(struct emu_options *o)
 {
@@ -131,6 +157,9 @@ void run_default_options(struct emu_options *o)
     o->max_procs = 256;
     o->pid = 2;
 }
+
+/* The latest date the guest's clock may start at: year 9999. */
+#define MAX_EPOCH 253402300799ULL
 
 /* -status of a usage error, as the parsers return it. */
 #define BAD(...) (-tool_bad_usage(NULL, __VA_ARGS__))
@@ -155,9 +184,11 @@ static int trace_option(int c, const char *arg, struct emu_options *o)
             return BAD("%s", err);
         return 0;
     case OPT_EXPECT: o->trace.expect_path = arg; return 0;
+    case OPT_NO_SYMBOLS: o->no_symbols = true; return 0;
     case OPT_SUMMARY: o->summary = true; return 0;
     case OPT_MAPS: o->maps = true; return 0;
     case 'v': o->verbose = true; return 0;
+    case 'q': o->quiet = true; return 0;
     case OPT_CHECK: o->check = true; return 0;
     default: return NOT_MINE;
     }
@@ -250,6 +281,12 @@ static int process_option(int c, const char *arg, struct emu_options *o, char **
         return 0;
     }
     case OPT_REAL_TIME: o->real_time = true; return 0;
+    case OPT_EPOCH:
+        if (!parse_u64(arg, 0, MAX_EPOCH, &v))
+            return BAD("--epoch must be seconds since 1970 (0 to %llu), not '%s'", MAX_EPOCH, arg);
+        o->epoch = v;
+        o->epoch_set = true;
+        return 0;
     default: return NOT_MINE;
     }
 }
@@ -259,7 +296,7 @@ int run_parse(int argc, char **argv, struct emu_options *o, char ***env_set)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+o:E:v", run_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+o:E:vq", run_options, NULL)) != -1) {
         if (c == OPT_HELP) {
             run_usage(stdout);
             return -0x100;
@@ -276,5 +313,14 @@ int run_parse(int argc, char **argv, struct emu_options *o, char ***env_set)
     }
     if (optind >= argc)
         return BAD("%s", "run needs a program to run");
+    /* Reproducible builds' variable pins the clock unless --epoch did. */
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (!o->epoch_set && sde && *sde) {
+        uint64_t v;
+        if (!parse_u64(sde, 0, MAX_EPOCH, &v))
+            return BAD("SOURCE_DATE_EPOCH must be seconds since 1970, not '%s'", sde);
+        o->epoch = v;
+        o->epoch_set = true;
+    }
     return optind;
 }

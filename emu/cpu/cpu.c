@@ -301,7 +301,8 @@ enum cpu_exit cpu_run(struct cpu *cpu, uint64_t quantum)
     cpu_settle(cpu);
     uint64_t rip = cpu_reg(cpu, CPU_RIP);
     cpu->running = true;
-    uc_err err = uc_emu_start(cpu->uc, rip, RUN_UNTIL, 0, quantum);
+    cpu->budget = quantum * CPU_INSN_BYTES;
+    uc_err err = uc_emu_start(cpu->uc, rip, RUN_UNTIL, 0, 0);
     cpu->running = false;
     /* Stopping invalidates the exit TB, which walks the tables for an
      * unmapped address and leaves an exception in flight (fact 3). */

@@ -87,8 +87,11 @@ void cpu_set_mm(struct cpu *cpu, struct vm_mm *mm);
 /* Every register of src, as fork copies them (CR3 stays dst's). */
 void cpu_copy_state(struct cpu *dst, const struct cpu *src);
 
-/* Run from RIP until a hook stops the engine or quantum instructions ran
- * (0: no limit). */
+/* Run from RIP until a hook stops the engine or about quantum
+ * instructions ran (0: no limit).  They are counted a translated block at
+ * a time, CPU_INSN_BYTES bytes of code each: deterministic, as the blocks
+ * are, and stopping only at a block's start. */
+#define CPU_INSN_BYTES 4
 enum cpu_exit cpu_run(struct cpu *cpu, uint64_t quantum);
 /* Apply zone registrations and TLB flushes due before the CPU runs. */
 void cpu_settle(struct cpu *cpu);

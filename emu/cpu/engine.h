@@ -64,6 +64,7 @@ struct cpu {
     bool need_tb_flush;     /* translated code may be stale: drop it before running */
     bool need_zones;        /* zones to register with Unicorn */
     bool running;           /* inside uc_emu_start */
+    uint64_t budget;        /* bytes of code this run may still start; 0: no limit */
     uint8_t scratch_prot;   /* toggled to flush the TLB */
 };
 

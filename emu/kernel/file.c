@@ -22,6 +22,23 @@ struct file *file_new(enum file_kind kind)
     return f;
 }
 
+uint64_t file_next_ino(struct emu *emu)
+{
+    return 100000 + ++emu->pipes;
+}
+
+struct file *file_new_ops(const struct file_ops *ops, void *priv, uint64_t ino)
+{
+    struct file *f = file_new(FILE_OPS);
+    if (f) {
+        f->ops = ops;
+        f->priv = priv;
+        f->dev = MADE_UP_DEV;
+        f->ino = ino;
+    }
+    return f;
+}
+
 struct file *file_get(struct file *f)
 {
     f->refs++;
@@ -32,6 +49,8 @@ void file_put(struct file *f)
 {
     if (!f || --f->refs > 0)
         return;
+    if (f->locker)
+        lock_file_gone(f->locker, f);
     switch (f->kind) {
     case FILE_HOST:
         if (f->hostfd >= 0)
@@ -39,11 +58,16 @@ void file_put(struct file *f)
         break;
     case FILE_PIPE_READ:
     case FILE_PIPE_WRITE:
+        if (f->hostfd >= 0)
+            close(f->hostfd);
+        /* A FIFO opened O_RDWR is both ends in one file. */
+        if (f->kind == FILE_PIPE_WRITE || (f->status & LINUX_O_ACCMODE) == LINUX_O_RDWR)
+            f->pipe->writers--;
         if (f->kind == FILE_PIPE_READ)
             f->pipe->readers--;
-        else
-            f->pipe->writers--;
         if (f->pipe->readers == 0 && f->pipe->writers == 0) {
+            if (f->pipe->pprev && (*f->pipe->pprev = f->pipe->next))
+                f->pipe->next->pprev = f->pipe->pprev;
             free(f->pipe->buf);
             free(f->pipe);
         }
@@ -55,6 +79,10 @@ void file_put(struct file *f)
         if (f->epoll)
             free(f->epoll->items);
         free(f->epoll);
+        break;
+    case FILE_OPS:
+        if (f->ops->release)
+            f->ops->release(f);
         break;
     }
     free(f);
@@ -83,9 +111,15 @@ void fdtable_free(struct fdtable *t)
     free(t);
 }
 
+int fd_limit(const struct proc *p)
+{
+    uint64_t cur = p->tg->rlim[LINUX_RLIMIT_NOFILE].cur;
+    return cur < MAX_FDS ? (int)cur : MAX_FDS;
+}
+
 int fd_alloc(struct proc *p, int min)
 {
-    for (int fd = min < 0 ? 0 : min; fd < MAX_FDS; fd++)
+    for (int fd = min < 0 ? 0 : min; fd < fd_limit(p); fd++)
         if (!p->fds->file[fd])
             return fd;
     return -LINUX_EMFILE;

@@ -82,7 +82,7 @@ int proc_spawn_init(struct emu *emu, const char *path, char **argv)
     struct proc *p = spawn_kernel_init(emu) ? (emu->next_pid = emu->main_pid, proc_alloc(emu))
                                             : NULL;
     if (!p) {
-        fprintf(stderr, "faultline: out of memory\n");
+        notice_error(&emu->notices, "out of memory");
         return EXIT_FAULTLINE;
     }
     p->tg->ppid = 1;
@@ -98,7 +98,7 @@ int proc_spawn_init(struct emu *emu, const char *path, char **argv)
     p->cpu = proc_cpu_new(emu, p);
     p->mm = vm_mm_new(emu->vm, p->tg->tgid);
     if (!p->fds || !p->cpu || !p->mm) {
-        fprintf(stderr, "faultline: cannot create the first process (out of memory)\n");
+        notice_error(&emu->notices, "cannot create the first process (out of memory)");
         return EXIT_FAULTLINE;
     }
     vm_mm_set_port_data(p->mm, p->cpu);
@@ -134,13 +134,12 @@ static int spawn_load(struct emu *emu, struct proc *p, const char *path, char **
     if (!strchr(path, '/')) {
         int err = path_search(emu, p, path, found, sizeof found);
         if (err == -LINUX_ENOENT) {
-            fprintf(stderr, "faultline: %s: not found in the guest's PATH (%s)\n", path,
-                    guest_path(emu));
+            notice_error(&emu->notices, "%s: not found in the guest's PATH (%s)", path,
+                         guest_path(emu));
             return 127;
         }
         if (err == -LINUX_EACCES) {
-            fprintf(stderr, "faultline: %s: found in the guest's PATH, but not executable\n",
-                    path);
+            notice_error(&emu->notices, "%s: found in the guest's PATH, but not executable", path);
             return 126;
         }
         path = found;
@@ -150,7 +149,7 @@ static int spawn_load(struct emu *emu, struct proc *p, const char *path, char **
     struct loader_image img;
     struct loader_error e;
     if (loader_load(emu->vm, p->mm, &args, true, &img, &e) < 0) {
-        fprintf(stderr, "faultline: %s\n", e.msg);
+        notice_error(&emu->notices, "%s", e.msg);
         return e.status;
     }
     proc_start_regs(p->cpu, &img);

@@ -8,8 +8,11 @@
 #define FAULTLINE_KERNEL_H
 
 #include "emu/cpu/cpu.h"
+#include "emu/kernel/lock.h"
 #include "emu/trace/trace.h"
+#include "emu/util/notice.h"
 #include "loader/loader.h"
+#include "loader/sym.h"
 #include "vm/vm.h"
 
 #include <stdbool.h>
@@ -21,6 +24,7 @@
 struct emu_options {
     struct trace_opts trace;
     bool summary;
+    bool no_symbols;       /* the fault log names no functions or lines */
     bool maps;
     uint32_t frames;
     uint64_t swap_pages;
@@ -35,12 +39,18 @@ struct emu_options {
     uint64_t quantum;      /* instructions per turn; 0 = run until blocked */
     double timeout;        /* seconds; 0 = none */
     bool real_time;
+    bool epoch_set;        /* --epoch or SOURCE_DATE_EPOCH: CLOCK_REALTIME pinned */
+    uint64_t epoch;        /* ... to this many seconds since 1970 at the start */
     bool verbose;
+    bool quiet;            /* -q: none of faultline's own notices */
     int pid;               /* the program's pid (2 by default) */
     bool check;            /* run vm/'s invariant checker after every system call */
 };
 
 struct proc;
+struct pipe;
+struct ipc_space;
+struct timewake;
 
 /* What one process did, kept after it is reaped (for --summary). */
 struct proc_stats {
@@ -62,6 +72,8 @@ struct kernel_syscalls {
     void (*retry)(struct proc *p);
     /* The name of call nr (NULL: none). */
     const char *(*name)(uint64_t nr);
+    /* Process tgid ended: what the layer keeps for it goes (SEM_UNDO). */
+    void (*exited)(struct emu *emu, int tgid);
 };
 
 struct emu {
@@ -70,6 +82,8 @@ struct emu {
     struct cpu_calib *calib;
     struct kernel_syscalls sys;
     struct tracer *tracer;
+    struct notices notices; /* faultline's own messages (-q, repeats) */
+    struct sym_table *syms; /* names for the log's instruction addresses; NULL: none */
     struct proc **procs;   /* by slot; NULL free */
     int nprocs, proccap;
     int next_pid;
@@ -78,12 +92,18 @@ struct emu {
     int rootfd;            /* the guest's "/" */
     char **envp;           /* pid 1's environment */
     uint64_t clock_ns;     /* the fixed clock, advanced by sleeps and reads */
-    uint64_t pipes;        /* pipes made so far: their inode numbers */
+    uint64_t realtime_off; /* CLOCK_REALTIME - the fixed clock, in ns (clock.c) */
+    struct pipe *fifos;    /* the FIFOs guest processes have open (file.h) */
+    struct lock_table locks; /* the file locks guest processes hold (lock.h) */
+    struct ipc_space *ipc; /* System V IPC objects (emu/sys/ipc.h), made at first use */
+    uint64_t pipes;        /* made-up files so far (pipes, eventfds, sockets): their inode numbers */
+    struct timewake *timewakes; /* armed time wakes (timer.h), in no order */
     uint64_t poll_until;   /* --real-time: a host wait ends by then (the next deadline) */
     uint64_t rng;          /* getrandom stream, from --seed */
     uint64_t hwcap;
     int main_pid;          /* the program's pid (--pid); pid 1 is init */
     int main_status;       /* the program's wait status, once it exited */
+    uint64_t commit_refusals; /* strict commit's refusals already seen */
     bool thread_warned;    /* the one notice that threads are not supported */
     bool main_exited;
     bool deadlock;

@@ -66,6 +66,13 @@ struct proc *proc_alloc(struct emu *emu)
     p->pid = emu->next_pid++;
     tg->tgid = p->pid;
     tg->umask = 022;
+    for (int r = 0; r < LINUX_RLIM_NLIMITS; r++)
+        tg->rlim[r] = (struct linux_rlimit){LINUX_RLIM_INFINITY, LINUX_RLIM_INFINITY};
+    tg->rlim[LINUX_RLIMIT_STACK].cur = VM_STACK_LIMIT_DEFAULT;
+    tg->rlim[LINUX_RLIMIT_NOFILE] = (struct linux_rlimit){MAX_FDS, MAX_FDS};
+    tg->rlim[LINUX_RLIMIT_NPROC] = (struct linux_rlimit){(uint64_t)emu->opt.max_procs,
+                                                         (uint64_t)emu->opt.max_procs};
+    tg->rlim[LINUX_RLIMIT_CORE].cur = 0;
     emu->live++;
     emu->procs_created++;
     return p;
@@ -242,20 +249,20 @@ static void print_death(struct emu *emu, struct proc *p, int sig)
         else
             describe_insn(p, si->addr, where, sizeof where);
         describe_area(emu, p, si->addr, area, sizeof area);
-        fprintf(stderr, "faultline: pid %d killed by %s (%s%s%s)\n", p->pid, signal_name(sig),
-                signal_code_name(sig, si->code), where, area);
+        notice(&emu->notices, "pid %d killed by %s (%s%s%s)", p->pid, signal_name(sig),
+               signal_code_name(sig, si->code), where, area);
     } else if (si->code == LINUX_SI_KERNEL && sig == LINUX_SIGKILL) {
-        fprintf(stderr, "faultline: out of memory: killed pid %d (%s)\n", p->pid, p->name);
+        /* The OOM killer said why when it chose p (oom.c). */
     } else if (si->code == CPU_SI_HOSTMAP && sig == LINUX_SIGKILL) {
-        fprintf(stderr, "faultline: pid %d (%s) killed: page %#llx needs one more host memory "
-                        "mapping than vm.max_map_count (%ld) allows; raise it with: sysctl -w "
-                        "vm.max_map_count=1048576\n",
-                p->pid, p->name, (unsigned long long)si->addr, cpu_host_map_limit());
+        notice(&emu->notices, "pid %d (%s) killed: page %#llx needs one more host memory "
+               "mapping than vm.max_map_count (%ld) allows; raise it with: sysctl -w "
+               "vm.max_map_count=1048576",
+               p->pid, p->name, (unsigned long long)si->addr, cpu_host_map_limit());
     } else if (si->code == CPU_SI_ZONES && sig == LINUX_SIGKILL) {
-        fprintf(stderr, "faultline: pid %d (%s) killed: it has pages in more 1 GiB slots of its "
-                        "address space than the emulated CPU can map\n", p->pid, p->name);
+        notice(&emu->notices, "pid %d (%s) killed: it has pages in more 1 GiB slots of its "
+               "address space than the emulated CPU can map", p->pid, p->name);
     } else {
-        fprintf(stderr, "faultline: pid %d killed by %s\n", p->pid, signal_name(sig));
+        notice(&emu->notices, "pid %d killed by %s", p->pid, signal_name(sig));
     }
 }
 
@@ -270,6 +277,17 @@ static void adopt_orphans(struct emu *emu, struct proc *p)
         if (c->state == PROC_ZOMBIE && !c->reap_when_stopped && c != emu->current)
             proc_release(emu, c);
     }
+}
+
+/* What an ending process holds besides memory and descriptors: a FIFO
+ * end it waited to open, its POSIX locks, its SEM_UNDO adjustments. */
+static void release_held(struct emu *emu, struct proc *p)
+{
+    file_put(p->fifo_wait);
+    p->fifo_wait = NULL;
+    lock_exit(emu, p->tg->tgid);
+    if (emu->sys.exited)
+        emu->sys.exited(emu, p->tg->tgid);
 }
 
 void proc_exit(struct emu *emu, struct proc *p, int wait_status)
@@ -292,6 +310,7 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
     if (sig && !quiet && (main || emu->opt.verbose || p->sig.fatal.code > 0))
         print_death(emu, p, sig);
     if (p->mm && emu->opt.maps && (main || sig)) {
+        notices_flush(&emu->notices);
         fprintf(stderr, "faultline: address space of pid %d (%s) at %s:\n", p->pid, p->name,
                 sig ? "its fatal signal" : "exit");
         maps_print(stderr, p->mm, true);
@@ -317,6 +336,7 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
     }
     fdtable_free(p->fds);
     p->fds = NULL;
+    release_held(emu, p);
     proc_vfork_release(emu, p);
     p->vfork_child = 0;
     adopt_orphans(emu, p);
@@ -372,27 +392,4 @@ void proc_notify_parent(struct emu *emu, struct proc *p, int code, int status)
     struct ksiginfo si = {.signo = LINUX_SIGCHLD, .code = code, .pid = p->pid, .status = status};
     proc_signal_process(emu, parent, &si);
     proc_wake_all(emu);
-}
-
-/* --- out of memory -------------------------------------------------------------------- */
-
-bool proc_oom_kill(struct emu *emu, struct proc *faulting)
-{
-    struct proc *victim = NULL;
-    uint64_t most = 0;
-    for (int i = 0; i < emu->nprocs; i++) {
-        struct proc *q = emu->procs[i];
-        if (!q || q->state == PROC_ZOMBIE || !q->mm)
-            continue;
-        uint64_t size = vm_mm_rss(q->mm) + vm_mm_swapped(q->mm);
-        if (!victim || size > most || (size == most && q == faulting)) {
-            victim = q;
-            most = size;
-        }
-    }
-    if (!victim)
-        return false;
-    struct ksiginfo si = {.signo = LINUX_SIGKILL, .code = LINUX_SI_KERNEL};
-    proc_signal_process(emu, victim, &si);
-    return victim != faulting;
 }

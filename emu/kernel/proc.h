@@ -36,6 +36,7 @@ struct tgroup {
     int live;                /* tasks that have not exited */
     bool threaded;           /* has had more than one task: its CPU runs by quantum */
     int membarrier_registered; /* the membarrier registrations it made */
+    struct linux_rlimit rlim[LINUX_RLIM_NLIMITS]; /* setrlimit's; inherited over fork and execve */
 };
 
 struct proc {
@@ -66,6 +67,13 @@ struct proc {
     uint64_t restart_rip;
     uint64_t wake_at;        /* a blocked call with a timeout: its deadline (guest ns) */
 #define WAKE_NEVER UINT64_MAX    /* a timeout too far to ever end */
+    struct file *fifo_wait;  /* an open of a FIFO blocked for its other side: its end, */
+    uint64_t fifo_seen;      /* and the other side's opens when it began */
+    bool lock_waiting;       /* blocked in F_SETLKW (POSIX) for lock_wait */
+    struct lock_rec lock_wait;
+    int sem_wait_id;         /* blocked in semop on this set's sem_wait_num: */
+    int sem_wait_num;
+    bool sem_wait_zero;      /* for it to be zero (else to grow) */
     uint64_t io_done;        /* bytes a blocking pipe write moved before it blocked */
     bool futex_wait;         /* blocked in FUTEX_WAIT on futex_key */
     bool futex_woken;        /* a FUTEX_WAKE chose this waiter */
@@ -79,6 +87,9 @@ struct proc {
     struct cpu *dead_cpu;    /* the engine execve replaced, freed once stopped */
     uint64_t syscalls;
     uint64_t last_nr;        /* its last system call (a blocked task waits in it) */
+    bool in_call;            /* in last_nr now (faults it takes are the kernel's) */
+    uint64_t call_rip;       /* ... at this syscall instruction */
+    struct vm_mm *call_mm;   /* ... of this address space (execve replaces it) */
     uint64_t start_seq;      /* trace sequence when it started */
 };
 
@@ -110,9 +121,13 @@ void proc_notify_parent(struct emu *emu, struct proc *p, int code, int status);
 void proc_wake_all(struct emu *emu);
 /* A vfork child has exec'd or exited: its waiting parent runs again. */
 void proc_vfork_release(struct emu *emu, struct proc *p);
-/* Out of frames and swap: kill the largest process (by resident and
+/* oom.c: out of frames and swap: kill the largest process (by resident and
  * swapped pages).  True when that was not faulting, which may retry. */
 bool proc_oom_kill(struct emu *emu, struct proc *faulting);
+/* A system call of p (call, its name) failed with ENOMEM: if strict
+ * commit refused it, say so (once a run) with the options that would let
+ * it through. */
+void oom_commit_refused(struct emu *emu, struct proc *p, const char *call);
 /* A timer was set: with --real-time, the host timer follows it. */
 void proc_timers_changed(struct emu *emu);
 /* Free the engine execve replaced, once it stopped. */

@@ -129,6 +129,8 @@ long fs_proc_readlink(struct emu *emu, struct proc *p, const char *abs, char *bu
                 return -LINUX_ENOENT;
             if (f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE)
                 snprintf(tmp, sizeof tmp, "pipe:[%llu]", (unsigned long long)f->pipe->ino);
+            else if (f->kind == FILE_OPS)
+                f->ops->link(f, tmp, sizeof tmp);
             else
                 snprintf(tmp, sizeof tmp, "%s", f->path);
         } else

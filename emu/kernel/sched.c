@@ -27,6 +27,9 @@
 #ifndef THREAD_QUANTUM
 #define THREAD_QUANTUM 20000
 #endif
+/* Instructions between looks at the host's clock with --real-time (a few
+ * ms of guest code): how late a timer may come to a computing process. */
+#define REAL_TIME_QUANTUM 1000000
 
 static struct emu *timer_emu; /* for the handlers of --timeout and the deadline timer */
 
@@ -39,9 +42,12 @@ static void on_timeout(int sig)
         cpu_request_stop(emu->current->cpu);
 }
 
-/* --real-time: a host timer stops the running CPU at the next guest
- * deadline, so a process that computes without system calls still gets
- * its timer's signal (and a process woken by one gets its turn). */
+/* --real-time: a host timer marks the next guest deadline and breaks a
+ * host wait; a process that computes without system calls sees it at the
+ * end of its quantum (REAL_TIME_QUANTUM), when its timer's signal is
+ * delivered.  The timer does not stop the CPU itself: a stop from a host
+ * signal lands in the middle of a translated block, after which
+ * libunicorn 2.0.1 was seen to run the guest on wrongly now and then. */
 static timer_t deadline_timer;
 static bool deadline_timer_made;
 static volatile sig_atomic_t deadline_hit;
@@ -50,9 +56,6 @@ static void on_deadline(int sig)
 {
     (void)sig;
     deadline_hit = 1;
-    struct emu *emu = timer_emu;
-    if (emu && emu->current && emu->current->cpu)
-        cpu_request_stop(emu->current->cpu);
 }
 
 static void arm_deadline(struct emu *emu, uint64_t next)
@@ -294,14 +297,17 @@ static bool prepare(struct emu *emu, struct proc *p, struct sched *sc)
 
 /* Instructions p may run before the next task's turn: --quantum, or for
  * a process that has had threads THREAD_QUANTUM, so that a thread that
- * spins waiting for another cannot hang the run.  (An engine is always
+ * spins waiting for another cannot hang the run, or with --real-time
+ * REAL_TIME_QUANTUM, so that timers come.  (An engine is always
  * run the same way: changing between a count and none drops every
  * translated block.) */
 static uint64_t run_quantum(const struct emu *emu, const struct proc *p)
 {
     if (emu->opt.quantum)
         return emu->opt.quantum;
-    return p->tg->threaded ? THREAD_QUANTUM : 0;
+    if (p->tg->threaded)
+        return THREAD_QUANTUM;
+    return emu->opt.real_time ? REAL_TIME_QUANTUM : 0;
 }
 
 /* One run of p's CPU and what follows it. */
@@ -362,26 +368,29 @@ static void stop_timers(struct emu *emu)
 static int run_status(struct emu *emu)
 {
     if (emu->interrupted) {
-        fprintf(stderr, "faultline: interrupted\n");
+        notice_error(&emu->notices, "interrupted");
         return 128 + SIGINT;
     }
     if (emu->timed_out) {
-        fprintf(stderr, "faultline: timed out after %g s\n", emu->opt.timeout);
+        notice_error(&emu->notices, "timed out after %g s", emu->opt.timeout);
         return EXIT_TIMEOUT;
     }
     if (emu->deadlock) {
-        fprintf(stderr, "faultline: deadlock: every process is blocked (");
+        char who[NOTICE_MAX - 64] = "";
+        size_t at = 0;
         int n = 0;
         for (int i = 0; i < emu->nprocs; i++) {
             struct proc *q = emu->procs[i];
             if (q && q->state != PROC_ZOMBIE && (q->state == PROC_BLOCKED || q->tg->stopped))
             {
                 const char *in = emu->opt.verbose && emu->sys.name ? emu->sys.name(q->last_nr) : NULL;
-                fprintf(stderr, "%spid %d %s%s%s%s", n++ ? ", " : "", q->pid, q->name,
-                        q->tg->stopped ? " (stopped)" : "", in ? " in " : "", in ? in : "");
+                int k = snprintf(who + at, sizeof who - at, "%spid %d %s%s%s%s", n++ ? ", " : "",
+                                 q->pid, q->name, q->tg->stopped ? " (stopped)" : "",
+                                 in ? " in " : "", in ? in : "");
+                at = k < 0 || (size_t)k >= sizeof who - at ? sizeof who - 1 : at + (size_t)k;
             }
         }
-        fprintf(stderr, ")\n");
+        notice_error(&emu->notices, "deadlock: every process is blocked (%s)", who);
         return EXIT_FAULTLINE;
     }
     int st = emu->main_status;

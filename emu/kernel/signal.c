@@ -85,7 +85,8 @@ int signal_default(int sig)
 
 static bool is_fault(int sig)
 {
-    return (LINUX_SIGBIT(sig) & SIG_SYNCHRONOUS) != 0;
+    return sig == LINUX_SIGSEGV || sig == LINUX_SIGBUS || sig == LINUX_SIGILL || sig == LINUX_SIGFPE ||
+           sig == LINUX_SIGTRAP;
 }
 
 bool signal_forced(const struct ksiginfo *si)

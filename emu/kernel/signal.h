@@ -13,10 +13,11 @@
 
 /* SIGKILL and SIGSTOP can be neither blocked nor caught. */
 #define SIG_UNBLOCKABLE (LINUX_SIGBIT(9) | LINUX_SIGBIT(19))
-/* The signals a fault raises: delivered before any other. */
+/* The signals a fault (or seccomp) raises: taken before any other, as
+ * Linux's dequeue does. */
 #define SIG_SYNCHRONOUS                                                                  \
     (LINUX_SIGBIT(LINUX_SIGSEGV) | LINUX_SIGBIT(LINUX_SIGBUS) | LINUX_SIGBIT(LINUX_SIGILL) | \
-     LINUX_SIGBIT(LINUX_SIGFPE) | LINUX_SIGBIT(LINUX_SIGTRAP))
+     LINUX_SIGBIT(LINUX_SIGFPE) | LINUX_SIGBIT(LINUX_SIGTRAP) | LINUX_SIGBIT(LINUX_SIGSYS))
 
 /* What a pending signal carries (the kernel's view, not the guest's
  * siginfo layout). */

@@ -7,7 +7,8 @@
  * second, at once and the same way on every run.  An expiry sends the
  * timer's signal (SIGALRM for alarm), with si_code SI_TIMER for POSIX
  * timers; an interval timer is re-armed, counting the periods it missed
- * as overruns.
+ * as overruns.  Time wakes are the deadlines of files whose readiness
+ * changes with time (timerfds): reaching one wakes every blocked task.
  */
 #include "emu/kernel/clock.h"
 #include "emu/kernel/proc.h"
@@ -101,9 +102,50 @@ static bool fire_due(struct emu *emu, struct proc *p, uint64_t now)
     return true;
 }
 
+void timewake_set(struct emu *emu, struct timewake *w, uint64_t at)
+{
+    bool linked = w->at != 0;
+    if (linked && !at) {
+        if (w->prev)
+            w->prev->next = w->next;
+        else
+            emu->timewakes = w->next;
+        if (w->next)
+            w->next->prev = w->prev;
+        w->prev = w->next = NULL;
+    } else if (!linked && at) {
+        w->prev = NULL;
+        w->next = emu->timewakes;
+        if (w->next)
+            w->next->prev = w;
+        emu->timewakes = w;
+    }
+    bool changed = w->at != at;
+    w->at = at;
+    if (changed)
+        proc_timers_changed(emu);
+}
+
+/* Disarm the time wakes that are due; true when there was one (every
+ * blocked task must look again). */
+static bool timewakes_due(struct emu *emu, uint64_t now)
+{
+    bool any = false;
+    for (struct timewake *w = emu->timewakes, *next; w; w = next) {
+        next = w->next;
+        if (w->at <= now) {
+            timewake_set(emu, w, 0);
+            any = true;
+        }
+    }
+    return any;
+}
+
 void timers_fire(struct emu *emu)
 {
     uint64_t now = emu_monotonic(emu);
+    if (timewakes_due(emu, now))
+        proc_wake_all(emu);
     for (int k = 0; k < emu->nprocs; k++) {
         struct proc *p = emu->procs[k];
         if (p && p->state != PROC_ZOMBIE)
@@ -123,6 +165,9 @@ void timers_check(struct emu *emu, struct proc *p)
 uint64_t timers_next(struct emu *emu)
 {
     uint64_t next = UINT64_MAX;
+    for (const struct timewake *w = emu->timewakes; w; w = w->next)
+        if (w->at < next)
+            next = w->at;
     for (int k = 0; k < emu->nprocs; k++) {
         struct proc *p = emu->procs[k];
         if (!p || p->state == PROC_ZOMBIE)

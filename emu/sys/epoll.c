@@ -136,6 +136,14 @@ long sys_epoll_ctl(struct sys *s, int epfd, int op, int fd, uaddr_t event)
     }
 }
 
+/* Where f's transfers are: a change is a new edge for EPOLLET. */
+static uint64_t file_gen(struct file *f)
+{
+    if (f->pipe)
+        return f->pipe->gen;
+    return f->kind == FILE_OPS && f->ops->gen ? f->ops->gen(f) : 0;
+}
+
 /* What item it can report now: the readiness it asks for (errors and
  * hang-ups always), less what an edge-triggered item already reported. */
 static uint32_t item_ready(struct proc *p, struct epoll_item *it)
@@ -145,7 +153,7 @@ static uint32_t item_ready(struct proc *p, struct epoll_item *it)
     short want = (short)(it->events & EPOLL_EVENT_BITS);
     uint32_t ready = (uint16_t)poll_ready(p, it->file, want);
     if (it->events & LINUX_EPOLLET) {
-        if (it->file->pipe && it->file->pipe->gen != it->gen)
+        if (file_gen(it->file) != it->gen)
             it->reported = 0; /* a transfer since: a new edge */
         it->reported &= ready; /* what is no longer ready may be reported again */
         ready &= ~it->reported;
@@ -175,7 +183,7 @@ static int collect(struct proc *p, struct epoll *ep, struct linux_epoll_event *o
         out[n++] = (struct linux_epoll_event){ready, it->data};
         if (it->events & LINUX_EPOLLET) {
             it->reported |= ready;
-            it->gen = it->file->pipe ? it->file->pipe->gen : 0;
+            it->gen = file_gen(it->file);
         }
         if (it->events & LINUX_EPOLLONESHOT)
             it->events &= EPOLL_FLAG_BITS; /* disarmed until EPOLL_CTL_MOD */

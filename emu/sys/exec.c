@@ -5,7 +5,7 @@
  */
 #include "emu/kernel/fs.h"
 #include "emu/kernel/thread.h"
-#include "emu/sys/sys.h"
+#include "emu/sys/fd.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +77,7 @@ static void exec_reset(struct emu *emu, struct proc *p)
 {
     for (int fd = 0; fd < MAX_FDS; fd++) {
         if (p->fds->file[fd] && p->fds->cloexec[fd]) {
+            lock_closed(emu, p, p->fds->file[fd]);
             file_put(p->fds->file[fd]);
             p->fds->file[fd] = NULL;
             p->fds->cloexec[fd] = false;
@@ -107,6 +108,7 @@ static long exec_image(struct sys *s, const char *gpath, char **argv, char **env
         return -LINUX_ENOMEM;
     }
     vm_mm_set_port_data(mm, cpu);
+    vm_set_stack_limit(mm, p->tg->rlim[LINUX_RLIMIT_STACK].cur);
     cpu_set_mm(cpu, mm);
     struct loader_fs fs = fs_loader(emu, p);
     struct loader_args args = proc_loader_args(emu, p, gpath, argv, envp, &fs);
@@ -116,7 +118,7 @@ static long exec_image(struct sys *s, const char *gpath, char **argv, char **env
         vm_mm_free(mm);
         cpu_free(cpu);
         if (emu->opt.verbose)
-            fprintf(stderr, "faultline: pid %d: execve: %s\n", p->pid, le.msg);
+            notice(&emu->notices, "pid %d: execve: %s", p->pid, le.msg);
         return le.err ? le.err : -LINUX_ENOEXEC;
     }
     /* The point of no return: the other threads and the old image go. */

@@ -1,11 +1,10 @@
 /*
  * fcntl.c - fcntl, dup, dup2, dup3 and flock: descriptor flags, status
- * flags and locks.  Record locks and flock locks are the host's.
+ * flags; the locks are lock.c's.
  */
 #include "emu/sys/fd.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
 
 void set_status(struct file *f, int mask, int flags)
 {
@@ -26,7 +25,7 @@ static long dup_to(struct sys *s, int oldfd, int newfd, bool cloexec)
     struct file *f = fd_file(p, oldfd);
     if (!f)
         return -LINUX_EBADF;
-    if (newfd < 0 || newfd >= MAX_FDS)
+    if (newfd < 0 || newfd >= fd_limit(p))
         return -LINUX_EBADF;
     if (oldfd == newfd)
         return newfd;
@@ -58,36 +57,17 @@ long sys_dup3(struct sys *s, unsigned int oldfd, unsigned int newfd, int flags)
     return dup_to(s, (int)oldfd, (int)newfd, flags & LINUX_O_CLOEXEC);
 }
 
-/* F_GETLK, F_SETLK, F_SETLKW on the host file.  F_SETLKW does not wait:
- * a lock held elsewhere fails as F_SETLK would, since waiting in the host
- * would stop every guest process, the lock's holder among them. */
-static long record_lock(struct sys *s, struct file *f, int cmd, uaddr_t addr)
-{
-    if (f->kind != FILE_HOST)
-        return -LINUX_EBADF;
-    struct linux_flock lfl;
-    if (copy_in(s, &lfl, addr, sizeof lfl) < 0)
-        return -LINUX_EFAULT;
-    struct flock fl;
-    host_flock_from_linux(&fl, &lfl);
-    if (fcntl(f->hostfd, cmd == LINUX_F_GETLK ? F_GETLK : F_SETLK, &fl) < 0)
-        return host_err();
-    if (cmd != LINUX_F_GETLK)
-        return 0;
-    linux_flock_from_host(&lfl, &fl);
-    return copy_out(s, addr, &lfl, sizeof lfl) < 0 ? -LINUX_EFAULT : 0;
-}
-
 long sys_fcntl(struct sys *s, unsigned int fd, unsigned int cmd, unsigned long arg)
 {
     struct proc *p = s->p;
     struct file *f = fd_file(p, (int)fd);
+    p->lock_waiting = false; /* an F_SETLKW retried sets it again */
     if (!f)
         return -LINUX_EBADF;
     switch ((int)cmd) {
     case LINUX_F_DUPFD:
     case LINUX_F_DUPFD_CLOEXEC:
-        if ((int)arg < 0 || (int)arg >= MAX_FDS)
+        if ((int)arg < 0 || (int)arg >= fd_limit(p))
             return -LINUX_EINVAL;
         return install_fd(p, file_get(f), (int)cmd == LINUX_F_DUPFD_CLOEXEC, (int)arg);
     case LINUX_F_GETFD:
@@ -106,18 +86,11 @@ long sys_fcntl(struct sys *s, unsigned int fd, unsigned int cmd, unsigned long a
     case LINUX_F_GETLK:
     case LINUX_F_SETLK:
     case LINUX_F_SETLKW:
-        return record_lock(s, f, (int)cmd, arg);
+    case LINUX_F_OFD_GETLK:
+    case LINUX_F_OFD_SETLK:
+    case LINUX_F_OFD_SETLKW:
+        return file_lock(s, f, (int)cmd, arg);
     default:
         return -LINUX_EINVAL;
     }
-}
-
-/* Never waits: LOCK_NB is always added (see record_lock). */
-long sys_flock(struct sys *s, unsigned int fd, unsigned int cmd)
-{
-    long err;
-    struct file *f = host_file(s, (int)fd, &err);
-    if (!f)
-        return err;
-    return flock(f->hostfd, host_flock_op_from_linux((int)cmd) | LOCK_NB) < 0 ? host_err() : 0;
 }

@@ -13,8 +13,15 @@
  * min of p, with close-on-exec as asked; the descriptor, or -EMFILE with
  * f put. */
 int install_fd(struct proc *p, struct file *f, bool cloexec, int min);
-/* Drop one reference to a file taken out of a descriptor; an end of a
- * pipe closing wakes its readers (EOF) and writers (EPIPE). */
+/* A new FILE_OPS file of ops with state priv (one allocation, the
+ * file's from here on: freed on failure), read-write, non-blocking and
+ * close-on-exec as flags' LINUX_O_NONBLOCK and LINUX_O_CLOEXEC say, at
+ * the lowest free descriptor: the descriptor or -errno. */
+long install_ops(struct sys *s, const struct file_ops *ops, void *priv, int flags);
+/* A descriptor of s->p closed: drop its reference to f and the POSIX
+ * locks s->p held on f's file; an end of a
+ * pipe (or a FILE_OPS file) closing wakes its readers (EOF) and writers
+ * (EPIPE). */
 void fd_drop(struct sys *s, struct file *f);
 /* The host file behind guest descriptor fd, or NULL with *err -EBADF
  * (no such descriptor) or -EINVAL (a pipe or generated file). */
@@ -23,6 +30,12 @@ struct file *host_file(struct sys *s, int fd, long *err);
  * flags (F_SETFL, FIONBIO), on the host's file too. */
 void set_status(struct file *f, int mask, int flags);
 
+/* lock.c: fcntl's F_GETLK, F_SETLK, F_SETLKW and their F_OFD_ forms on
+ * f (record at arg): 0 or -errno, or 0 with the call blocked. */
+long file_lock(struct sys *s, struct file *f, int cmd, uaddr_t arg);
+/* p closed a descriptor of f: its POSIX locks on f's file go. */
+void lock_closed(struct emu *emu, struct proc *p, struct file *f);
+
 /* pipe.c: a transfer between guest memory and a pipe's buffer; bytes
  * moved or -errno, or 0 with the call set to block and retry. */
 long pipe_read(struct sys *s, struct file *f, uaddr_t buf, size_t len);
@@ -30,6 +43,22 @@ long pipe_write(struct sys *s, struct file *f, uaddr_t buf, size_t len);
 /* SIGPIPE to the caller, as a write with no reader left raises; the CPU
  * stops to deliver it. */
 void raise_sigpipe(struct sys *s);
+
+/* fifo.c: the open of a host FIFO a guest path named (h, a host fd of
+ * it: open for I/O non-blocking when io, else O_PATH; owned): joins the
+ * FIFO's in-emulator pipe.  The descriptor, -ENXIO (O_WRONLY|O_NONBLOCK
+ * and no reader), or 0 with the call blocked until the other side
+ * opens. */
+long fifo_open(struct sys *s, int h, bool io, int flags, const char *abs);
+/* A FIFO end reading an empty pipe: bring in what a host writer wrote;
+ * bytes now buffered, 0 when no host writer is there, -EAGAIN when one
+ * is but has written nothing. */
+long fifo_host_fill(struct file *f);
+/* Block a pipe transfer or FIFO open of f; a FIFO end with a host side
+ * waits on the host for events when no guest process can run. */
+void fifo_block(struct sys *s, struct file *f, short events);
+/* A FIFO end with no guest reader: write to the host reader. */
+long fifo_host_write(struct sys *s, struct file *f, uaddr_t buf, size_t len);
 
 /* select.c: the events (LINUX_POLL*) of events that f, a descriptor of
  * p, is ready for now (POLLNVAL for no file). */

@@ -26,6 +26,7 @@ static void copy_identity(struct proc *c, const struct proc *parent, uint64_t fl
     c->tg->pgid = parent->tg->pgid;
     c->tg->sid = parent->tg->sid;
     c->tg->umask = parent->tg->umask;
+    memcpy(c->tg->rlim, parent->tg->rlim, sizeof c->tg->rlim);
     c->nice = parent->nice;
     c->tg->arg_start = parent->tg->arg_start;
     c->tg->arg_end = parent->tg->arg_end;
@@ -45,10 +46,9 @@ static long refuse_clone(struct sys *s, uint64_t flags)
 {
     if (!s->emu->thread_warned) {
         s->emu->thread_warned = true;
-        fprintf(stderr, "faultline: pid %d (%s): clone flags %#llx are not supported (a "
-                        "process sharing memory or descriptors without being a thread); "
-                        "clone fails with ENOSYS\n",
-                s->p->tg->tgid, s->p->name, (unsigned long long)flags);
+        notice(&s->emu->notices, "pid %d (%s): clone flags %#llx are not supported (a process "
+               "sharing memory or descriptors without being a thread); clone fails with ENOSYS",
+               s->p->tg->tgid, s->p->name, (unsigned long long)flags);
     }
     return -LINUX_ENOSYS;
 }

@@ -49,9 +49,8 @@ static long futex_timeout(struct sys *s, int op, uaddr_t utime, uint64_t *ns)
     if (err)
         return err;
     if ((op & LINUX_FUTEX_CMD_MASK) == LINUX_FUTEX_WAIT_BITSET) {
-        uint64_t now = emu_monotonic(s->emu);
-        if (op & LINUX_FUTEX_CLOCK_REALTIME)
-            now = s->emu->opt.real_time ? clock_read(s->emu, LINUX_CLOCK_REALTIME) : now + FIXED_EPOCH * NS;
+        uint64_t now = clock_now(s->emu, op & LINUX_FUTEX_CLOCK_REALTIME ? LINUX_CLOCK_REALTIME
+                                                                         : LINUX_CLOCK_MONOTONIC);
         *ns = *ns > now ? *ns - now : 0;
     }
     return 0;
@@ -188,9 +187,7 @@ static long deadline_ns(struct sys *s, uaddr_t utime, bool realtime, uint64_t *n
     long err = timespec_ns(s, utime, ns);
     if (err)
         return err;
-    uint64_t now = emu_monotonic(s->emu);
-    if (realtime)
-        now = s->emu->opt.real_time ? clock_read(s->emu, LINUX_CLOCK_REALTIME) : now + FIXED_EPOCH * NS;
+    uint64_t now = clock_now(s->emu, realtime ? LINUX_CLOCK_REALTIME : LINUX_CLOCK_MONOTONIC);
     *ns = *ns > now ? *ns - now : 0;
     return 0;
 }

@@ -36,70 +36,47 @@ long sys_sysinfo(struct sys *s, uaddr_t info)
     return copy_out(s, info, &si, sizeof si) < 0 ? -LINUX_EFAULT : 0;
 }
 
-/* Limits: the stack's is the grows-down limit vm/ enforces. */
-static long get_limit(struct sys *s, int res, struct linux_rlimit *out)
+/* Limits are the process's own, inherited over fork and execve: the
+ * stack's is the grows-down limit vm/ enforces, RLIMIT_NOFILE caps the
+ * descriptors, RLIMIT_AS and RLIMIT_DATA mmap and brk (mmap.c),
+ * RLIMIT_NPROC reads as --max-procs; the others are kept, not enforced. */
+static long do_prlimit(struct sys *s, struct proc *p, int res, uaddr_t new_rlim, uaddr_t old_rlim)
 {
-    const uint64_t inf = LINUX_RLIM_INFINITY;
-    switch (res) {
-    case LINUX_RLIMIT_STACK:
-        *out = (struct linux_rlimit){s->p->mm ? vm_stack_limit(s->p->mm) : VM_STACK_LIMIT_DEFAULT, inf};
-        if (out->cur >= VM_STACK_LIMIT_MAX)
-            out->cur = inf;
-        break;
-    case LINUX_RLIMIT_NOFILE:
-        *out = (struct linux_rlimit){MAX_FDS, MAX_FDS};
-        break;
-    case LINUX_RLIMIT_NPROC:
-        *out = (struct linux_rlimit){(uint64_t)s->emu->opt.max_procs, (uint64_t)s->emu->opt.max_procs};
-        break;
-    case LINUX_RLIMIT_CORE:
-        *out = (struct linux_rlimit){0, inf};
-        break;
-    default:
-        if (res < 0 || res >= LINUX_RLIM_NLIMITS)
-            return -LINUX_EINVAL;
-        *out = (struct linux_rlimit){inf, inf};
-    }
+    if (res < 0 || res >= LINUX_RLIM_NLIMITS)
+        return -LINUX_EINVAL;
+    struct linux_rlimit *l = &p->tg->rlim[res], n;
+    if (new_rlim && copy_in(s, &n, new_rlim, sizeof n) < 0)
+        return -LINUX_EFAULT;
+    if (new_rlim && n.cur > n.max)
+        return -LINUX_EINVAL;
+    if (new_rlim && res == LINUX_RLIMIT_NOFILE && n.max > LINUX_NR_OPEN)
+        return -LINUX_EPERM;
+    if (old_rlim && copy_out(s, old_rlim, l, sizeof *l) < 0)
+        return -LINUX_EFAULT;
+    if (!new_rlim)
+        return 0;
+    *l = n;
+    if (res == LINUX_RLIMIT_STACK && p->mm)
+        vm_set_stack_limit(p->mm, n.cur);
     return 0;
 }
 
-/* Only the stack's limit takes effect; others are accepted. */
 long sys_prlimit64(struct sys *s, int pid, unsigned int resource, uaddr_t new_rlim, uaddr_t old_rlim)
 {
-    if (pid && pid != s->p->pid && !proc_by_pid(s->emu, pid))
+    struct proc *p = pid ? proc_by_pid(s->emu, pid) : s->p;
+    if (!p)
         return -LINUX_ESRCH;
-    struct linux_rlimit cur;
-    long err = get_limit(s, (int)resource, &cur);
-    if (err)
-        return err;
-    if (old_rlim && copy_out(s, old_rlim, &cur, sizeof cur) < 0)
-        return -LINUX_EFAULT;
-    if (new_rlim) {
-        struct linux_rlimit n;
-        if (copy_in(s, &n, new_rlim, sizeof n) < 0)
-            return -LINUX_EFAULT;
-        if (n.cur > n.max)
-            return -LINUX_EINVAL;
-        if ((int)resource == LINUX_RLIMIT_STACK && s->p->mm)
-            vm_set_stack_limit(s->p->mm, n.cur);
-    }
-    return 0;
+    return do_prlimit(s, p, (int)resource, new_rlim, old_rlim);
 }
 
 long sys_getrlimit(struct sys *s, unsigned int resource, uaddr_t rlim)
 {
-    struct linux_rlimit cur;
-    long err = get_limit(s, (int)resource, &cur);
-    return err ? err : copy_out(s, rlim, &cur, sizeof cur) < 0 ? -LINUX_EFAULT : 0;
+    return do_prlimit(s, s->p, (int)resource, 0, rlim);
 }
 
 long sys_setrlimit(struct sys *s, unsigned int resource, uaddr_t rlim)
 {
-    (void)resource;
-    struct linux_rlimit n;
-    if (copy_in(s, &n, rlim, sizeof n) < 0)
-        return -LINUX_EFAULT;
-    return n.cur > n.max ? -LINUX_EINVAL : 0;
+    return do_prlimit(s, s->p, (int)resource, rlim, 0);
 }
 
 /* No CPU time is accounted: all zero. */

@@ -97,5 +97,7 @@ long sys_ioctl(struct sys *s, unsigned int fd, unsigned int cmd, unsigned long a
     default:
         break;
     }
+    if (f->kind == FILE_OPS)
+        return f->ops->ioctl ? f->ops->ioctl(s, f, cmd, arg) : -LINUX_ENOTTY;
     return f->kind == FILE_HOST ? host_ioctl(s, f, cmd, arg) : -LINUX_ENOTTY;
 }

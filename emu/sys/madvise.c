@@ -8,8 +8,10 @@
 long sys_madvise(struct sys *s, unsigned long start, size_t len, int behavior)
 {
     uint64_t span = linux_page_up(len);
-    if (!linux_page_aligned(start))
+    if (!linux_page_aligned(start) || (unsigned)behavior > LINUX_MADV_HWPOISON)
         return -LINUX_EINVAL;
+    if ((len && !span) || start + span < start)
+        return -LINUX_EINVAL; /* the length wraps */
     if (!span)
         return 0;
     switch (behavior) {
@@ -24,7 +26,7 @@ long sys_madvise(struct sys *s, unsigned long start, size_t len, int behavior)
         for (uint64_t a = start; a < start + span; a = ai.end)
             if (!vm_area_at(s->p->mm, a, &ai))
                 return -LINUX_ENOMEM;
-        return (unsigned)behavior <= LINUX_MADV_HWPOISON ? 0 : -LINUX_EINVAL;
+        return 0;
     }
     }
 }
@@ -34,6 +36,9 @@ long sys_mincore(struct sys *s, unsigned long start, size_t len, uaddr_t vec)
     uint64_t span = linux_page_up(len);
     if (!linux_page_aligned(start))
         return -LINUX_EINVAL;
+    /* The range must lie in the user half (Linux's access_ok). */
+    if (start > VM_USER_END || len > VM_USER_END - start)
+        return -LINUX_ENOMEM;
     for (uint64_t a = start; a < start + span; a += LINUX_PAGE_SIZE) {
         struct vm_area_info ai;
         if (!vm_area_at(s->p->mm, a, &ai))

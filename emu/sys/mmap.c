@@ -5,6 +5,7 @@
 #include "emu/kernel/fs.h"
 #include "emu/sys/sys.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define LINUX_MAP_KNOWN                                                                        \
@@ -31,9 +32,44 @@ static const char *base_name(const char *path)
     return s && s[1] ? s + 1 : path;
 }
 
+/* Bytes mapped in mm, and of them (*data) the private writable ones
+ * but the stack, what Linux holds against RLIMIT_DATA. */
+static uint64_t mapped_bytes(const struct vm_mm *mm, uint64_t *data)
+{
+    size_t n = vm_area_count(mm);
+    struct vm_area_info *a = calloc(n ? n : 1, sizeof *a);
+    n = a ? vm_areas(mm, a, n) : 0;
+    uint64_t total = 0;
+    *data = 0;
+    for (size_t i = 0; i < n; i++) {
+        total += a[i].end - a[i].start;
+        if ((a[i].prot & VM_PROT_WRITE) && !(a[i].flags & (VM_AREA_SHARED | VM_AREA_GROWSDOWN)))
+            *data += a[i].end - a[i].start;
+    }
+    free(a);
+    return total;
+}
+
+/* Would growing mm by len bytes (private and writable: data) pass
+ * RLIMIT_AS or RLIMIT_DATA? */
+static bool over_limits(struct sys *s, uint64_t len, bool data)
+{
+    const struct linux_rlimit *rl = s->p->tg->rlim;
+    if (rl[LINUX_RLIMIT_AS].cur == LINUX_RLIM_INFINITY &&
+        (!data || rl[LINUX_RLIMIT_DATA].cur == LINUX_RLIM_INFINITY))
+        return false;
+    uint64_t dbytes, total = mapped_bytes(s->p->mm, &dbytes);
+    return total + len > rl[LINUX_RLIMIT_AS].cur || (data && dbytes + len > rl[LINUX_RLIMIT_DATA].cur);
+}
+
+/* A growth past RLIMIT_AS or RLIMIT_DATA leaves the break where it was. */
 long sys_brk(struct sys *s, unsigned long brk)
 {
-    return (long)vm_brk(s->p->mm, brk);
+    struct vm_mm *mm = s->p->mm;
+    uint64_t old = vm_brk(mm, 0);
+    if (brk > old && over_limits(s, linux_page_up(brk) - linux_page_up(old), true))
+        return (long)old;
+    return (long)vm_brk(mm, brk);
 }
 
 /* Fault in every page now (MAP_POPULATE), as kernel-mode accesses. */
@@ -117,6 +153,8 @@ long sys_mmap(struct sys *s, unsigned long addr, unsigned long len, unsigned lon
     if (!len || len > VM_USER_END)
         return -LINUX_ENOMEM;
     bool shared = (flags & LINUX_MAP_TYPE) != LINUX_MAP_PRIVATE;
+    if (over_limits(s, len, !shared && (prot & LINUX_PROT_WRITE) && !(flags & LINUX_MAP_GROWSDOWN)))
+        return -LINUX_ENOMEM;
     bool fixed = flags & (LINUX_MAP_FIXED | LINUX_MAP_FIXED_NOREPLACE);
     if (fixed && !linux_page_aligned(addr))
         return -LINUX_EINVAL;
@@ -161,8 +199,15 @@ long sys_munmap(struct sys *s, unsigned long addr, size_t len)
 
 long sys_mprotect(struct sys *s, unsigned long start, size_t len, unsigned long prot)
 {
-    prot &= ~(unsigned long)(LINUX_PROT_GROWSDOWN | LINUX_PROT_GROWSUP);
+    /* x86-64 has no grows-up areas; PROT_GROWSDOWN needs a stack. */
+    bool down = prot & LINUX_PROT_GROWSDOWN;
+    if (prot & LINUX_PROT_GROWSUP)
+        return -LINUX_EINVAL;
+    prot &= ~(unsigned long)LINUX_PROT_GROWSDOWN;
     if (!linux_page_aligned(start) || (prot & ~(unsigned long)LINUX_PROT_MASK))
+        return -LINUX_EINVAL;
+    struct vm_area_info ai;
+    if (down && len && vm_area_at(s->p->mm, start, &ai) && !(ai.flags & VM_AREA_GROWSDOWN))
         return -LINUX_EINVAL;
     return vm_protect(s->p->mm, start, len, vm_prot_from_linux(prot));
 }

@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -44,11 +45,24 @@ int install_fd(struct proc *p, struct file *f, bool cloexec, int min)
     return fd;
 }
 
+long install_ops(struct sys *s, const struct file_ops *ops, void *priv, int flags)
+{
+    struct file *f = file_new_ops(ops, priv, file_next_ino(s->emu));
+    if (!f) {
+        free(priv);
+        return -LINUX_ENOMEM;
+    }
+    f->status = LINUX_O_RDWR | (flags & LINUX_O_NONBLOCK);
+    return install_fd(s->p, f, flags & LINUX_O_CLOEXEC, 0);
+}
+
 void fd_drop(struct sys *s, struct file *f)
 {
-    bool pipe = f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE;
+    lock_closed(s->emu, s->p, f);
+    /* A closed pipe end or socket may be what a peer waits for. */
+    bool wake = f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE || f->kind == FILE_OPS;
     file_put(f);
-    if (pipe)
+    if (wake)
         proc_wake_all(s->emu);
 }
 
@@ -57,6 +71,31 @@ struct file *host_file(struct sys *s, int fd, long *err)
     struct file *f = fd_file(s->p, fd);
     *err = !f ? -LINUX_EBADF : f->kind != FILE_HOST ? -LINUX_EINVAL : 0;
     return *err ? NULL : f;
+}
+
+/* The host open of a guest path, always non-blocking so that a FIFO
+ * never waits in the host (the caller clears O_NONBLOCK again for other
+ * files).  A FIFO that cannot be opened so (for writing, with no host
+ * reader) comes back as an O_PATH fd.  The host fd or -errno. */
+static int open_host(struct sys *s, int dirfd, const char *path, int flags, unsigned mode)
+{
+    int hflags = host_open_flags_from_linux(flags & ~LINUX_O_CLOEXEC);
+    /* openat2 refuses O_PATH with other flags, which open ignores. */
+    if (hflags & O_PATH)
+        hflags &= O_PATH | O_DIRECTORY | O_NOFOLLOW;
+    else
+        hflags |= O_NONBLOCK;
+    int h = fs_open(s->emu, s->p, dirfd, path, hflags,
+                    host_mode_from_linux(mode & ~s->p->tg->umask & LINUX_S_IALLUGO));
+    if (h != -LINUX_ENXIO)
+        return h;
+    int ph = fs_open(s->emu, s->p, dirfd, path, O_PATH | O_CLOEXEC, 0);
+    struct stat st;
+    if (ph >= 0 && fstat(ph, &st) == 0 && S_ISFIFO(st.st_mode))
+        return ph;
+    if (ph >= 0)
+        close(ph);
+    return h;
 }
 
 /* flags are the guest's (LINUX_O_*), mode its permission bits before
@@ -83,10 +122,15 @@ static long do_open(struct sys *s, int dirfd, uaddr_t upath, int flags, unsigned
         return install_fd(s->p, f, cloexec, 0);
     if (perr)
         return perr;
-    int h = fs_open(s->emu, s->p, dirfd, path, host_open_flags_from_linux(flags & ~LINUX_O_CLOEXEC),
-                    host_mode_from_linux(mode & ~s->p->tg->umask & LINUX_S_IALLUGO));
+    int h = open_host(s, dirfd, path, flags, mode);
     if (h < 0)
         return h;
+    struct stat st;
+    if (!(flags & LINUX_O_PATH) && fstat(h, &st) == 0 && S_ISFIFO(st.st_mode))
+        return fifo_open(s, h, !(fcntl(h, F_GETFL) & O_PATH), flags, abs);
+    int hf = fcntl(h, F_GETFL);
+    if (!(flags & LINUX_O_NONBLOCK) && (hf & O_NONBLOCK))
+        fcntl(h, F_SETFL, hf & ~O_NONBLOCK);
     f = file_from_host(s->emu, h, flags, abs);
     if (!f)
         return -LINUX_ENOMEM;

@@ -4,6 +4,7 @@
  */
 #include "emu/sys/fd.h"
 
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,12 +25,13 @@ long pipe_read(struct sys *s, struct file *f, uaddr_t buf, size_t len)
     struct pipe *pp = f->pipe;
     if (!len)
         return 0;
+    long host = pp->len || !f->fifo_host ? 0 : fifo_host_fill(f);
     if (!pp->len) {
-        if (!pp->writers)
+        if (!pp->writers && host != -LINUX_EAGAIN)
             return 0;
         if (f->status & LINUX_O_NONBLOCK)
             return -LINUX_EAGAIN;
-        sys_wait_and_retry(s, false);
+        fifo_block(s, f, POLLIN);
         return 0;
     }
     size_t n = min_size(len, pp->len);
@@ -56,6 +58,8 @@ long pipe_write(struct sys *s, struct file *f, uaddr_t buf, size_t len)
     size_t done = s->vectored ? 0 : p->io_done; /* writev keeps its own count */
     if (!s->vectored)
         p->io_done = 0;
+    if (!pp->readers && f->fifo_host && !s->vectored)
+        return fifo_host_write(s, f, buf, len);
     if (!pp->readers) {
         raise_sigpipe(s);
         return done ? (long)done : -LINUX_EPIPE;
@@ -110,7 +114,7 @@ static long do_pipe(struct sys *s, uaddr_t fildes, int flags)
     }
     pp->buf = buf;
     pp->readers = pp->writers = 1;
-    pp->ino = 100000 + ++s->emu->pipes; /* the same on every run */
+    pp->ino = file_next_ino(s->emu);
     r->pipe = w->pipe = pp;
     r->status = LINUX_O_RDONLY | (flags & LINUX_O_NONBLOCK);
     w->status = LINUX_O_WRONLY | (flags & LINUX_O_NONBLOCK);

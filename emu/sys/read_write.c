@@ -122,6 +122,8 @@ static long file_read(struct sys *s, struct file *f, uaddr_t buf, size_t len, in
         return mem_read(s, f, buf, len, off);
     case FILE_EPOLL:
         return -LINUX_EINVAL;
+    case FILE_OPS:
+        return off >= 0 ? -LINUX_ESPIPE : f->ops->read ? f->ops->read(s, f, buf, len) : -LINUX_EINVAL;
     case FILE_HOST:
         return host_read(s, f, buf, len, off);
     }
@@ -134,11 +136,14 @@ static long file_write(struct sys *s, struct file *f, uaddr_t buf, size_t len, i
         return -LINUX_EBADF;
     switch (f->kind) {
     case FILE_PIPE_WRITE:
+    case FILE_PIPE_READ: /* a FIFO opened O_RDWR (the access mode let it here) */
         return off >= 0 ? -LINUX_ESPIPE : pipe_write(s, f, buf, len);
     case FILE_HOST:
         return host_write(s, f, buf, len, off);
     case FILE_EPOLL:
         return -LINUX_EINVAL;
+    case FILE_OPS:
+        return off >= 0 ? -LINUX_ESPIPE : f->ops->write ? f->ops->write(s, f, buf, len) : -LINUX_EINVAL;
     default:
         return -LINUX_EBADF;
     }
@@ -259,7 +264,11 @@ long sys_lseek(struct sys *s, unsigned int fd, int64_t offset, unsigned int when
     struct file *f = fd_file(s->p, (int)fd);
     if (!f)
         return -LINUX_EBADF;
-    if (f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE || f->kind == FILE_EPOLL)
+    /* Anonymous inodes (epoll, eventfd, timerfd, signalfd) take any seek
+     * and stay at 0; pipes and sockets refuse it. */
+    if (f->kind == FILE_EPOLL || (f->kind == FILE_OPS && !f->ops->mode))
+        return 0;
+    if (f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE || f->kind == FILE_OPS)
         return -LINUX_ESPIPE;
     if (f->kind == FILE_MEM) {
         int64_t base = whence == LINUX_SEEK_SET ? 0

@@ -13,6 +13,13 @@
 
 #define NS_PER_MS 1000000LL
 
+/* Is host fd ready for events now? */
+static bool host_ready(int fd, short events)
+{
+    struct pollfd pf = {fd, events, 0};
+    return poll(&pf, 1, 0) > 0 && (pf.revents & events);
+}
+
 short poll_ready(struct proc *p, struct file *f, short events)
 {
     if (!f)
@@ -20,13 +27,17 @@ short poll_ready(struct proc *p, struct file *f, short events)
     short ready = 0;
     switch (f->kind) {
     case FILE_PIPE_READ:
-        if (f->pipe->len)
+        if (f->pipe->len || (f->fifo_host && host_ready(f->hostfd, POLLIN)))
             ready |= LINUX_POLLIN;
         if (!f->pipe->writers)
             ready |= LINUX_POLLHUP;
+        if ((f->status & LINUX_O_ACCMODE) == LINUX_O_RDWR && f->pipe->len < PIPE_BUF_SIZE)
+            ready |= LINUX_POLLOUT; /* a FIFO opened for both */
         break;
     case FILE_PIPE_WRITE:
-        if (!f->pipe->readers)
+        if (!f->pipe->readers && f->fifo_host)
+            ready |= host_ready(f->hostfd, POLLOUT) ? LINUX_POLLOUT : 0;
+        else if (!f->pipe->readers)
             ready |= LINUX_POLLERR;
         else if (f->pipe->len < PIPE_BUF_SIZE)
             ready |= LINUX_POLLOUT;
@@ -43,8 +54,18 @@ short poll_ready(struct proc *p, struct file *f, short events)
     case FILE_EPOLL:
         ready = epoll_ready(p, f) ? LINUX_POLLIN : 0;
         break;
+    case FILE_OPS:
+        ready = f->ops->poll(p, f);
+        break;
     }
     return ready & (events | LINUX_POLLERR | LINUX_POLLHUP | LINUX_POLLNVAL);
+}
+
+/* The host fd a wait on f waits on for real (a host file, a FIFO end
+ * with a host side), or -1. */
+static int host_side(const struct file *f)
+{
+    return f && (f->kind == FILE_HOST || f->fifo_host) ? f->hostfd : -1;
 }
 
 /* The host's poll timeout (ms, -1 for ever) for a wait until the guest
@@ -66,8 +87,8 @@ static long poll_host_wait(struct sys *s, struct linux_pollfd *pf, size_t n, int
     size_t map[64], hn = 0;
     for (size_t i = 0; i < n && hn < 64; i++) {
         struct file *f = pf[i].fd < 0 ? NULL : fd_file(s->p, pf[i].fd);
-        if (f && f->kind == FILE_HOST) {
-            hp[hn] = (struct pollfd){f->hostfd, host_poll_events_from_linux(pf[i].events), 0};
+        if (host_side(f) >= 0) {
+            hp[hn] = (struct pollfd){host_side(f), host_poll_events_from_linux(pf[i].events), 0};
             map[hn++] = i;
         }
     }
@@ -111,7 +132,7 @@ long poll_wait(struct sys *s, struct linux_pollfd *pf, size_t n, int64_t timeout
         struct file *f = pf[i].fd < 0 ? NULL : fd_file(s->p, pf[i].fd);
         pf[i].revents = pf[i].fd < 0 ? 0 : poll_ready(s->p, f, pf[i].events);
         ready += pf[i].revents != 0;
-        host += f && f->kind == FILE_HOST;
+        host += host_side(f) >= 0;
     }
     if (ready)
         return ready;

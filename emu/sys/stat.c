@@ -24,7 +24,6 @@ static long stat_out(struct sys *s, uaddr_t addr, const struct stat *st)
  * pipes, epoll): an anonymous device number, never 0, so that no made-up
  * file looks like a zeroed struct stat (grep takes that for its own
  * output when stdout is not a file). */
-#define MADE_UP_DEV 0x17
 
 /* A made-up file's inode number: stable, from its guest path. */
 static ino_t path_ino(const char *path)
@@ -60,7 +59,12 @@ static long fstat_file(struct file *f, struct stat *st)
         return 0;
     case FILE_PIPE_READ:
     case FILE_PIPE_WRITE:
+        if (f->hostfd >= 0) /* a FIFO: the host's */
+            return fstat(f->hostfd, st) < 0 ? host_err() : 0;
         stat_made_up(st, LINUX_S_IFIFO | 0600, (ino_t)f->pipe->ino);
+        return 0;
+    case FILE_OPS:
+        stat_made_up(st, f->ops->mode | 0600, (ino_t)f->ino);
         return 0;
     }
     return -LINUX_EBADF;

@@ -30,6 +30,7 @@ struct sys {
     bool stop;           /* the CPU must stop after this call */
     bool no_return;      /* rax must not be written (exit, execve success, sigreturn) */
     bool vectored;       /* inside readv/writev: one piece of a larger transfer */
+    bool retried;        /* the call blocked before and runs again (woken) */
 };
 
 typedef long (*sys_fn)(struct sys *s);

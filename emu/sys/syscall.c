@@ -4,6 +4,7 @@
  * registers into the handler's typed arguments, and a table entry naming
  * it.  Unknown numbers return -ENOSYS and are counted for the summary.
  */
+#include "emu/sys/ipc.h"
 #include "emu/sys/sys.h"
 
 #include <stdio.h>
@@ -67,6 +68,7 @@ const struct kernel_syscalls syscall_layer = {
     .dispatch = syscall_dispatch,
     .retry = syscall_retry,
     .name = syscall_name,
+    .exited = sem_exit,
 };
 
 static const enum cpu_reg arg_regs[] = {
@@ -75,18 +77,21 @@ static const enum cpu_reg arg_regs[] = {
 
 /* Run the call the registers of cpu describe, at rip (its syscall
  * instruction).  Returns what the call left to do. */
-static struct sys invoke(struct proc *p, uint64_t rip)
+static struct sys invoke(struct proc *p, uint64_t rip, bool retried)
 {
     struct emu *emu = p->emu;
     struct cpu *cpu = p->cpu;
     uint64_t v[7];
     cpu_regs_read(cpu, arg_regs, v, 7);
-    struct sys s = {.emu = emu, .p = p, .nr = v[0], .rip = rip};
+    struct sys s = {.emu = emu, .p = p, .nr = v[0], .rip = rip, .retried = retried};
     for (int i = 0; i < 6; i++)
         s.a[i] = v[i + 1];
     emu->current = p;
     p->syscalls++;
     p->last_nr = s.nr;
+    p->in_call = true;
+    p->call_rip = rip;
+    p->call_mm = p->mm;
     long ret;
     if (s.nr < SYSCALL_MAX && syscall_table[s.nr].fn) {
         emu->syscall_calls[s.nr]++;
@@ -97,10 +102,13 @@ static struct sys invoke(struct proc *p, uint64_t rip)
         else
             emu->unknown_other++;
         if (emu->opt.verbose)
-            fprintf(stderr, "faultline: pid %d: unsupported system call %llu (%s)\n", p->pid,
-                    (unsigned long long)s.nr, syscall_name(s.nr) ? syscall_name(s.nr) : "?");
+            notice(&emu->notices, "pid %d: unsupported system call %llu (%s)", p->pid,
+                   (unsigned long long)s.nr, syscall_name(s.nr) ? syscall_name(s.nr) : "not an x86-64 call");
         ret = -LINUX_ENOSYS;
     }
+    if (ret == -LINUX_ENOMEM)
+        oom_commit_refused(emu, p, syscall_name(s.nr));
+    p->in_call = false;
     if (!s.no_return)
         cpu_set_reg(cpu, CPU_RAX, (uint64_t)ret);
     if (emu->opt.check)
@@ -111,7 +119,13 @@ static struct sys invoke(struct proc *p, uint64_t rip)
 bool syscall_dispatch(struct proc *p)
 {
     struct cpu *cpu = p->cpu;
-    struct sys s = invoke(p, cpu_reg(cpu, CPU_RIP));
+    if (p->fifo_wait) {
+        /* A FIFO open a signal ended: its end goes (a retry keeps it). */
+        file_put(p->fifo_wait);
+        p->fifo_wait = NULL;
+        proc_wake_all(p->emu);
+    }
+    struct sys s = invoke(p, cpu_reg(cpu, CPU_RIP), false);
     timers_check(p->emu, p); /* a busy process meets its own alarm */
     return s.stop || p->state != PROC_RUNNABLE || p->cpu != cpu ||
            signal_ready(p);
@@ -123,7 +137,7 @@ void syscall_retry(struct proc *p)
     uint64_t rip = p->restart_rip;
     p->restart = false;
     cpu_set_reg(cpu, CPU_RIP, rip);
-    struct sys s = invoke(p, rip);
+    struct sys s = invoke(p, rip, true);
     /* Done (not blocked again, not a call that set its own registers):
      * continue after the instruction. */
     if (!s.no_return && p->cpu == cpu && p->state != PROC_ZOMBIE) {

@@ -85,11 +85,7 @@ long sys_nanosleep(struct sys *s, uaddr_t rqtp, uaddr_t rmtp)
 /* An absolute time on clock as ns from now (0 when past). */
 static uint64_t abs_to_rel(struct sys *s, int clock, uint64_t ns)
 {
-    uint64_t now = emu_monotonic(s->emu);
-    if (!s->emu->opt.real_time && clock == LINUX_CLOCK_REALTIME)
-        now += FIXED_EPOCH * NS;
-    else if (s->emu->opt.real_time && clock == LINUX_CLOCK_REALTIME)
-        now = clock_read(s->emu, LINUX_CLOCK_REALTIME);
+    uint64_t now = clock_now(s->emu, clock);
     return ns > now ? ns - now : 0;
 }
 

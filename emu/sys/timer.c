@@ -183,10 +183,7 @@ long sys_timer_settime(struct sys *s, int timer_id, int flags, uaddr_t new_setti
     uint64_t value = v[1];
     if (value && (flags & LINUX_TIMER_ABSTIME)) {
         /* An absolute time on the timer's own clock. */
-        uint64_t now = emu_monotonic(s->emu);
-        if (t->clock == LINUX_CLOCK_REALTIME || t->clock == LINUX_CLOCK_REALTIME_ALARM ||
-            t->clock == LINUX_CLOCK_TAI)
-            now += emu_realtime_offset(s->emu);
+        uint64_t now = clock_now(s->emu, t->clock);
         value = value > now ? value - now : 1; /* in the past: expires at once */
     }
     drop_pending(s, t);

@@ -34,7 +34,7 @@ for libc in glibc musl; do
     expect 139 "killed by SIGSEGV (SEGV_ACCERR at 0x" build/testprogs/write_text.$libc
     expect 132 "killed by SIGILL" $H.$libc ud2
     expect 136 "killed by SIGFPE" $H.$libc divzero
-    expect 0 "" $H.$libc huge
+    expect 0 "mmap of 64.0 TiB refused: strict commit" $H.$libc huge
     expect 0 "" $H.$libc reserve
     expect 139 "killed by SIGSEGV (SEGV_MAPERR at 0x20000000)" $H.$libc growsdown
     expect 0 "" $H.$libc vforkkill

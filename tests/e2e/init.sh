@@ -2,12 +2,7 @@
 # How a run starts: the program is found in the guest's PATH (inside
 # --root too), it runs as pid 2 (or --pid N) under faultline's own init at
 # pid 1, which adopts orphans and shows as init in /proc/1.
-set -u
-case $FL in /*) ;; *) FL=$(pwd)/$FL ;; esac
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() { echo "FAIL $*"; fail=1; }
+. tests/check.sh
 
 out=$("$FL" run --env-clear -E PATH=/usr/bin:/bin sh -c 'echo $$ $PPID' 2>&1)
 [ "$out" = "2 1" ] || bad "PATH lookup, pid and parent: '$out'"
