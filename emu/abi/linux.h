@@ -109,6 +109,7 @@
 #define LINUX_SA_RESETHAND 0x80000000
 #define LINUX_SS_ONSTACK 1
 #define LINUX_SS_DISABLE 2
+#define LINUX_SS_AUTODISARM (1U << 31) /* drop the stack while its handler runs */
 
 /* si_code values. */
 #define LINUX_SI_USER 0

@@ -26,6 +26,7 @@ struct tgroup {
     char cwd[PATH_MAX];      /* a guest path, always absolute */
     unsigned umask;
     struct linux_sigaction act[LINUX_NSIG + 1]; /* dispositions */
+    struct sigqueue shared_pending; /* process-directed signals no thread took yet */
     struct ptimer timers[PTIMERS];
     uint64_t arg_start, arg_end, env_start, env_end; /* /proc/<pid>/cmdline, environ */
     bool stopped;            /* by SIGSTOP (TSTP, TTIN, TTOU) until SIGCONT */

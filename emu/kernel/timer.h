@@ -20,6 +20,7 @@ struct ptimer {
     uint64_t at;         /* the next expiry, guest monotonic ns; 0: disarmed */
     uint64_t interval;   /* ns; 0: one shot */
     uint64_t value;      /* sigev_value */
+    int tid;             /* SIGEV_THREAD_ID: the thread it signals; 0: the process */
 };
 
 /* A moment at which a file's readiness changes by time alone (a
@@ -34,6 +35,7 @@ struct timewake {
 
 struct emu;
 struct proc;
+struct sigqueue;
 
 /* Arm w for guest monotonic time at (0 disarms it: do so before freeing
  * it). */
@@ -46,6 +48,10 @@ void timers_check(struct emu *emu, struct proc *p);
 /* The earliest expiry that matters of any live process, or time wake
  * (UINT64_MAX: none). */
 uint64_t timers_next(struct emu *emu);
+/* The queue timer t of p's process signals into: the process's shared
+ * one, or its thread's (NULL when that thread is gone: the expiry is
+ * lost, as on Linux). */
+struct sigqueue *timer_queue(struct emu *emu, struct proc *p, const struct ptimer *t);
 /* execve drops timer_create's timers and keeps the alarm. */
 void timers_exec(struct proc *p);
 

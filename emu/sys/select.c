@@ -138,7 +138,7 @@ long poll_wait(struct sys *s, struct linux_pollfd *pf, size_t n, int64_t timeout
     }
     if (ready)
         return ready;
-    if (s->p->sig.pending & ~s->p->sig.blocked) {
+    if (signal_ready(s->p)) {
         s->stop = true; /* a signal ppoll's or pselect's mask lets in */
         return -LINUX_EINTR;
     }

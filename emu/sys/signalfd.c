@@ -4,8 +4,9 @@
  * of being delivered (the program blocks them first, or they are
  * delivered as usual).  A read takes as many as fit, blocking only while
  * none is pending; poll sees the descriptor readable while one is.  The
- * signals are the reader's own: after fork the child reads its signals
- * through the parent's descriptor.
+ * signals are the reader's: its own and its process's (in signal_take's
+ * order); after fork the child reads its signals through the parent's
+ * descriptor.
  *
  * A task that waits on a signalfd (in read, or in poll, select or epoll)
  * adds its mask to the signals that wake it though blocked (p->sigwait,
@@ -27,21 +28,6 @@ struct signalfd {
 
 static const struct file_ops signalfd_ops;
 
-/* The signals kernel faults raise: taken before the others, as Linux's
- * dequeue does. */
-#define SYNCHRONOUS_SIGNALS                                                                   \
-    (LINUX_SIGBIT(LINUX_SIGSEGV) | LINUX_SIGBIT(LINUX_SIGBUS) | LINUX_SIGBIT(LINUX_SIGILL) |  \
-     LINUX_SIGBIT(LINUX_SIGTRAP) | LINUX_SIGBIT(LINUX_SIGFPE) | LINUX_SIGBIT(LINUX_SIGSYS))
-
-/* Which pending signal of mask p takes next (0: none). */
-static int next_signal(const struct proc *p, uint64_t mask)
-{
-    uint64_t ready = p->sig.pending & mask;
-    if (ready & SYNCHRONOUS_SIGNALS)
-        ready &= SYNCHRONOUS_SIGNALS;
-    return ready ? __builtin_ctzll(ready) + 1 : 0;
-}
-
 /* The record of sig as signalfd shows it: the fields Linux copies for
  * the kind of siginfo it is (a child, a fault, a timer, a queued or
  * thread-directed signal, a kill). */
@@ -57,7 +43,7 @@ static void record_of(struct linux_signalfd_siginfo *r, int sig, const struct ks
         r->pid = (uint32_t)info.u.chld.pid;
         r->uid = (uint32_t)si->uid;
         r->status = info.u.chld.status;
-    } else if ((LINUX_SIGBIT(sig) & SYNCHRONOUS_SIGNALS) && by_kernel) {
+    } else if ((LINUX_SIGBIT(sig) & SIG_SYNCHRONOUS) && by_kernel) {
         r->addr = si->addr;
     } else if (si->code == LINUX_SI_TIMER) {
         r->tid = (uint32_t)si->pid;
@@ -81,10 +67,10 @@ static long signalfd_read(struct sys *s, struct file *f, uaddr_t buf, size_t len
     size_t max = len / sizeof(struct linux_signalfd_siginfo), n = 0;
     if (!max)
         return -LINUX_EINVAL;
-    for (int sig; n < max && (sig = next_signal(p, sfd->mask)); n++) {
+    struct ksiginfo si;
+    for (int sig; n < max && (sig = signal_take(p, sfd->mask, &si)); n++) {
         struct linux_signalfd_siginfo r;
-        record_of(&r, sig, &p->sig.info[sig]);
-        p->sig.pending &= ~LINUX_SIGBIT(sig);
+        record_of(&r, sig, &si);
         if (copy_out(s, buf + n * sizeof r, &r, sizeof r) < 0)
             return n ? (long)(n * sizeof r) : -LINUX_EFAULT;
     }
@@ -105,7 +91,7 @@ static short signalfd_poll(struct proc *p, struct file *f)
 {
     const struct signalfd *sfd = f->priv;
     p->sigwait |= sfd->mask;
-    return next_signal(p, sfd->mask) ? LINUX_POLLIN : 0;
+    return signal_peek(p, sfd->mask, NULL) ? LINUX_POLLIN : 0;
 }
 
 static void signalfd_link(struct file *f, char *buf, size_t len)

@@ -128,7 +128,7 @@ bool syscall_dispatch(struct proc *p)
     struct sys s = invoke(p, cpu_reg(cpu, CPU_RIP), false);
     timers_check(p->emu, p); /* a busy process meets its own alarm */
     return s.stop || p->state != PROC_RUNNABLE || p->cpu != cpu ||
-           (p->sig.pending & ~p->sig.blocked);
+           signal_ready(p);
 }
 
 void syscall_retry(struct proc *p)

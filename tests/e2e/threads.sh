@@ -51,7 +51,7 @@ compare() {
 }
 
 # The pthread programs, with the status each ends with natively.
-for prog in thread_basic thread_sync thread_signal thread_fork thread_exec thread_race thread_segv; do
+for prog in thread_basic thread_sync thread_signal thread_pending thread_spin thread_fork thread_exec thread_race thread_segv; do
     want=0
     [ $prog = thread_segv ] && want=139 # killed by SIGSEGV, as a shell reports it
     for libc in glibc musl; do
