@@ -8,7 +8,7 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wstrict-prototypes 
 # floating-point wrappers of emu/cpu/fpu*.c (their list: emu/cpu/fpu.wrap) are
 # installed with the linker's --wrap.
 UNICORN_A := $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/libunicorn.a /usr/lib/libunicorn.a))
-LDLIBS := $(UNICORN_A) -lpthread -lelf -lm
+LDLIBS := $(UNICORN_A) -lpthread -ldw -lelf -lm
 UNICORN_WRAP := -Wl,--wrap=tlb_set_page_with_attrs_x86_64 -Wl,@emu/cpu/fpu.wrap
 
 ifeq ($(SANITIZE),1)
@@ -74,7 +74,7 @@ $(BUILD)/tests/test_loader: $(LIBLOADER) $(LIBVM)
 $(BUILD)/tests/test_tracefile: $(LIBTRACE) $(LIBVM)
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIBVM)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(filter %.a,$^) -Wl,--end-group -lelf -lm -lcriterion
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(filter %.a,$^) -Wl,--end-group -ldw -lelf -lm -lcriterion
 
 # --- test programs (static glibc, static musl, -nostdlib) ------------------------
 include testprogs/testprogs.mk

@@ -189,6 +189,9 @@ for r in $(runs "$RUNS"); do # sizes interleaved, so drift in the host hits them
         once "$r" "fault${n}_fl" "$FL" run $FAULT_OPTS $B/touch "$n"
         once "$r" "fault${n}_qemu" $QEMU $B/touch "$n"
         once "$r" "fault${n}_nat" $B/touch "$n"
+        # the cost of the log's names: a log without them, then with them
+        once "$r" "fault${n}_log" "$FL" run $FAULT_OPTS -o /dev/null --no-symbols $B/touch "$n"
+        once "$r" "fault${n}_sym" "$FL" run $FAULT_OPTS -o /dev/null $B/touch "$n"
     done
 done
 section "2. Fault path: write 1 byte to each of N fresh mmap pages ($FAULT_OPTS)"
@@ -202,6 +205,13 @@ for n in $FAULT_PAGES; do
     elif [ "$worst" != - ]; then
         worst=$(awk -v a="${rn%x}" -v w="${worst%x}" 'BEGIN { printf "%.2fx", (w == "" || a > w) ? a : w }')
     fi
+done
+for n in $FAULT_PAGES; do
+    fl=$(median "fault${n}_fl" page) lg=$(median "fault${n}_log" page) sy=$(median "fault${n}_sym" page)
+    row "N=$n, -o, --no-symbols" "ns/page" "$(cell "fault${n}_log" page)" "-" "-" "-" "-" \
+        "log/none $(ratio "$lg" "$fl")"
+    row "N=$n, -o, named" "ns/page" "$(cell "fault${n}_sym" page)" "-" "-" "-" "-" \
+        "named/unnamed $(ratio "$sy" "$lg")"
 done
 target "2 fault path per page, faultline/native (worst N)" "$worst" 2
 

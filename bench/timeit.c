@@ -1,9 +1,10 @@
 /* timeit OUT CMD [ARGS...]: run CMD once with the caller's stdio, then
- * append "WALL_NS MAXRSS_KB STATUS" to the file OUT.  WALL_NS runs from
- * just before fork to just after wait4; MAXRSS_KB is the child's peak
- * resident set from wait4's rusage (what /usr/bin/time -v reports);
- * STATUS is the exit status, or 128+N for death by signal N.  Exits with
- * CMD's STATUS, or 125 when it could not run CMD. */
+ * append "WALL_NS MAXRSS_KB STATUS CPU_NS" to the file OUT.  WALL_NS runs
+ * from just before fork to just after wait4; MAXRSS_KB is the child's
+ * peak resident set from wait4's rusage (what /usr/bin/time -v reports);
+ * STATUS is the exit status, or 128+N for death by signal N; CPU_NS is
+ * the user and system time of the child and of the children it waited
+ * for.  Exits with CMD's STATUS, or 125 when it could not run CMD. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -48,7 +49,9 @@ int main(int argc, char **argv)
     }
     long long t1 = now_ns();
     int status = WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst);
-    fprintf(out, "%lld %ld %d\n", t1 - t0, ru.ru_maxrss, status);
+    long long cpu = ((long long)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL +
+                    ((long long)ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
+    fprintf(out, "%lld %ld %d %lld\n", t1 - t0, ru.ru_maxrss, status, cpu);
     if (fclose(out) != 0) {
         perror(argv[1]);
         return 125;

@@ -34,3 +34,18 @@ $(TP_OUT)/hello.static-pie: testprogs/hello.c
 	$(Q)gcc -static-pie $(TP_CFLAGS) -o $@ $<
 include testprogs/threads.mk
 include testprogs/asan.mk
+
+# symbols: with -g, for the fault log's function and line columns; the
+# glibc build is dynamic so that libc's own functions fault too.
+TP_SYM := $(TP_OUT)/symbols.dyn $(TP_OUT)/symbols.musl
+testprogs: $(TP_SYM)
+$(TP_OUT)/symbols.dyn: testprogs/sym/symbols.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)gcc $(TP_CFLAGS) -g -O1 -o $@ $<
+$(TP_OUT)/symbols.musl: testprogs/sym/symbols.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)musl-gcc -static $(TP_CFLAGS) -g -O1 -o $@ $<
+
+include testprogs/net.mk

@@ -1,12 +1,18 @@
 /*
  * thread_common.h - what the thread testprogs (thread_*.c) share: a
- * check's report (the first failed check's code is the exit status), a
- * join that returns the thread's value, and how many threads
+ * check's report (the first failed check's code is the exit status),
+ * starting and joining a thread, a semaphore wait that EINTR does not
+ * end, a handler and a one-signal mask change, and how many threads
  * /proc/self/status and /proc/self/task count.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static int status;
 
@@ -20,6 +26,41 @@ static inline void report(int code, const char *name, int ok, const char *detail
             status = code;
     }
     fflush(stdout);
+}
+
+/* pthread_create, or exit 99 saying so. */
+static inline void start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+    if (pthread_create(t, NULL, fn, arg) != 0) {
+        printf("pthread_create failed\n");
+        exit(99);
+    }
+}
+
+static inline void sem_take(sem_t *s)
+{
+    while (sem_wait(s) != 0 && errno == EINTR)
+        ;
+}
+
+/* sig's handler fn (or SIG_DFL, SIG_IGN) with sa_flags flags. */
+static inline void handle(int sig, void (*fn)(int), int flags)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = fn;
+    sa.sa_flags = flags;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, NULL);
+}
+
+/* pthread_sigmask(how) of sig alone. */
+static inline void block(int how, int sig)
+{
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, sig);
+    pthread_sigmask(how, &s, NULL);
 }
 
 static inline void *join(pthread_t t)

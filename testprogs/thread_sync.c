@@ -23,20 +23,6 @@
 
 #include "thread_common.h"
 
-static void start(pthread_t *t, void *(*fn)(void *), void *arg)
-{
-    if (pthread_create(t, NULL, fn, arg) != 0) {
-        printf("pthread_create failed\n");
-        exit(99);
-    }
-}
-
-static void sem_take(sem_t *s)
-{
-    while (sem_wait(s) != 0 && errno == EINTR)
-        ;
-}
-
 /* --- mutex: a contended counter ------------------------------------------------- */
 
 static pthread_mutex_t count_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -253,3 +253,39 @@ Test(swap, evicted_code_keeps_its_translations_and_unmapped_code_drops_them)
     vm_check(vm);
     vm_free(vm);
 }
+
+/* Reclaim a fault starts names the fault as its cause: each swap-out is
+ * traced just before its fault, whose seq it carries; seqs stay in order.
+ * Reclaim asked for outside a fault has no cause. */
+Test(swap, reclaim_names_the_fault_that_caused_it)
+{
+    struct vm *vm = make_vm(64, 512, VM_POLICY_FIFO);
+    struct vm_mm *mm = vm_mm_new(vm, 1);
+    cr_assert_eq(vm_map(mm, 0x10000000, 128 * PG, RW, 0, NULL, 0, "[anon]"), 0);
+    for (int i = 0; i < 128; i++)
+        poke8(mm, 0x10000000 + (uint64_t)i * PG, 1);
+    size_t causes = 0;
+    for (size_t i = 0; i < rec.n; i++) {
+        const struct vm_event_rec *r = &rec.ev[i];
+        cr_assert_eq(r->seq, i + 1, "seq in order");
+        if (r->event != VM_EV_SWAP_OUT) {
+            cr_assert_eq(r->cause, 0, "only reclaim has a cause");
+            continue;
+        }
+        cr_assert_gt(r->cause, r->seq, "the fault comes after its reclaim");
+        const struct vm_event_rec *f = &rec.ev[r->cause - 1];
+        cr_assert_eq(f->event, VM_EV_DEMAND_ZERO, "the cause is the fault");
+        for (size_t k = i + 1; k < r->cause - 1; k++)
+            cr_assert_eq(rec.ev[k].mode, '-', "only reclaim between");
+        causes++;
+    }
+    cr_assert_gt(causes, 0);
+    size_t before = rec.n;
+    cr_assert_gt(vm_reclaim(vm, 4), 0);
+    cr_assert_gt(rec.n, before);
+    for (size_t i = before; i < rec.n; i++)
+        cr_assert_eq(rec.ev[i].cause, 0, "vm_reclaim is no fault's");
+    vm_check(vm);
+    vm_mm_free(mm);
+    vm_free(vm);
+}

@@ -93,6 +93,16 @@ Test(tracefile, json_fields_parse)
     tracefile_free(&log);
 }
 
+/* Format w as a text (json 0) or JSON line and parse it back into *r. */
+static void round_trip(int json, const struct vm_event_rec *w, struct trace_rec *r)
+{
+    char line[1024], err[128];
+    (json ? trace_format_json : trace_format_text)(line, sizeof line, w);
+    int rc = json ? tracefile_parse_json(line, r, err, sizeof err)
+                  : tracefile_parse_text(line, r, err, sizeof err);
+    cr_assert_eq(rc, 0, "%s: %s", line, err);
+}
+
 /* What trace.c writes, this reads back the same, in both formats. */
 Test(tracefile, round_trip_both_formats)
 {
@@ -100,13 +110,9 @@ Test(tracefile, round_trip_both_formats)
                              .access = 'X', .mode = 'u', .area = "lib with space.so", .frame = 12,
                              .tid = 9};
     strcpy(w.detail, "slot=5");
-    char line[512], err[128];
     struct trace_rec r;
     for (int json = 0; json < 2; json++) {
-        (json ? trace_format_json : trace_format_text)(line, sizeof line, &w);
-        int rc = json ? tracefile_parse_json(line, &r, err, sizeof err)
-                      : tracefile_parse_text(line, &r, err, sizeof err);
-        cr_assert_eq(rc, 0, "%s: %s", line, err);
+        round_trip(json, &w, &r);
         cr_assert_eq(r.seq, 42);
         cr_assert_eq(r.pid, 7);
         cr_assert_eq(r.event, VM_EV_SWAP_IN);
@@ -117,6 +123,39 @@ Test(tracefile, round_trip_both_formats)
         cr_assert_eq(r.frame, 12);
         cr_assert_str_eq(r.detail, "slot=5");
         cr_assert_eq(r.tid, 9);
+    }
+}
+
+/* Format 2's columns after the tid: written and read back in both formats,
+ * "-" and null for none. */
+Test(tracefile, site_columns_round_trip)
+{
+    struct vm_event_rec w = {.seq = 3, .pid = 2, .event = VM_EV_DEMAND_ZERO, .vpage = 0x7000,
+                             .access = 'W', .mode = 'k', .area = "[heap]", .frame = 4, .tid = 2,
+                             .ip = 0x401234, .call = "read", .object = "prog",
+                             .func = "touch_pages", .func_off = 0x1c, .src = "touch.c",
+                             .line = 42, .rss = 17, .swap = 3};
+    struct vm_event_rec reclaim = {.seq = 4, .event = VM_EV_SWAP_OUT, .vpage = 0x7000,
+                                   .access = '-', .mode = '-', .area = "[heap]", .frame = 4,
+                                   .cause = 5};
+    struct trace_rec r;
+    for (int json = 0; json < 2; json++) {
+        round_trip(json, &w, &r);
+        cr_assert_eq(r.ip, 0x401234);
+        cr_assert_str_eq(r.call, "read");
+        cr_assert_eq(r.cause, 0);
+        cr_assert_str_eq(r.object, "prog");
+        cr_assert_str_eq(r.symbol, "touch_pages+0x1c");
+        cr_assert_str_eq(r.line, "touch.c:42");
+        cr_assert_eq(r.columns, 18);
+        cr_assert_eq(r.rss, 17);
+        cr_assert_eq(r.swap, 3);
+        round_trip(json, &reclaim, &r);
+        cr_assert_eq(r.ip, 0);
+        cr_assert_eq(r.cause, 5);
+        cr_assert_str_eq(r.call, "-");
+        cr_assert_str_eq(r.symbol, "-");
+        cr_assert_str_eq(r.line, "-");
     }
 }
 
@@ -146,7 +185,12 @@ Test(tracefile, tid_column_new_and_old_logs)
     cr_assert_eq(log.recs[1].tid, 0);
     tracefile_free(&log);
     expect_error("       1    2 cow 0x1000 W kernel a 5 from=4 x\n", 47, "bad tid");
-    expect_error("       1    2 cow 0x1000 W kernel a 5 from=4 3 4\n", 49, "extra text");
+    expect_error("       1    2 cow 0x1000 W kernel a 5 from=4 3 4\n", 49, "bad ip");
+    expect_error("       1    2 cow 0x1000 W kernel a 5 from=4 3 0x10 read\n", 57, "no cause");
+    const char *rss = "       1    2 cow 0x1000 W kernel a 5 from=4 3 0x10 read - o f+0x1 a.c:3 x 1\n";
+    expect_error(rss, strlen(rss), "bad rss");
+    const char *extra = "       1    2 cow 0x1000 W kernel a 5 from=4 3 0x10 read - o f+0x1 a.c:3 4 1 x\n";
+    expect_error(extra, strlen(extra), "extra text");
 }
 
 Test(tracefile, comments_and_blank_lines_skipped_before_detection)

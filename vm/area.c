@@ -241,3 +241,17 @@ bool vm_area_from(const struct vm_mm *mm, uint64_t addr, struct vm_area_info *ou
         area_info(mm, mm->areas[i], out);
     return i < mm->nareas;
 }
+
+bool vm_code_at(const struct vm_mm *mm, uint64_t addr, struct vm_code *out)
+{
+    const struct vm_area *a = area_find(mm, addr);
+    if (!a)
+        return false;
+    const struct vm_object *o = a->obj;
+    if (o && o->kind == OBJ_FILE)
+        *out = (struct vm_code){o->dev, o->ino, o->fd, o->name,
+                                a->pgoff * VM_PAGE_SIZE + (addr - a->start)};
+    else
+        *out = (struct vm_code){.fd = -1, .name = a->name};
+    return true;
+}

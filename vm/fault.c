@@ -309,8 +309,8 @@ static struct vm_area *stack_expand(struct vm_mm *mm, uint64_t addr)
     return a;
 }
 
-enum vm_fault_result vm_fault(struct vm_mm *mm, uint64_t addr, vm_access_t access,
-                              enum vm_mode mode)
+static enum vm_fault_result fault_page(struct vm_mm *mm, uint64_t addr, vm_access_t access,
+                                       enum vm_mode mode)
 {
     struct vm *vm = mm->vm;
     struct fault ft = {
@@ -366,5 +366,15 @@ enum vm_fault_result vm_fault(struct vm_mm *mm, uint64_t addr, vm_access_t acces
         if (mode == VM_KERNEL)
             vm->stats.kernel_faults++;
     }
+    return r;
+}
+
+enum vm_fault_result vm_fault(struct vm_mm *mm, uint64_t addr, vm_access_t access,
+                              enum vm_mode mode)
+{
+    /* The reclaim this fault starts names it as its cause. */
+    trace_hold(mm->vm);
+    enum vm_fault_result r = fault_page(mm, addr, access, mode);
+    trace_release(mm->vm);
     return r;
 }

@@ -132,6 +132,18 @@ struct swap {
 
 /* --- the machine and address spaces ----------------------------------------- */
 
+/* Reclaim events raised inside a fault wait here until the fault's own
+ * event is known, so that each can name it (trace.c). */
+struct held_event {
+    struct vm_event_rec rec;
+    char area[160];
+};
+struct held_events {
+    struct held_event *v;
+    size_t n, cap;
+    int depth;                   /* faults under way (nested: kernel copies) */
+};
+
 struct vm {
     struct vm_config cfg;
     struct dram dram;
@@ -148,6 +160,7 @@ struct vm {
     uint32_t idle_objects;
     uint64_t rng;                /* random policy state */
     bool in_reclaim;
+    struct held_events held;     /* reclaim events of the fault under way (trace.c) */
 };
 
 struct vm_mm {

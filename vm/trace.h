@@ -15,4 +15,10 @@ void trace_event(struct vm *vm, struct vm_mm *mm, enum vm_event ev, uint64_t va,
                  char access, char mode, const char *area, int64_t frame,
                  const char *detail_fmt, ...) __attribute__((format(printf, 9, 10)));
 
+/* A fault begins and ends: reclaim events raised in between are held
+ * and handed on just before the fault's own event, each with that
+ * event's seq as its cause (or at the end, with none).  Nests. */
+void trace_hold(struct vm *vm);
+void trace_release(struct vm *vm);
+
 #endif

@@ -44,6 +44,7 @@ void vm_free(struct vm *vm)
         swap_free(&vm->swap);
     dram_free(&vm->dram);
     free(vm->mms);
+    free(vm->held.v);
     free(vm);
 }
 

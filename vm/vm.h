@@ -154,6 +154,20 @@ struct vm_event_rec {
     char detail[40];    /* "from=12", "slot=3", "off=0x2000", "MAPERR", or "-" */
     int tid;            /* the thread that caused it: vm/ leaves 0, the tracer's caller
                            says (0: none, as for another process's page reclaimed) */
+    uint64_t cause;     /* reclaim events (swap-out, writeback, evict-clean): the seq of
+                           the fault whose allocation made them; 0: none (not in a fault) */
+    /* Where the fault came from: vm/ leaves these 0 and NULL, the tracer's
+     * caller fills them (the strings live as long as the run). */
+    uint64_t ip;        /* user: the faulting instruction; kernel: the syscall
+                           instruction of the call that touched the page; 0: none */
+    const char *call;   /* kernel faults: the system call's name; NULL: none */
+    const char *object; /* the object ip lies in ("libc.so.6"); NULL: none */
+    const char *func;   /* the function ip lies in; NULL: none */
+    uint64_t func_off;  /* ip's offset from the function's start */
+    const char *src;    /* the source file of ip (as its line table names it); NULL: none */
+    unsigned line;      /* its line in src */
+    uint64_t rss;       /* after the event: pages resident in the process (0: no process) */
+    uint64_t swap;      /* ... and swap slots in use, machine-wide */
 };
 
 struct vm;
@@ -420,6 +434,17 @@ bool vm_area_at(const struct vm_mm *mm, uint64_t addr, struct vm_area_info *out)
 /* The first area that ends above addr (the one holding it, or the next
  * one up), or false: Linux's find_vma. */
 bool vm_area_from(const struct vm_mm *mm, uint64_t addr, struct vm_area_info *out);
+/* What the code at addr is, cheaply (one lookup, no page counts): a file
+ * area's object (its device, inode, host fd and name) and addr's byte
+ * offset in the file; an anonymous area's name, with fd -1.  False when
+ * addr is in no area. */
+struct vm_code {
+    uint64_t dev, ino;
+    int fd;
+    const char *name;       /* the object's ("libc.so.6"), else the area's ("[anon]") */
+    uint64_t off;
+};
+bool vm_code_at(const struct vm_mm *mm, uint64_t addr, struct vm_code *out);
 
 /* --- faults and guest memory ------------------------------------------------ */
 

@@ -109,6 +109,7 @@
 #define LINUX_SA_RESETHAND 0x80000000
 #define LINUX_SS_ONSTACK 1
 #define LINUX_SS_DISABLE 2
+#define LINUX_SS_AUTODISARM (1U << 31) /* drop the stack while its handler runs */
 
 /* si_code values. */
 #define LINUX_SI_USER 0
@@ -566,6 +567,30 @@ struct linux_pollfd {
     int16_t events, revents;
 };
 _Static_assert(sizeof(struct linux_pollfd) == 8, "pollfd layout");
+
+/* eventfd2, timerfd_create and signalfd4 take O_CLOEXEC and O_NONBLOCK
+ * as their flags; these are the others. */
+#define LINUX_EFD_SEMAPHORE 1
+#define LINUX_TFD_TIMER_ABSTIME 1
+#define LINUX_TFD_TIMER_CANCEL_ON_SET 2
+#define LINUX_TFD_IOC_SET_TICKS 0x40085400 /* _IOW('T', 0, __u64) */
+
+/* What read of a signalfd gives for each signal. */
+struct linux_signalfd_siginfo {
+    uint32_t signo;
+    int32_t errno_, code;
+    uint32_t pid, uid;
+    int32_t fd;
+    uint32_t tid, band, overrun, trapno;
+    int32_t status, int_;
+    uint64_t ptr, utime, stime, addr;
+    uint16_t addr_lsb, pad2;
+    int32_t syscall;
+    uint64_t call_addr;
+    uint32_t arch;
+    uint8_t pad[28];
+};
+_Static_assert(sizeof(struct linux_signalfd_siginfo) == 128, "signalfd_siginfo layout");
 
 struct linux_iovec {
     uint64_t base, len;

@@ -1,5 +1,5 @@
 /*
- * main.c - the command line: faultline run | inspect | stat | plot.
+ * main.c - the command line: faultline run | inspect | stat | plot | sweep.
  * Only this file prints usage errors and decides exit statuses.
  */
 #include "emu/cli/options.h"
@@ -76,18 +76,20 @@ static void emu_teardown(struct emu *emu)
     emu_release_procs(emu);
     lock_table_free(&emu->locks);
     ipc_free(emu);
+    net_free(emu);
     free(emu->procs);
     free(emu->pstats);
     if (emu->vm)
         vm_free(emu->vm);
     tracer_free(emu->tracer);
+    sym_table_free(emu->syms);
     cpu_calib_free(emu->calib);
     if (emu->rootfd >= 0)
         close(emu->rootfd);
     free(emu->envp);
 }
 
-static int cmd_run(int argc, char **argv)
+int cli_run(int argc, char **argv, uint64_t *counts)
 {
     struct emu emu;
     memset(&emu, 0, sizeof emu);
@@ -109,6 +111,11 @@ static int cmd_run(int argc, char **argv)
     emu.tracer = tracer_new(&emu.opt.trace, err, sizeof err);
     if (!emu.tracer) {
         fprintf(stderr, "faultline: %s\n", err);
+        goto out;
+    }
+    if (!emu.opt.no_symbols && tracer_wants_sites(emu.tracer) &&
+        !(emu.syms = sym_table_new(emu.rootfd))) {
+        fprintf(stderr, "faultline: out of memory\n");
         goto out;
     }
     struct vm_config cfg = {
@@ -143,6 +150,8 @@ static int cmd_run(int argc, char **argv)
         status = proc_schedule(&emu);
     emu_release_procs(&emu);
     notices_flush(&emu.notices);
+    if (counts)
+        memcpy(counts, vm_stats(emu.vm)->events, sizeof vm_stats(emu.vm)->events);
     int mismatch = tracer_finish(emu.tracer);
     if (emu.opt.summary && started)
         summary_print(&emu, stderr);
@@ -244,12 +253,14 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "run") == 0)
-        return cmd_run(argc - 1, argv + 1);
+        return cli_run(argc - 1, argv + 1, NULL);
+    if (strcmp(cmd, "sweep") == 0)
+        return cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "inspect") == 0)
         return cmd_inspect(argc - 1, argv + 1);
     if (strcmp(cmd, "stat") == 0)
         return cmd_stat(argc - 1, argv + 1);
     if (strcmp(cmd, "plot") == 0)
         return cmd_plot(argc - 1, argv + 1);
-    return tool_bad_usage(NULL, "unknown command '%s' (run, inspect, stat, plot)", cmd);
+    return tool_bad_usage(NULL, "unknown command '%s' (run, inspect, stat, plot, sweep)", cmd);
 }

@@ -15,6 +15,7 @@ static const char usage_text[] =
     "       faultline inspect [--root DIR] PROG       show the areas PROG would start with\n"
     "       faultline stat [options] TRACE            summarise a saved fault log\n"
     "       faultline plot TRACE -o FILE.svg          draw a fault log as a timeline\n"
+    "       faultline sweep [options] PROG [ARGS...]  run PROG at several DRAM sizes\n"
     "       faultline --help | --version\n"
     "\n"
     "faultline loads an x86-64 Linux ELF program, runs it on an emulated CPU over a\n"
@@ -29,6 +30,8 @@ static const char usage_text[] =
     "                          counts the kept events\n"
     "      --expect FILE       compare the fault log with FILE; on a difference print a\n"
     "                          unified diff and exit 1, else keep the guest's status\n"
+    "      --no-symbols        leave the object, symbol and line columns empty (the\n"
+    "                          instruction address and system call are still logged)\n"
     "      --summary           print fault, memory and system-call counts on stderr\n"
     "      --maps              print the address-space picture at exit and on a fatal\n"
     "                          signal (resident, swapped and shared pages per area)\n"
@@ -55,6 +58,9 @@ static const char usage_text[] =
     "      --epoch SECS        start the guest's date at SECS since 1970 and move it\n"
     "                          only with those clocks (default: SOURCE_DATE_EPOCH when\n"
     "                          set, else the host's date, never behind it)\n"
+    "      --net MODE          lo (default): the guest's sockets reach only each other;\n"
+    "                          host: TCP and UDP to a loopback port no guest process has\n"
+    "                          reach the host's loopback\n"
     "  -v, --verbose           report unsupported system calls, failed execs and every\n"
     "                          death (a run of identical lines: once, then a count)\n"
     "  -q, --quiet             none of faultline's own notices (how a process died,\n"
@@ -98,6 +104,7 @@ enum {
     OPT_FORMAT = 256, OPT_FILTER, OPT_EXPECT, OPT_SUMMARY, OPT_MAPS, OPT_FRAMES, OPT_SWAP_PAGES,
     OPT_SWAP_FILE, OPT_POLICY, OPT_COMMIT, OPT_SEED, OPT_ROOT, OPT_ENV_CLEAR, OPT_MAX_PROCS,
     OPT_QUANTUM, OPT_TIMEOUT, OPT_REAL_TIME, OPT_HELP, OPT_VERSION, OPT_CHECK, OPT_PID, OPT_EPOCH,
+    OPT_NO_SYMBOLS, OPT_NET,
 };
 
 static const struct option run_options[] = {
@@ -105,6 +112,7 @@ static const struct option run_options[] = {
     {"trace-format", required_argument, NULL, OPT_FORMAT},
     {"trace-filter", required_argument, NULL, OPT_FILTER},
     {"expect", required_argument, NULL, OPT_EXPECT},
+    {"no-symbols", no_argument, NULL, OPT_NO_SYMBOLS},
     {"summary", no_argument, NULL, OPT_SUMMARY},
     {"maps", no_argument, NULL, OPT_MAPS},
     {"frames", required_argument, NULL, OPT_FRAMES},
@@ -123,11 +131,24 @@ static const struct option run_options[] = {
     {"real-time", no_argument, NULL, OPT_REAL_TIME},
     {"epoch", required_argument, NULL, OPT_EPOCH},
     {"quiet", no_argument, NULL, 'q'},
+    {"net", required_argument, NULL, OPT_NET},
     {"verbose", no_argument, NULL, 'v'},
     {"check", no_argument, NULL, OPT_CHECK},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
+
+int run_option_arg(const char *name)
+{
+    if (strlen(name) == 1) {
+        /* the short ones: -o FILE, -E NAME=VALUE, -v */
+        return name[0] == 'o' || name[0] == 'E' ? 1 : name[0] == 'v' ? 0 : -1;
+    }
+    for (const struct option *o = run_options; o->name; o++)
+        if (strcmp(o->name, name) == 0)
+            return o->has_arg == required_argument;
+    return -1;
+}
 
 void run_default_options(struct emu_options *o)
 {
@@ -167,6 +188,7 @@ static int trace_option(int c, const char *arg, struct emu_options *o)
             return BAD("%s", err);
         return 0;
     case OPT_EXPECT: o->trace.expect_path = arg; return 0;
+    case OPT_NO_SYMBOLS: o->no_symbols = true; return 0;
     case OPT_SUMMARY: o->summary = true; return 0;
     case OPT_MAPS: o->maps = true; return 0;
     case 'v': o->verbose = true; return 0;
@@ -268,6 +290,11 @@ static int process_option(int c, const char *arg, struct emu_options *o, char **
             return BAD("--epoch must be seconds since 1970 (0 to %llu), not '%s'", MAX_EPOCH, arg);
         o->epoch = v;
         o->epoch_set = true;
+        return 0;
+    case OPT_NET:
+        if (strcmp(arg, "lo") != 0 && strcmp(arg, "host") != 0)
+            return BAD("--net must be lo or host, not '%s'", arg);
+        o->net_host = !strcmp(arg, "host");
         return 0;
     default: return NOT_MINE;
     }

@@ -52,10 +52,17 @@ struct file_ops {
     long (*read)(struct sys *s, struct file *f, uint64_t buf, size_t len);
     long (*write)(struct sys *s, struct file *f, uint64_t buf, size_t len);
     long (*ioctl)(struct sys *s, struct file *f, unsigned int cmd, uint64_t arg);
+    /* readv/writev of the whole vector at once (a socket sends one
+     * datagram of it); NULL: piece by piece through read and write. */
+    long (*rw_vec)(struct sys *s, struct file *f, uint64_t vec, int n, bool write);
     /* The LINUX_POLL* events f is ready for now. */
     short (*poll)(struct proc *p, struct file *f);
     /* Bumped by every transfer: an edge for EPOLLET. */
     uint64_t (*gen)(struct file *f);
+    /* A host descriptor whose readiness is the file's (a --net host
+     * socket): a wait that nothing in the guest can end waits on it.
+     * NULL or -1: none. */
+    int (*host_fd)(struct file *f);
     /* The target /proc/<pid>/fd/N shows ("anon_inode:[eventfd]"). */
     void (*link)(struct file *f, char *buf, size_t len);
     /* The file type fstat shows (LINUX_S_IFSOCK; 0 for an anonymous inode). */

@@ -20,7 +20,6 @@
  */
 #include "emu/kernel/hostsig.h"
 #include "emu/kernel/proc.h"
-#include "emu/kernel/thread.h"
 
 #include <signal.h>
 #include <string.h>
@@ -98,7 +97,7 @@ static struct proc *program(struct emu *emu)
 static void send_to(struct emu *emu, struct proc *p, int sig)
 {
     struct ksiginfo si = {.signo = sig, .code = LINUX_SI_USER};
-    proc_signal(emu, thread_for_signal(emu, p, sig), &si);
+    proc_signal_process(emu, p, &si);
 }
 
 /* SIGINT and SIGQUIT: every process of the program's process group. */

@@ -12,6 +12,7 @@
 #include "emu/trace/trace.h"
 #include "emu/util/notice.h"
 #include "loader/loader.h"
+#include "loader/sym.h"
 #include "vm/vm.h"
 
 #include <stdbool.h>
@@ -23,6 +24,7 @@
 struct emu_options {
     struct trace_opts trace;
     bool summary;
+    bool no_symbols;       /* the fault log names no functions or lines */
     bool maps;
     uint32_t frames;
     uint64_t swap_pages;
@@ -37,6 +39,7 @@ struct emu_options {
     uint64_t quantum;      /* instructions per turn; 0 = run until blocked */
     double timeout;        /* seconds; 0 = none */
     bool real_time;
+    bool net_host;         /* --net host: TCP and UDP may reach the host's loopback */
     bool epoch_set;        /* --epoch or SOURCE_DATE_EPOCH: CLOCK_REALTIME pinned */
     uint64_t epoch;        /* ... to this many seconds since 1970 at the start */
     bool verbose;
@@ -46,8 +49,10 @@ struct emu_options {
 };
 
 struct proc;
+struct net;
 struct pipe;
 struct ipc_space;
+struct timewake;
 
 /* What one process did, kept after it is reaped (for --summary). */
 struct proc_stats {
@@ -80,6 +85,7 @@ struct emu {
     struct kernel_syscalls sys;
     struct tracer *tracer;
     struct notices notices; /* faultline's own messages (-q, repeats) */
+    struct sym_table *syms; /* names for the log's instruction addresses; NULL: none */
     struct proc **procs;   /* by slot; NULL free */
     int nprocs, proccap;
     int next_pid;
@@ -93,6 +99,8 @@ struct emu {
     struct lock_table locks; /* the file locks guest processes hold (lock.h) */
     struct ipc_space *ipc; /* System V IPC objects (emu/sys/ipc.h), made at first use */
     uint64_t pipes;        /* made-up files so far (pipes, eventfds, sockets): their inode numbers */
+    struct net *net;       /* the sockets (emu/sys/sock.h), made at the first */
+    struct timewake *timewakes; /* armed time wakes (timer.h), in no order */
     uint64_t poll_until;   /* --real-time: a host wait ends by then (the next deadline) */
     uint64_t rng;          /* getrandom stream, from --seed */
     uint64_t hwcap;

@@ -67,6 +67,6 @@ bool proc_oom_kill(struct emu *emu, struct proc *faulting)
            size_of(vm_mm_swapped(victim->mm)).s, emu->opt.frames,
            (unsigned long long)emu->opt.swap_pages);
     struct ksiginfo si = {.signo = LINUX_SIGKILL, .code = LINUX_SI_KERNEL};
-    proc_signal(emu, victim, &si);
+    proc_signal_process(emu, victim, &si);
     return victim != faulting;
 }

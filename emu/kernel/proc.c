@@ -237,7 +237,7 @@ static void describe_area(struct emu *emu, struct proc *p, uint64_t addr, char *
 
 static void print_death(struct emu *emu, struct proc *p, int sig)
 {
-    const struct ksiginfo *si = &p->sig.info[sig];
+    const struct ksiginfo *si = &p->sig.fatal;
     char where[128] = "", area[96] = "";
     bool fault = sig == LINUX_SIGSEGV || sig == LINUX_SIGBUS || sig == LINUX_SIGILL || sig == LINUX_SIGFPE ||
                  sig == LINUX_SIGTRAP;
@@ -307,7 +307,7 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
     /* A program that dies of SIGPIPE (yes | head) is quiet, as a shell
      * leaves it. */
     bool quiet = sig == LINUX_SIGPIPE && !emu->opt.verbose;
-    if (sig && !quiet && (main || emu->opt.verbose || p->sig.info[sig].code > 0))
+    if (sig && !quiet && (main || emu->opt.verbose || p->sig.fatal.code > 0))
         print_death(emu, p, sig);
     if (p->mm && emu->opt.maps && (main || sig)) {
         notices_flush(&emu->notices);
@@ -348,7 +348,7 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
         for (int i = 0; i < emu->nprocs; i++) {
             struct proc *c = emu->procs[i];
             if (c && c != p && c->state != PROC_ZOMBIE && c->state != PROC_INIT) {
-                c->sig.info[LINUX_SIGKILL] = (struct ksiginfo){.signo = LINUX_SIGKILL};
+                c->sig.fatal = (struct ksiginfo){.signo = LINUX_SIGKILL};
                 proc_exit(emu, c, LINUX_SIGKILL);
             }
         }
@@ -390,6 +390,6 @@ void proc_notify_parent(struct emu *emu, struct proc *p, int code, int status)
     if (code >= LINUX_CLD_STOPPED && (parent->tg->act[LINUX_SIGCHLD].flags & LINUX_SA_NOCLDSTOP))
         return proc_wake_all(emu);
     struct ksiginfo si = {.signo = LINUX_SIGCHLD, .code = code, .pid = p->pid, .status = status};
-    proc_signal(emu, parent, &si);
+    proc_signal_process(emu, parent, &si);
     proc_wake_all(emu);
 }

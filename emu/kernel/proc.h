@@ -26,6 +26,7 @@ struct tgroup {
     char cwd[PATH_MAX];      /* a guest path, always absolute */
     unsigned umask;
     struct linux_sigaction act[LINUX_NSIG + 1]; /* dispositions */
+    struct sigqueue shared_pending; /* process-directed signals no thread took yet */
     struct ptimer timers[PTIMERS];
     uint64_t arg_start, arg_end, env_start, env_end; /* /proc/<pid>/cmdline, environ */
     bool stopped;            /* by SIGSTOP (TSTP, TTIN, TTOU) until SIGCONT */
@@ -86,6 +87,9 @@ struct proc {
     struct cpu *dead_cpu;    /* the engine execve replaced, freed once stopped */
     uint64_t syscalls;
     uint64_t last_nr;        /* its last system call (a blocked task waits in it) */
+    bool in_call;            /* in last_nr now (faults it takes are the kernel's) */
+    uint64_t call_rip;       /* ... at this syscall instruction */
+    struct vm_mm *call_mm;   /* ... of this address space (execve replaces it) */
     uint64_t start_seq;      /* trace sequence when it started */
 };
 

@@ -128,7 +128,8 @@ char *procstat_status(struct emu *emu, struct proc *p, bool thread, size_t *len)
         threads_of(emu, tg), 63465);
     put(&t, "SigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\nSigIgn:\t%016llx\n"
             "SigCgt:\t%016llx\n",
-        (unsigned long long)p->sig.pending, 0ULL, (unsigned long long)p->sig.blocked,
+        (unsigned long long)p->sig.pending.set, (unsigned long long)tg->shared_pending.set,
+        (unsigned long long)p->sig.blocked,
         (unsigned long long)ign, (unsigned long long)cgt);
     put(&t, "CapInh:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t0\n"
             "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n"
@@ -164,7 +165,7 @@ char *procstat_stat(struct emu *emu, struct proc *p, bool thread, size_t *len)
      * start_brk arg_start arg_end env_start env_end exit_code */
     put(&t, " 18446744073709551615 0 0 0 0 0 %llu %llu %llu %llu 0 0 0 17 0 0 0 0 0 0 0 0 0"
             " %llu %llu %llu %llu 0\n",
-        (unsigned long long)p->sig.pending, (unsigned long long)p->sig.blocked,
+        (unsigned long long)p->sig.pending.set, (unsigned long long)p->sig.blocked,
         (unsigned long long)ign, (unsigned long long)cgt, (unsigned long long)tg->arg_start,
         (unsigned long long)tg->arg_end, (unsigned long long)tg->env_start,
         (unsigned long long)tg->env_end);

@@ -21,8 +21,12 @@
 #include <sys/time.h>
 #include <time.h>
 
-/* The default turn of a thread, in instructions (see run_quantum). */
-#define THREAD_QUANTUM 200000
+/* The default turn of a thread, in instructions (see run_quantum; the
+ * value is measured by bench/quantum.sh, which builds faultline with
+ * others through -DTHREAD_QUANTUM=N). */
+#ifndef THREAD_QUANTUM
+#define THREAD_QUANTUM 20000
+#endif
 /* Instructions between looks at the host's clock with --real-time (a few
  * ms of guest code): how late a timer may come to a computing process. */
 #define REAL_TIME_QUANTUM 1000000
@@ -187,7 +191,7 @@ static struct proc *host_waiter(struct emu *emu)
 /* A run the CPU gave up on ends the process as Linux would end it. */
 static void run_error(struct emu *emu, struct proc *p, enum cpu_exit why)
 {
-    if (p->state != PROC_RUNNABLE || p->sig.pending || why == CPU_EXIT_STOPPED)
+    if (p->state != PROC_RUNNABLE || p->sig.pending.set || why == CPU_EXIT_STOPPED)
         return;
     struct ksiginfo si = {.signo = LINUX_SIGSEGV, .code = LINUX_SI_KERNEL};
     switch (why) {
@@ -274,7 +278,7 @@ static bool prepare(struct emu *emu, struct proc *p, struct sched *sc)
     if (p->restart) {
         emu->sys.retry(p);
         if (p->state == PROC_BLOCKED) {
-            if (!(p->sig.pending & ~p->sig.blocked)) {
+            if (!signal_ready(p)) {
                 sc->stay = false;
                 return false; /* still nothing: keep waiting */
             }
@@ -329,7 +333,7 @@ static void run_turn(struct emu *emu, struct proc *p, struct sched *sc)
      * fixed clock moves on by the quantum (1 ns an instruction), so that
      * a sleeper wakes while others compute. */
     sc->stay = !(quantum && why == CPU_EXIT_STOPPED && p->state == PROC_RUNNABLE &&
-                 !p->sig.pending && cpu_settled(p->cpu));
+                 !signal_ready(p) && cpu_settled(p->cpu));
     if (!sc->stay && !emu->opt.real_time)
         emu->clock_ns += quantum;
     if (deadline_hit) {
@@ -344,7 +348,7 @@ static void run_turn(struct emu *emu, struct proc *p, struct sched *sc)
         if (!emu_others_runnable(emu, p))
             pass_time(emu);
     }
-    if (p->state == PROC_RUNNABLE && p->sig.pending)
+    if (p->state == PROC_RUNNABLE && signal_ready(p))
         signal_deliver(emu, p);
 }
 
@@ -404,6 +408,8 @@ int proc_schedule(struct emu *emu)
         if (!hostsig_deliver(emu))
             break;
         wake_timers(emu);
+        if (emu->main_exited)
+            break; /* a fatal signal from the host or a timer */
         reap_stopped(emu, &sc);
         struct proc *p = NULL;
         enum pick r = pick(emu, &sc, &p);

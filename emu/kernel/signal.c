@@ -85,53 +85,13 @@ int signal_default(int sig)
 
 static bool is_fault(int sig)
 {
-    return sig == LINUX_SIGSEGV || sig == LINUX_SIGBUS || sig == LINUX_SIGILL || sig == LINUX_SIGFPE || sig == LINUX_SIGTRAP;
+    return sig == LINUX_SIGSEGV || sig == LINUX_SIGBUS || sig == LINUX_SIGILL || sig == LINUX_SIGFPE ||
+           sig == LINUX_SIGTRAP;
 }
 
-/* A fault the CPU raised (si_code > 0), not one sent by kill or raise:
- * blocking or ignoring it does not save the process. */
-static bool is_forced(const struct ksiginfo *si)
+bool signal_forced(const struct ksiginfo *si)
 {
     return is_fault(si->signo) && si->code > 0;
-}
-
-void proc_signal(struct emu *emu, struct proc *p, const struct ksiginfo *info)
-{
-    int sig = info->signo;
-    /* init ignores every signal, as Linux's init does those it has no
-     * handler for. */
-    if (!p || p->state == PROC_ZOMBIE || p->state == PROC_INIT || sig <= 0 || sig > LINUX_NSIG)
-        return;
-    if (sig == LINUX_SIGKILL) {
-        p->sig.info[sig] = *info;
-        proc_exit(emu, p, LINUX_SIGKILL);
-        return;
-    }
-    /* Job control acts when the signal is sent: SIGCONT continues a
-     * stopped process (whatever its disposition) and drops pending stops;
-     * a stop drops a pending SIGCONT. */
-    uint64_t stops = LINUX_SIGBIT(LINUX_SIGSTOP) | LINUX_SIGBIT(LINUX_SIGTSTP) | LINUX_SIGBIT(LINUX_SIGTTIN) | LINUX_SIGBIT(LINUX_SIGTTOU);
-    if (sig == LINUX_SIGCONT) {
-        p->sig.pending &= ~stops;
-        if (p->tg->stopped) {
-            p->tg->stopped = false;
-            p->tg->stop_report = false;
-            p->tg->cont_report = true;
-            proc_notify_parent(emu, p, 6 /* CLD_CONTINUED */, LINUX_SIGCONT);
-        }
-    } else if (stops & LINUX_SIGBIT(sig)) {
-        p->sig.pending &= ~LINUX_SIGBIT(LINUX_SIGCONT);
-    }
-    const struct linux_sigaction *act = &p->tg->act[sig];
-    bool ignored = act->handler == LINUX_SIG_IGN || (act->handler == LINUX_SIG_DFL && !signal_default(sig));
-    if (ignored && !is_forced(info) && !(p->sig.blocked & LINUX_SIGBIT(sig)))
-        return; /* discarded at generation, as Linux does */
-    p->sig.pending |= LINUX_SIGBIT(sig);
-    p->sig.info[sig] = *info;
-    if (p->state == PROC_BLOCKED && (!(p->sig.blocked & LINUX_SIGBIT(sig)) || (p->sigwait & LINUX_SIGBIT(sig))))
-        p->state = PROC_RUNNABLE; /* interrupt the wait, or end rt_sigtimedwait's */
-    if (p->cpu)
-        cpu_request_stop(p->cpu);
 }
 
 /* --- the frame ------------------------------------------------------------------------ */
@@ -172,19 +132,58 @@ void signal_info_fill(struct linux_siginfo *out, int sig, const struct ksiginfo 
     }
 }
 
-/* Build the frame for sig on p's stack and point the CPU at the handler. */
-static bool setup_frame(struct emu *emu, struct proc *p, int sig)
+/* --- the alternate stack ------------------------------------------------------------- */
+
+bool signal_on_altstack(const struct proc *p, uint64_t sp)
+{
+    const struct sigstate *s = &p->sig;
+    if (s->altstack_flags & LINUX_SS_AUTODISARM)
+        return false;
+    return sp > s->altstack_sp && sp - s->altstack_sp <= s->altstack_size;
+}
+
+void signal_get_altstack(const struct proc *p, uint64_t sp, struct linux_stack *out)
+{
+    const struct sigstate *s = &p->sig;
+    memset(out, 0, sizeof *out);
+    out->sp = s->altstack_sp;
+    out->size = s->altstack_size;
+    uint32_t mode = !s->altstack_size ? LINUX_SS_DISABLE : signal_on_altstack(p, sp) ? LINUX_SS_ONSTACK : 0;
+    out->flags = (int32_t)(mode | (s->altstack_flags & LINUX_SS_AUTODISARM));
+}
+
+long signal_set_altstack(struct proc *p, const struct linux_stack *ss, uint64_t sp)
+{
+    if (signal_on_altstack(p, sp))
+        return -LINUX_EPERM;
+    uint32_t flags = (uint32_t)ss->flags, mode = flags & ~LINUX_SS_AUTODISARM;
+    if (mode != 0 && mode != LINUX_SS_ONSTACK && mode != LINUX_SS_DISABLE)
+        return -LINUX_EINVAL;
+    uint64_t base = ss->sp, size = ss->size;
+    if (mode == LINUX_SS_DISABLE)
+        base = size = 0;
+    else if (size < LINUX_MINSIGSTKSZ)
+        return -LINUX_ENOMEM;
+    p->sig.altstack_sp = base;
+    p->sig.altstack_size = size;
+    p->sig.altstack_flags = flags;
+    return 0;
+}
+
+/* Build the frame for sig (carrying si) on p's stack and point the CPU
+ * at the handler. */
+static bool setup_frame(struct proc *p, int sig, const struct ksiginfo *si)
 {
     struct cpu *cpu = p->cpu;
     const struct linux_sigaction *act = &p->tg->act[sig];
     uint64_t regs[NGPR];
     cpu_regs_read(cpu, gpr_ids, regs, NGPR);
     uint64_t rsp = regs[15];
-    (void)emu;
-    bool on_alt = p->sig.altstack_size && !(p->sig.altstack_flags & LINUX_SS_DISABLE) &&
-                  !(rsp >= p->sig.altstack_sp && rsp < p->sig.altstack_sp + p->sig.altstack_size);
-    uint64_t sp = (act->flags & LINUX_SA_ONSTACK) && on_alt
-                      ? p->sig.altstack_sp + p->sig.altstack_size
+    /* SA_ONSTACK moves to the top of the alternate stack unless already
+     * on it (a nested signal goes below the frame there). */
+    struct sigstate *ss = &p->sig;
+    bool to_alt = (act->flags & LINUX_SA_ONSTACK) && ss->altstack_size && !signal_on_altstack(p, rsp);
+    uint64_t sp = to_alt ? ss->altstack_sp + ss->altstack_size
                       : rsp - 128; /* skip the red zone */
     uint64_t fp_addr = (sp - sizeof(struct linux_fxsave)) & ~63ULL;
     uint64_t frame = ((fp_addr - sizeof(struct rt_frame)) & ~15ULL) - 8;
@@ -192,16 +191,16 @@ static bool setup_frame(struct emu *emu, struct proc *p, int sig)
     struct rt_frame f;
     memset(&f, 0, sizeof f);
     f.pretcode = act->restorer;
-    f.uc.ss_sp = p->sig.altstack_sp;
-    f.uc.ss_size = p->sig.altstack_size;
-    f.uc.ss_flags = p->sig.altstack_size ? (on_alt ? 0 : LINUX_SS_ONSTACK) : LINUX_SS_DISABLE;
+    /* uc_stack: the stack as sigaltstack set it, restored at sigreturn. */
+    f.uc.ss_sp = ss->altstack_sp;
+    f.uc.ss_size = ss->altstack_size;
+    f.uc.ss_flags = (int32_t)(ss->altstack_size ? ss->altstack_flags : ss->altstack_flags | LINUX_SS_DISABLE);
     memcpy(&f.uc.mc, regs, NGPR * sizeof(uint64_t));
     f.uc.mc.cs = 0x33;
     f.uc.mc.ss = 0x2b;
     f.uc.mc.fpstate = fp_addr;
     f.uc.sigmask = p->sig.suspended ? p->sig.saved_mask : p->sig.blocked;
     p->sig.suspended = false;
-    const struct ksiginfo *si = &p->sig.info[sig];
     signal_info_fill(&f.info, sig, si);
     if (is_fault(sig)) {
         f.uc.mc.cr2 = si->addr;
@@ -227,76 +226,93 @@ static bool setup_frame(struct emu *emu, struct proc *p, int sig)
     p->sig.blocked = (p->sig.blocked | mask) & ~SIG_UNBLOCKABLE;
     if (act->flags & LINUX_SA_RESETHAND)
         p->tg->act[sig] = (struct linux_sigaction){0};
+    if (ss->altstack_flags & LINUX_SS_AUTODISARM) {
+        /* Gone while the handler runs; uc_stack brings it back. */
+        ss->altstack_sp = ss->altstack_size = 0;
+        ss->altstack_flags = LINUX_SS_DISABLE;
+    }
     return true;
+}
+
+/* A fault that is blocked or ignored still kills (force_sig): its
+ * disposition goes back to the default and it is unblocked. */
+static void force_faults(struct proc *p)
+{
+    for (int sig = 1; sig <= LINUX_NSIG; sig++)
+        if ((p->sig.pending.set & LINUX_SIGBIT(sig)) && signal_forced(&p->sig.pending.info[sig]) &&
+            ((p->sig.blocked & LINUX_SIGBIT(sig)) || p->tg->act[sig].handler == LINUX_SIG_IGN)) {
+            p->tg->act[sig].handler = LINUX_SIG_DFL;
+            p->sig.blocked &= ~LINUX_SIGBIT(sig);
+        }
+}
+
+/* A blocked system call that a handler interrupts: restart it after the
+ * handler (SA_RESTART) or make it fail with EINTR. */
+static void interrupt_call(struct emu *emu, struct proc *p, const struct linux_sigaction *act)
+{
+    p->restart = false;
+    cpu_set_reg(p->cpu, CPU_RIP, p->restart_rip);
+    if (p->io_done) {
+        /* A pipe write that moved some bytes returns their count. */
+        cpu_set_reg(p->cpu, CPU_RIP, p->restart_rip + 2);
+        cpu_set_reg(p->cpu, CPU_RAX, p->io_done);
+    } else if (!(act->flags & LINUX_SA_RESTART) || p->restart_eintr) {
+        cpu_set_reg(p->cpu, CPU_RIP, p->restart_rip + 2);
+        cpu_set_reg(p->cpu, CPU_RAX, (uint64_t)-LINUX_EINTR);
+        sleep_interrupted(emu, p);
+    }
+    /* Ended, or to be made again from the start. */
+    p->io_done = 0;
+    p->sigwait = 0;
+    p->wake_at = 0;
+    p->futex_wait = p->futex_woken = p->futex_pi = false;
+    p->sleep_rem = 0;
+}
+
+/* sig's default action on p: false when that ended delivery (the process
+ * stopped or died). */
+static bool default_action(struct emu *emu, struct proc *p, int sig, const struct ksiginfo *si)
+{
+    int d = signal_default(sig);
+    if (d == 0)
+        return true;
+    if (d == 3) {
+        /* Stop until SIGCONT; a blocked call waits on after it. */
+        p->tg->stopped = true;
+        p->tg->stop_sig = sig;
+        p->tg->stop_report = true;
+        p->tg->cont_report = false;
+        if (p->cpu)
+            cpu_request_stop(p->cpu);
+        proc_notify_parent(emu, p, 5 /* CLD_STOPPED */, sig);
+        return false;
+    }
+    p->sig.fatal = *si;
+    proc_exit(emu, p, sig); /* no core is dumped: no 0x80 bit */
+    return false;
 }
 
 void signal_deliver(struct emu *emu, struct proc *p)
 {
     while (p->state == PROC_RUNNABLE && p->cpu && !p->tg->stopped) {
-        uint64_t ready = p->sig.pending & ~p->sig.blocked;
-        /* A fault that is blocked or ignored still kills (force_sig). */
-        for (int sig = 1; sig <= LINUX_NSIG; sig++)
-            if ((p->sig.pending & LINUX_SIGBIT(sig)) && is_forced(&p->sig.info[sig]) &&
-                ((p->sig.blocked & LINUX_SIGBIT(sig)) || p->tg->act[sig].handler == LINUX_SIG_IGN)) {
-                p->tg->act[sig].handler = LINUX_SIG_DFL;
-                p->sig.blocked &= ~LINUX_SIGBIT(sig);
-                ready |= LINUX_SIGBIT(sig);
-            }
-        if (!ready)
-            return;
-        /* Synchronous faults first, then the lowest number. */
-        int sig = 0;
-        for (int s = 1; s <= LINUX_NSIG && !sig; s++)
-            if ((ready & LINUX_SIGBIT(s)) && is_fault(s))
-                sig = s;
+        force_faults(p);
+        struct ksiginfo si;
+        int sig = signal_take(p, ~p->sig.blocked, &si);
         if (!sig)
-            sig = __builtin_ctzll(ready) + 1;
-        p->sig.pending &= ~LINUX_SIGBIT(sig);
+            return;
         const struct linux_sigaction *act = &p->tg->act[sig];
         if (act->handler == LINUX_SIG_IGN)
             continue;
         if (act->handler == LINUX_SIG_DFL) {
-            int d = signal_default(sig);
-            if (d == 0)
-                continue;
-            if (d == 3) {
-                /* Stop until SIGCONT; a blocked call waits on after it. */
-                p->tg->stopped = true;
-                p->tg->stop_sig = sig;
-                p->tg->stop_report = true;
-                p->tg->cont_report = false;
-                if (p->cpu)
-                    cpu_request_stop(p->cpu);
-                proc_notify_parent(emu, p, 5 /* CLD_STOPPED */, sig);
+            if (!default_action(emu, p, sig, &si))
                 return;
-            }
-            proc_exit(emu, p, sig); /* no core is dumped: no 0x80 bit */
-            return;
+            continue;
         }
-        /* A blocked system call: restart it after the handler (SA_RESTART)
-         * or make it fail with EINTR. */
-        if (p->restart) {
-            p->restart = false;
-            cpu_set_reg(p->cpu, CPU_RIP, p->restart_rip);
-            if (p->io_done) {
-                /* A pipe write that moved some bytes returns their count. */
-                cpu_set_reg(p->cpu, CPU_RIP, p->restart_rip + 2);
-                cpu_set_reg(p->cpu, CPU_RAX, p->io_done);
-            } else if (!(act->flags & LINUX_SA_RESTART) || p->restart_eintr) {
-                cpu_set_reg(p->cpu, CPU_RIP, p->restart_rip + 2);
-                cpu_set_reg(p->cpu, CPU_RAX, (uint64_t)-LINUX_EINTR);
-                sleep_interrupted(emu, p);
-            }
-            /* Ended, or to be made again from the start. */
-            p->io_done = 0;
-            p->sigwait = 0;
-            p->wake_at = 0;
-            p->futex_wait = p->futex_woken = p->futex_pi = false;
-            p->sleep_rem = 0;
-        }
-        if (!setup_frame(emu, p, sig)) {
+        if (p->restart)
+            interrupt_call(emu, p, act);
+        if (!setup_frame(p, sig, &si)) {
             /* No room for the frame: Linux kills with SIGSEGV. */
-            p->sig.info[LINUX_SIGSEGV] = (struct ksiginfo){.signo = LINUX_SIGSEGV, .code = LINUX_SI_KERNEL};
+            p->sig.fatal = (struct ksiginfo){.signo = LINUX_SIGSEGV, .code = LINUX_SI_KERNEL};
             proc_exit(emu, p, LINUX_SIGSEGV);
             return;
         }
@@ -324,5 +340,11 @@ long signal_sigreturn(struct emu *emu, struct proc *p)
             cpu_fp_restore(cpu, &fx);
     }
     p->sig.blocked = uc.sigmask & ~SIG_UNBLOCKABLE;
+    /* The frame's uc_stack becomes the alternate stack again, unless the
+     * frame lies on the current one (a nested return, or a handler that
+     * ran there and changed uc_stack: Linux keeps the stack then too);
+     * an invalid one is ignored, as Linux ignores it. */
+    struct linux_stack alt = {.sp = uc.ss_sp, .flags = uc.ss_flags, .size = uc.ss_size};
+    (void)signal_set_altstack(p, &alt, ucp);
     return 0;
 }

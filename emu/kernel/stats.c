@@ -3,6 +3,7 @@
  * --summary), counted from the trace as events pass to the tracer.
  */
 #include "emu/kernel/proc.h"
+#include "emu/kernel/sites.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,11 @@ void emu_trace(void *ctx, const struct vm_event_rec *rec)
     /* The thread is the one running, when the event is of its process. */
     struct vm_event_rec r = *rec;
     struct proc *cur = emu->current;
-    r.tid = cur && rec->pid && cur->tg->tgid == rec->pid ? cur->pid : 0;
+    bool own = cur && rec->pid && cur->tg->tgid == rec->pid;
+    r.tid = own ? cur->pid : 0;
+    /* A kernel fault in another process (fork's) is still the caller's call. */
+    bool site = own ? rec->mode != '-' : cur && rec->mode == 'k' && cur->in_call;
+    if (site && tracer_wants_sites(emu->tracer))
+        site_fill(emu, cur, &r);
     tracer_event(emu->tracer, &r);
 }

@@ -171,6 +171,7 @@ bool thread_exit(struct emu *emu, struct proc *p, int wait_status)
     tg->live--;
     p->state = PROC_ZOMBIE;
     p->wait_status = wait_status;
+    signal_retarget(emu, p, ~p->sig.blocked);
     cpu_request_stop(p->cpu);
     /* The leader's task stays, a zombie, until the whole group is gone:
      * the parent waits for it. */
@@ -178,25 +179,6 @@ bool thread_exit(struct emu *emu, struct proc *p, int wait_status)
         p->reap_when_stopped = true;
     proc_wake_all(emu);
     return true;
-}
-
-struct proc *thread_for_signal(struct emu *emu, struct proc *p, int sig)
-{
-    struct tgroup *tg = p->tg;
-    if (tg->refs == 1)
-        return p;
-    struct proc *any = NULL;
-    uint64_t bit = LINUX_SIGBIT(sig);
-    for (int i = 0; i < emu->nprocs; i++) {
-        struct proc *q = emu->procs[i];
-        if (!q || q->tg != tg || q->state == PROC_ZOMBIE)
-            continue;
-        if (!(q->sig.blocked & bit))
-            return q;
-        if (!any)
-            any = q;
-    }
-    return any ? any : p;
 }
 
 struct proc *thread_by_tid(struct emu *emu, int tgid, int tid)

@@ -27,9 +27,6 @@ void thread_release_robust(struct emu *emu, struct proc *p);
 /* Every other task of p's process goes (exit_group, a fatal signal,
  * execve); p takes the process's id. */
 void thread_group_reduce(struct emu *emu, struct proc *p);
-/* The thread of p's process a process-directed sig goes to: the first
- * that does not block it, else the first alive. */
-struct proc *thread_for_signal(struct emu *emu, struct proc *p, int sig);
 /* The live task tid, in process tgid (any process when tgid <= 0). */
 struct proc *thread_by_tid(struct emu *emu, int tgid, int tid);
 

@@ -15,6 +15,11 @@
  * min of p, with close-on-exec as asked; the descriptor, or -EMFILE with
  * f put. */
 int install_fd(struct proc *p, struct file *f, bool cloexec, int min);
+/* A new FILE_OPS file of ops with state priv (one allocation, the
+ * file's from here on: freed on failure), read-write, non-blocking and
+ * close-on-exec as flags' LINUX_O_NONBLOCK and LINUX_O_CLOEXEC say, at
+ * the lowest free descriptor: the descriptor or -errno. */
+long install_ops(struct sys *s, const struct file_ops *ops, void *priv, int flags);
 /* A descriptor of s->p closed: drop its reference to f and the POSIX
  * locks s->p held on f's file; an end of a
  * pipe (or a FILE_OPS file) closing wakes its readers (EOF) and writers

@@ -37,7 +37,7 @@ static void copy_identity(struct proc *c, const struct proc *parent, uint64_t fl
     memcpy(c->tg->cwd, parent->tg->cwd, sizeof c->tg->cwd);
     memcpy(c->tg->act, parent->tg->act, sizeof c->tg->act);
     c->sig = parent->sig;
-    c->sig.pending = 0;
+    c->sig.pending.set = 0;
     c->sig.suspended = false;
 }
 
@@ -81,6 +81,10 @@ static long do_thread(struct sys *s, uint64_t flags, uint64_t newsp, uaddr_t pti
         (void)copy_out(s, ctid, &tid, 4);
     if (flags & LINUX_CLONE_CHILD_CLEARTID)
         t->clear_child_tid = ctid;
+    /* The process's first thread: its engine may be running without an
+     * instruction count, and a caller that spins waiting for the new
+     * thread would never give up the turn.  The next run counts. */
+    s->stop = true;
     return t->pid;
 }
 

@@ -13,7 +13,9 @@ long sys_uname(struct sys *s, uaddr_t name)
     struct linux_utsname u;
     memset(&u, 0, sizeof u);
     strcpy(u.sysname, "Linux");
-    strcpy(u.nodename, "faultline");
+    /* A name every hosts file resolves (to 127.0.0.1): the machine's only
+     * interface is lo, and hostname -i must find it without DNS. */
+    strcpy(u.nodename, "localhost");
     strcpy(u.release, "6.1.0-faultline");
     strcpy(u.version, "#1 SMP faultline " FAULTLINE_VERSION);
     strcpy(u.machine, "x86_64");

@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -42,6 +43,17 @@ int install_fd(struct proc *p, struct file *f, bool cloexec, int min)
     p->fds->file[fd] = f;
     p->fds->cloexec[fd] = cloexec;
     return fd;
+}
+
+long install_ops(struct sys *s, const struct file_ops *ops, void *priv, int flags)
+{
+    struct file *f = file_new_ops(ops, priv, file_next_ino(s->emu));
+    if (!f) {
+        free(priv);
+        return -LINUX_ENOMEM;
+    }
+    f->status = LINUX_O_RDWR | (flags & LINUX_O_NONBLOCK);
+    return install_fd(s->p, f, flags & LINUX_O_CLOEXEC, 0);
 }
 
 void fd_drop(struct sys *s, struct file *f)

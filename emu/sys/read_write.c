@@ -226,6 +226,8 @@ static long vector_io(struct sys *s, int fd, uaddr_t vec, int n, bool write)
         return -LINUX_EBADF;
     if (n < 0 || n > LINUX_IOV_MAX)
         return -LINUX_EINVAL;
+    if (f->kind == FILE_OPS && f->ops->rw_vec)
+        return f->ops->rw_vec(s, f, vec, n, write);
     bool whole = write && f->kind == FILE_PIPE_WRITE && !(f->status & LINUX_O_NONBLOCK);
     uint64_t skip = whole ? p->io_done : 0;
     p->io_done = 0;
@@ -278,8 +280,11 @@ long sys_lseek(struct sys *s, unsigned int fd, int64_t offset, unsigned int when
     struct file *f = fd_file(s->p, (int)fd);
     if (!f)
         return -LINUX_EBADF;
-    if (f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE || f->kind == FILE_EPOLL ||
-        f->kind == FILE_OPS)
+    /* Anonymous inodes (epoll, eventfd, timerfd, signalfd) take any seek
+     * and stay at 0; pipes and sockets refuse it. */
+    if (f->kind == FILE_EPOLL || (f->kind == FILE_OPS && !f->ops->mode))
+        return 0;
+    if (f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE || f->kind == FILE_OPS)
         return -LINUX_ESPIPE;
     if (f->kind == FILE_MEM) {
         int64_t base = whence == LINUX_SEEK_SET ? 0

@@ -18,7 +18,7 @@ void sys_wait_and_retry(struct sys *s, bool eintr)
     s->stop = true;
     /* A signal the wait's own mask lets in (rt_sigsuspend, ppoll) ends it
      * at once: the scheduler delivers it. */
-    if (s->p->sig.pending & ~s->p->sig.blocked)
+    if (signal_ready(s->p))
         s->p->state = PROC_RUNNABLE;
 }
 

@@ -62,9 +62,11 @@ short poll_ready(struct proc *p, struct file *f, short events)
 }
 
 /* The host fd a wait on f waits on for real (a host file, a FIFO end
- * with a host side), or -1. */
+ * with a host side, a --net host socket), or -1. */
 static int host_side(const struct file *f)
 {
+    if (f && f->kind == FILE_OPS && f->ops->host_fd)
+        return f->ops->host_fd((struct file *)f);
     return f && (f->kind == FILE_HOST || f->fifo_host) ? f->hostfd : -1;
 }
 
@@ -136,7 +138,7 @@ long poll_wait(struct sys *s, struct linux_pollfd *pf, size_t n, int64_t timeout
     }
     if (ready)
         return ready;
-    if (s->p->sig.pending & ~s->p->sig.blocked) {
+    if (signal_ready(s->p)) {
         s->stop = true; /* a signal ppoll's or pselect's mask lets in */
         return -LINUX_EINTR;
     }

@@ -32,7 +32,7 @@ long sys_rt_sigaction(struct sys *s, int sig, uaddr_t act, uaddr_t oact, size_t 
         *cur = n;
         /* Setting a signal to be ignored discards it if pending. */
         if (n.handler == LINUX_SIG_IGN || (n.handler == LINUX_SIG_DFL && !signal_default(sig)))
-            s->p->sig.pending &= ~LINUX_SIGBIT(sig);
+            signal_discard(s->emu, s->p, LINUX_SIGBIT(sig));
     }
     return 0;
 }
@@ -53,10 +53,12 @@ long sys_rt_sigprocmask(struct sys *s, int how, uaddr_t nset, uaddr_t oset, size
         default: return -LINUX_EINVAL;
         }
         sig->blocked &= ~SIG_UNBLOCKABLE;
+        /* Shared signals this thread would have taken go to another. */
+        signal_retarget(s->emu, s->p, sig->blocked & ~old);
     }
     if (oset && copy_out(s, oset, &old, SIGSET_SIZE) < 0)
         return -LINUX_EFAULT;
-    if (sig->pending & ~sig->blocked)
+    if (signal_ready(s->p))
         s->stop = true; /* deliver what just got unblocked */
     return 0;
 }
@@ -64,7 +66,8 @@ long sys_rt_sigprocmask(struct sys *s, int how, uaddr_t nset, uaddr_t oset, size
 long sys_rt_sigpending(struct sys *s, uaddr_t uset, size_t sigsetsize)
 {
     (void)sigsetsize;
-    uint64_t set = s->p->sig.pending & s->p->sig.blocked;
+    /* The thread's own and its process's, as far as it blocks them. */
+    uint64_t set = signal_pending(s->p) & s->p->sig.blocked;
     return copy_out(s, uset, &set, SIGSET_SIZE) < 0 ? -LINUX_EFAULT : 0;
 }
 
@@ -101,20 +104,24 @@ void signal_wait_mask_end(struct sys *s, long r)
     struct proc *p = s->p;
     if (s->no_return || !p->sig.suspended)
         return; /* still waiting */
-    if (r == -LINUX_EINTR && (p->sig.pending & ~p->sig.blocked))
+    if (r == -LINUX_EINTR && signal_ready(p))
         return; /* the handler's frame restores the old mask */
     p->sig.blocked = p->sig.saved_mask;
     p->sig.suspended = false;
 }
 
-/* Take pending signal sig without a handler: its number, and its siginfo
- * at uinfo if asked. */
-static long take_signal(struct sys *s, int sig, uaddr_t uinfo)
+/* Take the next pending signal of set without a handler, from the
+ * thread's own queue or its process's: its number, and its siginfo at
+ * uinfo if asked; 0 when none is pending. */
+static long take_signal(struct sys *s, uint64_t set, uaddr_t uinfo)
 {
     struct proc *p = s->p;
+    struct ksiginfo si;
+    int sig = signal_take(p, set, &si);
+    if (!sig)
+        return 0;
     struct linux_siginfo info;
-    signal_info_fill(&info, sig, &p->sig.info[sig]);
-    p->sig.pending &= ~LINUX_SIGBIT(sig);
+    signal_info_fill(&info, sig, &si);
     p->sigwait = 0;
     p->wake_at = 0;
     if (uinfo && copy_out(s, uinfo, &info, sizeof info) < 0)
@@ -135,9 +142,9 @@ long sys_rt_sigtimedwait(struct sys *s, uaddr_t uthese, uaddr_t uinfo, uaddr_t u
     if (copy_in(s, &set, uthese, SIGSET_SIZE) < 0)
         return -LINUX_EFAULT;
     set &= ~SIG_UNBLOCKABLE;
-    uint64_t ready = p->sig.pending & set;
-    if (ready)
-        return take_signal(s, __builtin_ctzll(ready) + 1, uinfo);
+    long taken = take_signal(s, set, uinfo);
+    if (taken)
+        return taken;
     p->sigwait = set;
     if (!uts) {
         sys_wait_and_retry(s, true);
@@ -179,16 +186,18 @@ static long send(struct sys *s, struct proc *target, int sig, bool to_process)
         return -LINUX_EINVAL;
     if (!target)
         return -LINUX_ESRCH;
-    if (to_process)
-        target = thread_for_signal(s->emu, target, sig);
-    if (target->state == PROC_ZOMBIE || sig == 0)
+    if (sig == 0)
         return 0;
     /* glibc's cancellation and set*id broadcasts check for SI_TKILL. */
     struct ksiginfo si = {.signo = sig, .code = to_process ? LINUX_SI_USER : LINUX_SI_TKILL,
                           .pid = s->p->tg->tgid, .uid = (int)getuid()};
-    proc_signal(s->emu, target, &si);
-    if (target == s->p || target->tg == s->p->tg)
+    /* The signal may end the target (and free it): look first. */
+    if (target->tg == s->p->tg)
         s->stop = true;
+    if (to_process)
+        proc_signal_process(s->emu, target, &si);
+    else
+        proc_signal(s->emu, target, &si);
     return 0;
 }
 
@@ -238,30 +247,23 @@ long sys_tkill(struct sys *s, int pid, int sig)
     return send(s, thread_by_tid(s->emu, 0, pid), sig, false);
 }
 
+/* The caller's stack pointer decides: on the alternate stack (in a
+ * handler running there) it reads SS_ONSTACK and may not change it. */
 long sys_sigaltstack(struct sys *s, uaddr_t uss, uaddr_t uoss)
 {
     struct proc *p = s->p;
-    struct linux_stack ss;
-    if (uoss) {
-        ss.sp = p->sig.altstack_sp;
-        ss.size = p->sig.altstack_size;
-        ss.flags = p->sig.altstack_size ? 0 : LINUX_SS_DISABLE;
-        ss.pad = 0;
-        if (copy_out(s, uoss, &ss, sizeof ss) < 0)
-            return -LINUX_EFAULT;
-    }
+    uint64_t sp = cpu_reg(p->cpu, CPU_RSP);
+    struct linux_stack ss, old;
+    signal_get_altstack(p, sp, &old);
+    /* Read the new stack before writing the old: they may share memory. */
     if (uss) {
         if (copy_in(s, &ss, uss, sizeof ss) < 0)
             return -LINUX_EFAULT;
-        if (ss.flags & LINUX_SS_DISABLE) {
-            p->sig.altstack_sp = p->sig.altstack_size = 0;
-        } else {
-            if (ss.size < LINUX_MINSIGSTKSZ)
-                return -LINUX_ENOMEM;
-            p->sig.altstack_sp = ss.sp;
-            p->sig.altstack_size = ss.size;
-        }
-        p->sig.altstack_flags = ss.flags;
+        long err = signal_set_altstack(p, &ss, sp);
+        if (err)
+            return err;
     }
+    if (uoss && copy_out(s, uoss, &old, sizeof old) < 0)
+        return -LINUX_EFAULT;
     return 0;
 }

@@ -95,6 +95,10 @@ long timespec_ns(struct sys *s, uaddr_t addr, uint64_t *ns);
 long signal_wait_mask(struct sys *s, uaddr_t addr, size_t size);
 void signal_wait_mask_end(struct sys *s, long r);
 
+/* sock.c: at the end of the run, every socket left (those only in
+ * flight in another's queue) goes. */
+void net_free(struct emu *emu);
+
 /* The host call that just failed, as the guest's -errno. */
 static inline long host_err(void)
 {

@@ -89,6 +89,9 @@ static struct sys invoke(struct proc *p, uint64_t rip, bool retried)
     emu->current = p;
     p->syscalls++;
     p->last_nr = s.nr;
+    p->in_call = true;
+    p->call_rip = rip;
+    p->call_mm = p->mm;
     long ret;
     if (s.nr < SYSCALL_MAX && syscall_table[s.nr].fn) {
         emu->syscall_calls[s.nr]++;
@@ -105,6 +108,7 @@ static struct sys invoke(struct proc *p, uint64_t rip, bool retried)
     }
     if (ret == -LINUX_ENOMEM)
         oom_commit_refused(emu, p, syscall_name(s.nr));
+    p->in_call = false;
     if (!s.no_return)
         cpu_set_reg(cpu, CPU_RAX, (uint64_t)ret);
     if (emu->opt.check)
@@ -124,7 +128,7 @@ bool syscall_dispatch(struct proc *p)
     struct sys s = invoke(p, cpu_reg(cpu, CPU_RIP), false);
     timers_check(p->emu, p); /* a busy process meets its own alarm */
     return s.stop || p->state != PROC_RUNNABLE || p->cpu != cpu ||
-           (p->sig.pending & ~p->sig.blocked);
+           signal_ready(p);
 }
 
 void syscall_retry(struct proc *p)

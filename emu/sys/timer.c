@@ -4,6 +4,7 @@
  * fires them).
  */
 #include "emu/kernel/clock.h"
+#include "emu/kernel/thread.h"
 #include "emu/sys/sys.h"
 
 
@@ -92,12 +93,15 @@ long sys_setitimer(struct sys *s, int which, uaddr_t value, uaddr_t ovalue)
 }
 
 /* A timer set again or deleted takes back its signal still pending. */
-static void drop_pending(struct proc *p, const struct ptimer *t)
+static void drop_pending(struct sys *s, const struct ptimer *t)
 {
-    const struct ksiginfo *si = &p->sig.info[t->signo];
+    struct sigqueue *q = timer_queue(s->emu, s->p, t);
     uint64_t bit = LINUX_SIGBIT(t->signo);
-    if (t->notify && (p->sig.pending & bit) && si->code == LINUX_SI_TIMER && si->pid == (int)(t - p->tg->timers) - 1)
-        p->sig.pending &= ~bit;
+    if (!t->notify || !q || !(q->set & bit))
+        return;
+    const struct ksiginfo *si = &q->info[t->signo];
+    if (si->code == LINUX_SI_TIMER && si->pid == (int)(t - s->p->tg->timers) - 1)
+        q->set &= ~bit;
 }
 
 static struct ptimer *posix_timer(struct sys *s, int id)
@@ -124,13 +128,16 @@ static long timer_event_in(struct sys *s, uaddr_t addr, struct ptimer *t)
         return -LINUX_EFAULT;
     if (ev.notify == LINUX_SIGEV_NONE) {
         t->notify = false;
-    } else if (ev.notify == LINUX_SIGEV_SIGNAL ||
-               (ev.notify == LINUX_SIGEV_THREAD_ID && ev.tid == s->p->pid)) {
+    } else if (ev.notify == LINUX_SIGEV_SIGNAL || ev.notify == LINUX_SIGEV_THREAD_ID) {
         if (ev.signo <= 0 || ev.signo > LINUX_NSIG)
             return -LINUX_EINVAL;
+        /* SIGEV_THREAD_ID names a thread of the caller's process. */
+        if (ev.notify == LINUX_SIGEV_THREAD_ID && !thread_by_tid(s->emu, s->p->tg->tgid, ev.tid))
+            return -LINUX_EINVAL;
         t->signo = ev.signo;
+        t->tid = ev.notify == LINUX_SIGEV_THREAD_ID ? ev.tid : 0;
     } else {
-        return -LINUX_EINVAL; /* another thread: there are none */
+        return -LINUX_EINVAL;
     }
     t->value = ev.value;
     return 0;
@@ -179,7 +186,7 @@ long sys_timer_settime(struct sys *s, int timer_id, int flags, uaddr_t new_setti
         uint64_t now = clock_now(s->emu, t->clock);
         value = value > now ? value - now : 1; /* in the past: expires at once */
     }
-    drop_pending(s->p, t);
+    drop_pending(s, t);
     arm(s, t, value, value ? v[0] : 0);
     return 0;
 }
@@ -201,7 +208,7 @@ long sys_timer_delete(struct sys *s, int timer_id)
     struct ptimer *t = posix_timer(s, timer_id);
     if (!t)
         return -LINUX_EINVAL;
-    drop_pending(s->p, t);
+    drop_pending(s, t);
     *t = (struct ptimer){0};
     return 0;
 }

@@ -10,6 +10,7 @@
  * stays bounded by the image size.  Output depends only on the log and the
  * options: no times, no host names.
  */
+#include "emu/trace/plotmem.h"
 #include "emu/trace/tracefile.h"
 #include "emu/util/tool.h"
 
@@ -70,6 +71,8 @@ struct plot {
     double bh;               /* band height */
     int label_chars;         /* band labels are cut to this many characters */
     int legend_rows;
+    bool memory;             /* the memory panel goes below, in extra more pixels */
+    double extra;
 };
 
 /* --- text ---------------------------------------------------------------------------- */
@@ -357,12 +360,12 @@ static void svg_head(const struct plot *p)
                   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                   "viewBox=\"0 0 %.0f %.0f\" font-family=\"DejaVu Sans, Helvetica, Arial, "
                   "sans-serif\" font-size=\"11\" fill=\"#222222\">\n<title>",
-            p->w, p->h, p->w, p->h);
+            p->w, p->h + p->extra, p->w, p->h + p->extra);
     xml_text(p->o, p->title, 200);
     fprintf(p->o, "</title>\n<rect width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n"
                   "<text class=\"title\" x=\"%.1f\" y=\"28\" font-size=\"15\" "
                   "font-weight=\"bold\">",
-            p->w, p->h, p->left);
+            p->w, p->h + p->extra, p->left);
     xml_text(p->o, p->title, 200);
     fputs("</text>\n", p->o);
 }
@@ -509,13 +512,18 @@ static void svg_write(const struct plot *p)
     svg_axes(p);
     svg_marks(p);
     svg_legend(p);
+    if (p->memory) {
+        struct plotmem_frame f = {p->left, plot_width(p), p->h + 24,
+                                  p->extra - 24 - PLOTMEM_LEGEND_H - 10, p->smin, p->smax};
+        plotmem_draw(p->o, p->log, &f);
+    }
     fputs("</svg>\n", p->o);
 }
 
 /* --- the command ------------------------------------------------------------------------------ */
 
 static const char plot_usage[] =
-    "usage: faultline plot TRACE -o FILE.svg [--width W] [--height H] [--title T]\n"
+    "usage: faultline plot TRACE -o FILE.svg [--width W] [--height H] [--title T] [--memory]\n"
     "\n"
     "Draw a fault log saved by 'faultline run -o TRACE' (text or JSON Lines; '-'\n"
     "reads standard input) as an SVG timeline: x is the event sequence, y the\n"
@@ -528,6 +536,8 @@ static const char plot_usage[] =
     "      --height H      image height in pixels, 200 to 20000 (560); grows when\n"
     "                      there are many areas\n"
     "      --title T       the title (default: page faults of TRACE)\n"
+    "      --memory        a second panel below: resident pages of each process and\n"
+    "                      swap slots in use after each event (format 2 logs)\n"
     "\n"
     "Exit status: 0; 1 when TRACE cannot be read or is malformed, or FILE cannot\n"
     "be written; 125 on a usage error.\n";
@@ -535,6 +545,7 @@ static const char plot_usage[] =
 struct plot_opts {
     const char *trace, *out, *title;
     double w, h;
+    bool memory;
 };
 
 static bool parse_px(const char *s, double min, double max, double *out)
@@ -553,7 +564,8 @@ static int parse_plot(int argc, char **argv, struct plot_opts *o)
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'}, {"width", required_argument, NULL, 'w'},
         {"height", required_argument, NULL, 'H'}, {"title", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"memory", no_argument, NULL, 'm'},       {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
@@ -561,6 +573,8 @@ static int parse_plot(int argc, char **argv, struct plot_opts *o)
     while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
         if (c == 'o')
             o->out = optarg;
+        else if (c == 'm')
+            o->memory = true;
         else if (c == 't')
             o->title = optarg;
         else if (c == 'w' && !parse_px(optarg, 400, 20000, &o->w))
@@ -592,7 +606,8 @@ static void plot_free(struct plot *p)
 static int plot_render(const struct trace_log *log, const struct plot_opts *o, FILE *out,
                        char *err, size_t errlen)
 {
-    struct plot p = {.o = out, .log = log, .title = o->title};
+    struct plot p = {.o = out, .log = log, .title = o->title, .memory = o->memory,
+                     .extra = o->memory ? PLOTMEM_H : 0};
     int rc = -1;
     if (plot_bands(&p) == 0) {
         plot_layout(&p, o->w, o->h);
@@ -643,6 +658,11 @@ int cmd_plot(int argc, char **argv)
     }
     struct trace_log log = {0};
     rc = tracefile_load(o.trace, &log, err, sizeof err);
+    if (rc == 0 && o.memory && !plotmem_possible(&log)) {
+        snprintf(err, sizeof err, "%s has no rss and swap columns (a log of format 2 has them)",
+                 o.trace);
+        rc = -1;
+    }
     if (rc == 0)
         rc = plot_output(&log, &o, err, sizeof err);
     tracefile_free(&log);

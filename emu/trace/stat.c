@@ -8,6 +8,7 @@
  * pid 0 (page-cache pages no process maps) have no virtual page and are
  * left out of the page counts.
  */
+#include "emu/trace/statby.h"
 #include "emu/trace/tracefile.h"
 #include "emu/util/tool.h"
 
@@ -295,7 +296,7 @@ static int stat_print(FILE *o, const char *name, const struct trace_log *log, un
 /* --- the command ------------------------------------------------------------------------ */
 
 static const char stat_usage[] =
-    "usage: faultline stat [--top N] TRACE\n"
+    "usage: faultline stat [--by KEY] [--top N] [--trace-filter K=V]... TRACE\n"
     "\n"
     "Summarise a fault log saved by 'faultline run -o TRACE' (text or JSON Lines;\n"
     "'-' reads standard input): totals, events by kind, by area and by process,\n"
@@ -303,14 +304,55 @@ static const char stat_usage[] =
     "Major faults are file-read and swap-in; minor faults are demand-zero,\n"
     "cache-hit, cow and cow-reuse.\n"
     "\n"
+    "  --by KEY            instead, one table of the events by KEY, most first, with\n"
+    "                      a column per event kind: function (with its object), line\n"
+    "                      (file:line), object, syscall (of kernel faults) or area;\n"
+    "                      a reclaim event counts for the fault that caused it; the\n"
+    "                      top N rows (20; 0 for all) and one row for the rest\n"
+    "  --top N             rows of the hottest pages or of the --by table\n"
+    "  --trace-filter K=V  count only matching events (as for run: event=cow,...,\n"
+    "                      pid=2, area=[heap]); repeatable\n"
+    "\n"
     "Exit status: 0; 1 when TRACE cannot be read or is malformed; 125 on a usage\n"
     "error.\n";
 
+struct stat_opts {
+    unsigned top;
+    bool top_set;
+    enum stat_by by;
+    struct trace_filter filter;
+};
+
+/* One option of stat's (c as getopt_long gives it); 0, or -status. */
+static int stat_option(int c, const char *arg, struct stat_opts *so)
+{
+    char err[256];
+    if (c == 'b') {
+        if (stat_by_parse(arg, &so->by) < 0)
+            return -tool_bad_usage("stat", "--by must be function, line, object, syscall or area, not '%s'", arg);
+        return 0;
+    }
+    if (c == 'f') {
+        if (!trace_filter_parse(&so->filter, arg, err, sizeof err))
+            return -tool_bad_usage("stat", "%s", err);
+        return 0;
+    }
+    char *end;
+    long n = strtol(arg, &end, 10);
+    if (*arg < '0' || *arg > '9' || *end || n < 0 || n > 1000000)
+        return -tool_bad_usage("stat", "--top must be a number from 0 to 1000000, not '%s'", arg);
+    so->top = (unsigned)n;
+    so->top_set = true;
+    return 0;
+}
+
 /* Parse stat's options; returns the index of TRACE, or -status. */
-static int parse_stat(int argc, char **argv, unsigned *top)
+static int parse_stat(int argc, char **argv, struct stat_opts *so)
 {
     static const struct option opts[] = {
         {"top", required_argument, NULL, 't'},
+        {"by", required_argument, NULL, 'b'},
+        {"trace-filter", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -322,23 +364,31 @@ static int parse_stat(int argc, char **argv, unsigned *top)
             fputs(stat_usage, stdout);
             return -0x100;
         }
-        if (c != 't')
+        if (c != 't' && c != 'b' && c != 'f')
             return -tool_bad_usage("stat", "unknown option or missing argument '%s'", argv[optind - 1]);
-        char *end;
-        long n = strtol(optarg, &end, 10);
-        if (*optarg < '0' || *optarg > '9' || *end || n < 0 || n > 1000000)
-            return -tool_bad_usage("stat", "--top must be a number from 0 to 1000000, not '%s'", optarg);
-        *top = (unsigned)n;
+        int rc = stat_option(c, optarg, so);
+        if (rc < 0)
+            return rc;
     }
     if (optind != argc - 1)
         return -tool_bad_usage("stat", "%s", "stat needs exactly one TRACE ('-' for stdin)");
     return optind;
 }
 
+/* Keep only the events f keeps. */
+static void log_filter(struct trace_log *log, const struct trace_filter *f)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < log->n; i++)
+        if (trace_filter_keep(f, log->recs[i].pid, log->recs[i].event, log->recs[i].area))
+            log->recs[k++] = log->recs[i];
+    log->n = k;
+}
+
 int cmd_stat(int argc, char **argv)
 {
-    unsigned top = 10;
-    int at = parse_stat(argc, argv, &top);
+    struct stat_opts so = {.top = 10};
+    int at = parse_stat(argc, argv, &so);
     if (at < 0)
         return at == -0x100 ? 0 : -at;
     struct trace_log log = {0};
@@ -348,7 +398,14 @@ int cmd_stat(int argc, char **argv)
         tracefile_free(&log);
         return 1;
     }
-    int rc = stat_print(stdout, strcmp(argv[at], "-") ? argv[at] : "<stdin>", &log, top);
+    const char *name = strcmp(argv[at], "-") ? argv[at] : "<stdin>";
+    int rc;
+    if (so.by != STAT_BY_NONE) {
+        rc = stat_by_print(stdout, name, &log, &so.filter, so.by, so.top_set ? so.top : 20);
+    } else {
+        log_filter(&log, &so.filter);
+        rc = stat_print(stdout, name, &log, so.top);
+    }
     tracefile_free(&log);
     if (rc < 0 || fflush(stdout) != 0) {
         fprintf(stderr, "faultline: stat: %s\n", rc < 0 ? "out of memory" : "cannot write output");

@@ -47,6 +47,9 @@ struct tracer;
 struct tracer *tracer_new(const struct trace_opts *opt, char *err, size_t errlen);
 /* The vm/ trace callback (ctx: the tracer). */
 void tracer_event(void *ctx, const struct vm_event_rec *rec);
+/* Does the tracer write or compare lines (so that the caller should fill
+ * a record's ip, call and symbol)?  False for NULL. */
+bool tracer_wants_sites(const struct tracer *t);
 /* Finish: flush the file; compare with --expect.  Returns 0, 1 (a
  * mismatch) or -1 (the trace could not be written). */
 int tracer_finish(struct tracer *t);

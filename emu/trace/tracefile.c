@@ -144,6 +144,63 @@ static int text_head(const char **p, struct trace_rec *r, char *why, size_t whyl
     return set_vpage(r, v, f, why, whylen);
 }
 
+/* A string column of format 2 into out, "-" when none. */
+static int set_site_str(char *out, size_t cap, const char *s, const char *what, char *why,
+                        size_t whylen)
+{
+    if (strlen(s) >= cap)
+        return fail(why, whylen, "%s field too long", what);
+    strcpy(out, s);
+    return 0;
+}
+
+static int set_ip(struct trace_rec *r, const char *s, char *why, size_t whylen)
+{
+    if (strcmp(s, "-") != 0 && !parse_hex(s, &r->ip))
+        return fail(why, whylen, "bad ip '%.40s' (want 0x and hex digits)", s);
+    return 0;
+}
+
+static int set_cause(struct trace_rec *r, const char *s, char *why, size_t whylen)
+{
+    if (strcmp(s, "-") != 0 && !parse_dec(s, UINT64_MAX, &r->cause))
+        return fail(why, whylen, "bad cause '%.40s'", s);
+    return 0;
+}
+
+static int set_count(uint64_t *out, const char *s, const char *what, char *why, size_t whylen)
+{
+    if (!parse_dec(s, UINT64_MAX, out))
+        return fail(why, whylen, what[0] == 'r' ? "bad rss '%.40s'" : "bad swap '%.40s'", s);
+    return 0;
+}
+
+/* The columns of format 2 after the tid: ip call cause object symbol line
+ * rss swap. */
+static int text_sites(const char **p, struct trace_rec *r, char *why, size_t whylen)
+{
+    char f[TRACE_SYM_MAX];
+    const char *what[] = {"ip", "call", "cause", "object", "symbol", "line", "rss", "swap"};
+    for (int i = 0; i < 8; i++) {
+        if (text_field(p, f, sizeof f, what[i], why, whylen) < 0)
+            return -1;
+        int rc = i == 0   ? set_ip(r, f, why, whylen)
+                 : i == 1 ? set_site_str(r->call, sizeof r->call, f, what[i], why, whylen)
+                 : i == 2 ? set_cause(r, f, why, whylen)
+                 : i == 3 ? set_site_str(r->object, sizeof r->object, f, what[i], why, whylen)
+                 : i == 4 ? set_site_str(r->symbol, sizeof r->symbol, f, what[i], why, whylen)
+                 : i == 5 ? set_site_str(r->line, sizeof r->line, f, what[i], why, whylen)
+                          : set_count(i == 6 ? &r->rss : &r->swap, f, what[i], why, whylen);
+        if (rc < 0)
+            return -1;
+    }
+    r->columns = 18;
+    *p += strspn(*p, " \t");
+    if (**p)
+        return fail(why, whylen, "extra text after the swap column: '%.40s'", *p);
+    return 0;
+}
+
 /* The columns after vpage; the detail is the rest of the line. */
 static int text_tail(const char **p, struct trace_rec *r, char *why, size_t whylen)
 {
@@ -164,6 +221,7 @@ static int text_tail(const char **p, struct trace_rec *r, char *why, size_t whyl
     if (text_field(p, r->detail, sizeof r->detail, "detail", why, whylen) < 0)
         return -1;
     /* The tid column came later: a log without it reads as tid 0. */
+    r->columns = 9;
     *p += strspn(*p, " \t");
     if (!**p)
         return 0;
@@ -172,16 +230,25 @@ static int text_tail(const char **p, struct trace_rec *r, char *why, size_t whyl
     if (strcmp(f, "-") != 0 && !parse_dec(f, INT_MAX, &v))
         return fail(why, whylen, "bad tid '%.40s'", f);
     r->tid = strcmp(f, "-") == 0 ? 0 : (int)v;
+    r->columns = 10;
     *p += strspn(*p, " \t");
-    if (**p)
-        return fail(why, whylen, "extra text after the tid: '%.40s'", *p);
-    return 0;
+    return **p ? text_sites(p, r, why, whylen) : 0;
+}
+
+/* The string fields of format 2 read "-" until a line sets them. */
+static void rec_clear(struct trace_rec *r)
+{
+    memset(r, 0, sizeof *r);
+    strcpy(r->call, "-");
+    strcpy(r->object, "-");
+    strcpy(r->symbol, "-");
+    strcpy(r->line, "-");
 }
 
 int tracefile_parse_text(const char *line, struct trace_rec *r, char *why, size_t whylen)
 {
     const char *p = line;
-    memset(r, 0, sizeof *r);
+    rec_clear(r);
     return text_head(&p, r, why, whylen) < 0 || text_tail(&p, r, why, whylen) < 0 ? -1 : 0;
 }
 
@@ -397,6 +464,34 @@ static int json_field(struct json *j, int k, struct trace_rec *r)
     }
 }
 
+/* The optional fields of format 2; null is none. */
+static const char *const json_sites[] = {"ip",     "call", "cause", "object",
+                                         "symbol", "line", "rss",   "swap"};
+enum { JSON_NSITES = sizeof json_sites / sizeof json_sites[0] };
+
+static int json_site(struct json *j, int k, struct trace_rec *r)
+{
+    char s[TRACE_SYM_MAX];
+    json_ws(j);
+    r->columns = 18;
+    if (strncmp(j->p, "null", 4) == 0) {
+        j->p += 4;
+        return 0;
+    }
+    if (k == 2 || k >= 6)
+        return json_uint_field(j, json_sites[k], UINT64_MAX,
+                               k == 2 ? &r->cause : k == 6 ? &r->rss : &r->swap);
+    if (json_string(j, s, sizeof s, json_sites[k]) < 0)
+        return -1;
+    switch (k) {
+    case 0: return set_ip(r, s, j->why, j->whylen);
+    case 1: return set_site_str(r->call, sizeof r->call, s, "call", j->why, j->whylen);
+    case 3: return set_site_str(r->object, sizeof r->object, s, "object", j->why, j->whylen);
+    case 4: return set_site_str(r->symbol, sizeof r->symbol, s, "symbol", j->why, j->whylen);
+    default: return set_site_str(r->line, sizeof r->line, s, "line", j->why, j->whylen);
+    }
+}
+
 /* One "key": value member; seen is the mask of fields read so far. */
 static int json_member(struct json *j, struct trace_rec *r, unsigned *seen)
 {
@@ -411,6 +506,9 @@ static int json_member(struct json *j, struct trace_rec *r, unsigned *seen)
         *seen |= 1u << k;
         return json_field(j, k, r);
     }
+    for (int k = 0; k < JSON_NSITES; k++)
+        if (strcmp(key, json_sites[k]) == 0)
+            return json_site(j, k, r);
     if (strcmp(key, "tid") == 0) {
         /* The tid came later: absent or null reads as 0. */
         json_ws(j);
@@ -431,7 +529,7 @@ int tracefile_parse_json(const char *line, struct trace_rec *r, char *why, size_
 {
     struct json j = {.p = line, .why = why, .whylen = whylen};
     unsigned seen = 0;
-    memset(r, 0, sizeof *r);
+    rec_clear(r);
     if (json_expect(&j, '{') < 0)
         return -1;
     json_ws(&j);

@@ -1,7 +1,8 @@
 /*
  * tracefile.h - saved fault logs read back: the text format (a "#" header,
  * then whitespace-separated columns "seq pid event vpage access mode area
- * frame detail") and JSON Lines, as trace.c writes them.  Used by
+ * frame detail tid ip call cause object symbol line rss swap"; older logs end after
+ * detail or tid) and JSON Lines, as trace.c writes them.  Used by
  * `faultline stat` and `faultline plot`.
  */
 #ifndef FAULTLINE_TRACEFILE_H
@@ -16,6 +17,10 @@
 #define TRACE_LINE_MAX 4096  /* longer lines are malformed */
 #define TRACE_AREA_MAX 160   /* bytes of an area name, NUL included */
 #define TRACE_DETAIL_MAX 64  /* bytes of a detail, NUL included */
+#define TRACE_CALL_MAX 24    /* ... of a system call's name */
+#define TRACE_OBJ_MAX 72     /* ... of an object's name */
+#define TRACE_SYM_MAX 200    /* ... of function+0xoff */
+#define TRACE_LINE_COL_MAX 160 /* ... of file:line */
 
 /* One event of a saved log.  Strings are stored as written ("-" for none). */
 struct trace_rec {
@@ -29,6 +34,16 @@ struct trace_rec {
     int64_t frame;           /* -1 for "-" or null */
     char detail[TRACE_DETAIL_MAX];
     int tid;                 /* 0 for "-", null, or a log without the column */
+    /* Format 2 (absent from older logs: 0 and "-"). */
+    uint64_t ip;             /* the faulting instruction, or a kernel fault's syscall; 0 none */
+    char call[TRACE_CALL_MAX];     /* a kernel fault's system call */
+    uint64_t cause;          /* a reclaim event's fault; 0 none */
+    char object[TRACE_OBJ_MAX];    /* the object ip is in */
+    char symbol[TRACE_SYM_MAX];    /* function+0xoff */
+    char line[TRACE_LINE_COL_MAX]; /* file:line */
+    uint64_t rss;            /* after the event: the process's resident pages */
+    uint64_t swap;           /* ... and swap slots in use */
+    int columns;             /* 9 (no tid), 10 (tid) or 18 (format 2): what the line had */
 };
 
 /* A whole log; the log owns recs. */

@@ -22,6 +22,13 @@ struct tracer {
     const char *expect_path;
     struct lines got;   /* kept lines, when comparing */
     bool failed;
+    /* Kept reclaim events waiting for their cause (the next event vm/
+     * hands on), so that its seq in this log can be written in them. */
+    struct pending {
+        struct vm_event_rec rec;
+        char area[160];
+    } *pend;
+    size_t npend, pendcap;
 };
 
 struct tracer *tracer_new(const struct trace_opts *opt, char *err, size_t errlen)
@@ -54,34 +61,81 @@ struct tracer *tracer_new(const struct trace_opts *opt, char *err, size_t errlen
     return t;
 }
 
-void tracer_event(void *ctx, const struct vm_event_rec *rec)
+/* Write one kept record, numbered already. */
+static void put(struct tracer *t, const struct vm_event_rec *r)
 {
-    struct tracer *t = ctx;
-    if (t->filtering && !trace_filter_keep(&t->filter, rec->pid, rec->event, rec->area))
-        return;
-    struct vm_event_rec r = *rec;
-    r.seq = ++t->kept; /* with a filter, seq counts the kept events */
-    char line[512];
+    char line[1024];
+    if (t->format == TRACE_JSONL)
+        trace_format_json(line, sizeof line, r);
+    else
+        trace_format_text(line, sizeof line, r);
     if (t->out) {
-        if (t->format == TRACE_JSONL)
-            trace_format_json(line, sizeof line, &r);
-        else
-            trace_format_text(line, sizeof line, &r);
         fputs(line, t->out);
         fputc('\n', t->out);
     }
-    if (t->expect_path && !t->failed) {
-        if (t->format == TRACE_JSONL)
-            trace_format_json(line, sizeof line, &r);
-        else
-            trace_format_text(line, sizeof line, &r);
-        if (lines_push(&t->got, line) < 0)
-            t->failed = true;
+    if (t->expect_path && !t->failed && lines_push(&t->got, line) < 0)
+        t->failed = true;
+}
+
+/* Write the pending reclaim events; their cause is this log's seq
+ * cause_seq (0: the cause is not in this log). */
+static void flush_pending(struct tracer *t, uint64_t cause_seq)
+{
+    for (size_t i = 0; i < t->npend; i++) {
+        struct vm_event_rec *r = &t->pend[i].rec;
+        r->area = t->pend[i].area;
+        r->seq = ++t->kept;
+        r->cause = cause_seq;
+        put(t, r);
     }
+    t->npend = 0;
+}
+
+static bool push_pending(struct tracer *t, const struct vm_event_rec *rec)
+{
+    if (t->npend == t->pendcap) {
+        size_t cap = t->pendcap ? t->pendcap * 2 : 64;
+        struct pending *v = realloc(t->pend, cap * sizeof *v);
+        if (!v)
+            return false;
+        t->pend = v;
+        t->pendcap = cap;
+    }
+    struct pending *p = &t->pend[t->npend++];
+    p->rec = *rec;
+    snprintf(p->area, sizeof p->area, "%s", rec->area);
+    return true;
+}
+
+void tracer_event(void *ctx, const struct vm_event_rec *rec)
+{
+    struct tracer *t = ctx;
+    bool keep = !t->filtering || trace_filter_keep(&t->filter, rec->pid, rec->event, rec->area);
+    uint64_t want = t->npend ? t->pend[0].rec.cause : 0;
+    if (want && rec->cause != want && rec->seq != want)
+        flush_pending(t, 0); /* their cause never came */
+    if (rec->cause) {
+        if (!keep || push_pending(t, rec))
+            return;
+    } else if (t->npend) {
+        flush_pending(t, keep ? t->kept + t->npend + 1 : 0); /* rec is their cause */
+    }
+    if (!keep)
+        return;
+    struct vm_event_rec r = *rec;
+    r.seq = ++t->kept; /* with a filter, seq counts the kept events */
+    r.cause = 0;       /* a reclaim event here could not wait: out of memory */
+    put(t, &r);
+}
+
+bool tracer_wants_sites(const struct tracer *t)
+{
+    return t && (t->out || t->expect_path);
 }
 
 int tracer_finish(struct tracer *t)
 {
+    flush_pending(t, 0);
     if (t->out) {
         /* A trace that did not reach its file (a full disk) is a failure. */
         bool bad = fflush(t->out) != 0 || ferror(t->out) ||
@@ -107,5 +161,6 @@ void tracer_free(struct tracer *t)
     if (t->close_out)
         fclose(t->out);
     lines_free(&t->got);
+    free(t->pend);
     free(t);
 }

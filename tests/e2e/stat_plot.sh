@@ -235,6 +235,21 @@ expect_error 125 "--width must be" "$FL" plot --width 5 -o "$tmp/x.svg" "$tmp/fo
 "$FL" stat --help | grep -q '^usage: faultline stat' || fail "stat --help"
 "$FL" plot --help | grep -q '^usage: faultline plot' || fail "plot --help"
 
+# --memory: a second panel with each process's resident pages and the swap
+# slots, from the log's rss and swap columns; its scale is their maximum.
+"$FL" run --env-clear --frames 300 -o "$tmp/mem.log" build/testprogs/touch_pages.glibc mmap 400 >/dev/null 2>&1 </dev/null
+"$FL" plot --memory "$tmp/mem.log" -o "$tmp/mem.svg" || fail "plot --memory: status $?"
+rsvg-convert "$tmp/mem.svg" -o "$tmp/mem.png" || fail "plot --memory: the SVG does not render"
+pids=$(awk '!/^#/ && $2 != 0 { print $2 }' "$tmp/mem.log" | sort -u | wc -l)
+[ "$(grep -c '<polyline class="rss"' "$tmp/mem.svg")" = "$pids" ] || fail "plot --memory: not one line per process ($pids)"
+[ "$(grep -c '<polyline class="swap"' "$tmp/mem.svg")" = 1 ] || fail "plot --memory: no swap line"
+top=$(awk '!/^#/ { if ($2 != 0 && $17 > m) m = $17; if ($18 > m) m = $18 } END { print m }' "$tmp/mem.log")
+grep -q "text-anchor=\"end\">$top</text>" "$tmp/mem.svg" || fail "plot --memory: the scale does not reach $top"
+swaps=$(awk '!/^#/ && $18 > 0' "$tmp/mem.log" | wc -l)
+[ "$swaps" -gt 0 ] || fail "plot --memory: the run used no swap (pick a smaller --frames)"
+awk '/^#/ { next } { s = $1; for (i = 2; i <= 10; i++) s = s " " $i; print s }' "$tmp/mem.log" >"$tmp/old.log"
+expect_error 1 "has no rss and swap columns" "$FL" plot --memory "$tmp/old.log" -o "$tmp/old.svg"
+
 if [ "$failures" -ne 0 ]; then
     echo "stat_plot: $failures failures"
     exit 1
