@@ -88,8 +88,6 @@ Test(mincore, a_file_page_in_the_page_cache_is_resident_where_it_is_not_mapped)
     cr_assert_eq(peek8(mm, 0x11000), 2);
     cr_assert_eq(vm_pte(mm, 0x21000), 0, "the second area has no entry");
     cr_assert_str_eq(vec(mm, 0x20000, 3), "010");
-    cr_assert_eq(vm_area_file_fd(mm, 0x21000), obj->fd);
-    cr_assert_eq(vm_area_file_fd(mm, 0x30000), -1);
     /* Dropped from the cache (clean: nothing written), it is gone. */
     cr_assert_eq(vm_reclaim(vm, 1), 1);
     expect_event(VM_EV_EVICT_CLEAN, 0x11000);

@@ -44,9 +44,3 @@ long vm_mincore(struct vm_mm *mm, uint64_t addr, uint64_t pages, uint8_t *out)
         out[i] = resident(mm, a, addr + i * VM_PAGE_SIZE);
     return (long)n;
 }
-
-int vm_area_file_fd(const struct vm_mm *mm, uint64_t addr)
-{
-    const struct vm_area *a = area_find(mm, addr);
-    return a && a->obj && a->obj->kind == OBJ_FILE ? a->obj->fd : -1;
-}

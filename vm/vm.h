@@ -477,10 +477,6 @@ pte_t vm_pte(const struct vm_mm *mm, uint64_t addr);
  * Returns how many it filled, -ENOMEM when addr is in no area, -EINVAL
  * when it is not aligned.  No fault, no trace, nothing changes. */
 long vm_mincore(struct vm_mm *mm, uint64_t addr, uint64_t pages, uint8_t *out);
-/* The host descriptor vm/ reads the file behind the area at addr through
- * (vm/'s own: use it, never close it), or -1 when the area is anonymous
- * or there is none: what the emulator asks the host about that file. */
-int vm_area_file_fd(const struct vm_mm *mm, uint64_t addr);
 
 /* --- reclaim ------------------------------------------------------------- */
 

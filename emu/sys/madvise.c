@@ -86,7 +86,8 @@ long sys_mincore(struct sys *s, unsigned long start, size_t len, uaddr_t vec)
         long n = vm_mincore(mm, start, pages < MINCORE_STEP ? pages : MINCORE_STEP, buf);
         if (n < 0)
             return -LINUX_ENOMEM;
-        if (!cache_visible(vm_area_file_fd(mm, start)))
+        struct vm_code code;
+        if (vm_code_at(mm, start, &code) && !cache_visible(code.fd))
             memset(buf, 1, (size_t)n);
         if (copy_out(s, vec, buf, (size_t)n) < 0)
             return -LINUX_EFAULT;

@@ -59,7 +59,7 @@ long sys_sendfile(struct sys *s, int out_fd, int in_fd, uaddr_t offset, size_t c
         count = LINUX_MAX_RW_COUNT;
     size_t done = 0;
     if (!err && in->is_reg)
-        vm_file_sync(s->emu->vm, in->dev, in->ino);
+        vm_file_sync(s->emu->vm, in->dev, in->ino, 0, UINT64_MAX);
     while (!err && done < count) {
         size_t want = count - done < CHUNK ? count - done : CHUNK;
         ssize_t n = offset ? pread(in->hostfd, buf, want, off + (int64_t)done) : read(in->hostfd, buf, want);
