@@ -292,6 +292,8 @@ struct linux_utsname {
 };
 _Static_assert(sizeof(struct linux_utsname) == 390, "utsname layout");
 
+/* sysinfo's loads are fixed point with this many fraction bits. */
+#define LINUX_SI_LOAD_SHIFT 16
 struct linux_sysinfo {
     int64_t uptime;
     uint64_t loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;

@@ -64,6 +64,7 @@ struct proc *proc_alloc(struct emu *emu)
     }
     emu->procs[slot] = p;
     p->pid = emu->next_pid++;
+    p->start_ns = emu_monotonic(emu);
     tg->tgid = p->pid;
     tg->umask = 022;
     for (int r = 0; r < LINUX_RLIM_NLIMITS; r++)
@@ -165,7 +166,7 @@ static uint64_t on_rdtsc(void *owner)
 {
     struct proc *p = owner;
     p->emu->clock_ns += 1000;
-    return p->emu->clock_ns * 3;
+    return p->emu->clock_ns * (CPUID_TSC_MHZ / 1000);
 }
 
 static const struct cpu_ops proc_cpu_ops = {
@@ -379,6 +380,7 @@ void proc_note_args(struct proc *p, const struct loader_image *img)
     p->tg->arg_end = img->arg_end;
     p->tg->env_start = img->env_start;
     p->tg->env_end = img->env_end;
+    p->tg->entry = img->prog_entry;
 }
 
 void proc_notify_parent(struct emu *emu, struct proc *p, int code, int status)

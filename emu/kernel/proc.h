@@ -28,6 +28,7 @@ struct tgroup {
     struct linux_sigaction act[LINUX_NSIG + 1]; /* dispositions */
     struct ptimer timers[PTIMERS];
     uint64_t arg_start, arg_end, env_start, env_end; /* /proc/<pid>/cmdline, environ */
+    uint64_t entry;          /* AT_ENTRY: the area holding it is the text of statm, VmExe */
     bool stopped;            /* by SIGSTOP (TSTP, TTIN, TTOU) until SIGCONT */
     int stop_sig;
     bool stop_report;        /* a stop wait4(WUNTRACED) has not seen yet */
@@ -90,9 +91,17 @@ struct proc {
     uint64_t call_rip;       /* ... at this syscall instruction */
     struct vm_mm *call_mm;   /* ... of this address space (execve replaces it) */
     uint64_t start_seq;      /* trace sequence when it started */
+    uint64_t start_ns;       /* the guest's monotonic clock when it started (stat's starttime) */
 };
 
 struct proc *proc_by_pid(struct emu *emu, int pid);
+/* Is p able to run, as /proc's R state and the load average count it?  A
+ * task woken to retry its blocked call is still in it (S) until it
+ * completes. */
+static inline bool proc_running(const struct proc *p)
+{
+    return p->state == PROC_RUNNABLE && !p->restart && !p->tg->stopped;
+}
 /* Create pid 1 from the command line; returns the exit status to use
  * when it cannot start (>= 0), or -1 when it is ready. */
 int proc_spawn_init(struct emu *emu, const char *path, char **argv);

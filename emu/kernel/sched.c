@@ -10,6 +10,7 @@
 #include "emu/kernel/clock.h"
 #include "emu/kernel/hostsig.h"
 #include "emu/kernel/proc.h"
+#include "emu/kernel/procsys.h"
 #include "emu/kernel/thread.h"
 #include "emu/util/tool.h"
 
@@ -160,6 +161,7 @@ static bool pass_time(struct emu *emu)
     if (next == UINT64_MAX)
         return false;
     if (!emu->opt.real_time) {
+        load_advance(emu, next, 0); /* nobody could run meanwhile */
         if (emu->clock_ns < next)
             emu->clock_ns = next;
     } else {
@@ -169,8 +171,18 @@ static bool pass_time(struct emu *emu)
             struct timespec ts = {(time_t)(d / 1000000000ULL), (long)(d % 1000000000ULL)};
             nanosleep(&ts, NULL); /* an early end (the --timeout alarm) only retries */
         }
+        load_advance(emu, emu_monotonic(emu), 0);
     }
     return true;
+}
+
+/* A load-average sample that came due while tasks ran: those able to run
+ * now count. */
+static void load_tick(struct emu *emu)
+{
+    uint64_t now = emu_monotonic(emu);
+    if (now >= emu->load.next)
+        load_advance(emu, now, load_active(emu));
 }
 
 /* A process waiting on host descriptors, when nothing else can run. */
@@ -404,6 +416,7 @@ int proc_schedule(struct emu *emu)
         if (!hostsig_deliver(emu))
             break;
         wake_timers(emu);
+        load_tick(emu);
         reap_stopped(emu, &sc);
         struct proc *p = NULL;
         enum pick r = pick(emu, &sc, &p);

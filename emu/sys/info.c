@@ -3,6 +3,7 @@
  * kernel/sys.c answers it: uname, sysinfo, resource limits and usage,
  * times, umask, prctl.
  */
+#include "emu/kernel/procsys.h"
 #include "emu/sys/sys.h"
 #include "emu/util/tool.h"
 
@@ -25,13 +26,21 @@ long sys_sysinfo(struct sys *s, uaddr_t info)
 {
     struct linux_sysinfo si;
     memset(&si, 0, sizeof si);
-    const struct vm_stats *st = vm_stats(s->emu->vm);
-    si.uptime = (int64_t)(s->emu->clock_ns / LINUX_NSEC_PER_SEC);
-    si.totalram = (uint64_t)vm_dram_frames(s->emu->vm) * LINUX_PAGE_SIZE;
-    si.freeram = (uint64_t)vm_frames_free(s->emu->vm) * LINUX_PAGE_SIZE;
-    si.totalswap = s->emu->opt.swap_pages * LINUX_PAGE_SIZE;
-    si.freeswap = (s->emu->opt.swap_pages - st->swap_used) * LINUX_PAGE_SIZE;
-    si.procs = (uint16_t)s->emu->live;
+    struct emu *emu = s->emu;
+    struct vm_usage u;
+    vm_usage(emu->vm, &u);
+    load_advance(emu, emu_monotonic(emu), load_active(emu));
+    si.uptime = (int64_t)(emu_monotonic(emu) / LINUX_NSEC_PER_SEC);
+    for (int i = 0; i < 3; i++)
+        si.loads[i] = (uint64_t)emu->load.avg[i] << (LINUX_SI_LOAD_SHIFT - 11);
+    /* The machine /proc/meminfo describes (procsys.c), in bytes (a 64-bit
+     * kernel's mem_unit is 1). */
+    si.totalram = (uint64_t)u.total * LINUX_PAGE_SIZE;
+    si.freeram = (uint64_t)u.free * LINUX_PAGE_SIZE;
+    si.sharedram = (uint64_t)u.shmem * LINUX_PAGE_SIZE;
+    si.totalswap = u.swap_total * LINUX_PAGE_SIZE;
+    si.freeswap = (u.swap_total - u.swap_used) * LINUX_PAGE_SIZE;
+    si.procs = (uint16_t)emu->live;
     si.mem_unit = 1;
     return copy_out(s, info, &si, sizeof si) < 0 ? -LINUX_EFAULT : 0;
 }
