@@ -5,7 +5,8 @@
 # and statm memory equal to --maps at the same moment (testprogs/proc_mem.c
 # under pressure); meminfo and sysinfo of --frames and --swap-pages, live;
 # uptime, process start times and the load average on the guest clock;
-# mounts; and ps, pidof, top, free, findmnt, df over the guest's processes.
+# mounts; and ps, pidof, start-stop-daemon, top, free, findmnt, df over
+# the guest's processes.
 . tests/check.sh
 . tests/lib/native.sh
 run() { "$FL" run --env-clear -E PATH=/usr/bin:/bin --timeout 60 "$@" 2>&1 </dev/null; }
@@ -117,6 +118,14 @@ expect "ps -o comm= -p" "sh" "$(run /bin/sh -c 'ps -o comm= -p $$; true')"
 expect "pidof" "3|3|2|3" "$(run /bin/sh -c 'sleep 5 & pidof sleep; busybox pidof sleep; pidof -s sh; pidof -s sleep' | paste -sd'|')"
 expect "busybox ps" "1 init|2 sh|3 sleep|4 busybox" \
     "$(run /bin/sh -c 'sleep 5 & busybox ps -o pid,comm; true' | tail -n +2 | awk '{ print $1, $2 }' | paste -sd'|')"
+# start-stop-daemon (busybox's and dpkg's) finds its daemon through /proc.
+expect "busybox start-stop-daemon" "5|stopped /bin/sleep (pid 5)|0|1" \
+    "$(run /bin/sh -c 'busybox start-stop-daemon -S -b -x /bin/sleep -- 5; busybox pidof sleep
+        busybox start-stop-daemon -K -x /bin/sleep; echo $?; busybox pidof sleep; echo $?' | paste -sd'|')"
+expect "start-stop-daemon" "5|0|No /bin/sleep found running; none killed.|1|1" \
+    "$(run /bin/sh -c '/sbin/start-stop-daemon -S -b -x /bin/sleep -- 5; pidof sleep
+        /sbin/start-stop-daemon -K -x /bin/sleep; echo $?; /sbin/start-stop-daemon -K -x /bin/sleep; echo $?
+        pidof sleep; echo $?' | paste -sd'|')"
 out=$(run --frames 2560 --swap-pages 1024 /usr/bin/top -bn1)
 echo "$out" | grep -q '^Tasks:   2 total,   1 running,   1 sleeping,   0 stopped,   0 zombie$' &&
     echo "$out" | grep -q '^MiB Mem :     10.0 total,' && echo "$out" | grep -q '^MiB Swap:      4.0 total,      4.0 free,' &&
