@@ -305,8 +305,6 @@ struct linux_sysinfo {
 };
 _Static_assert(sizeof(struct linux_sysinfo) == 112, "sysinfo layout");
 
-/* struct rusage: timevals and longs, all zero here. */
-#define LINUX_RUSAGE_SIZE 144
 /* struct tms: four clock_t. */
 struct linux_tms {
     int64_t utime, stime, cutime, cstime;
@@ -418,6 +416,16 @@ struct linux_timespec {
 struct linux_timeval {
     int64_t sec, usec;
 };
+#define LINUX_RUSAGE_SELF 0
+#define LINUX_RUSAGE_CHILDREN (-1)
+#define LINUX_RUSAGE_THREAD 1
+/* struct rusage: user and system time, then longs from ru_maxrss (kB). */
+struct linux_rusage {
+    struct linux_timeval utime, stime;
+    int64_t maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock, msgsnd, msgrcv,
+        nsignals, nvcsw, nivcsw;
+};
+_Static_assert(sizeof(struct linux_rusage) == 144, "rusage layout");
 struct linux_timezone {
     int32_t minuteswest, dsttime;
 };

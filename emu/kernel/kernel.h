@@ -121,6 +121,7 @@ struct emu {
     uint64_t unknown_other; /* numbers past the table */
     uint64_t procs_created;
     struct loadavg load;
+    uint64_t busy_ns;      /* CPU time of every task so far (proc_charge) */
     struct proc_stats *pstats; /* by pid (index pid - 1) */
     int npstats;
 };

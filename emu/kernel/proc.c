@@ -89,6 +89,7 @@ void proc_release(struct emu *emu, struct proc *p)
     cpu_ctx_free(p->regs);
     if (p->cpu && cpu_owner(p->cpu) == p)
         cpu_set_owner(p->cpu, NULL);
+    p->tg->dead_run_ns += p->run_ns;
     /* The address space, the CPU and the descriptors belong to the group:
      * they go with its last task. */
     if (--p->tg->refs == 0) {
@@ -112,6 +113,21 @@ void proc_free_engine(struct proc *p)
 void proc_block(struct proc *p)
 {
     p->state = PROC_BLOCKED;
+}
+
+void proc_charge(struct emu *emu, struct proc *p, uint64_t ns)
+{
+    p->run_ns += ns;
+    emu->busy_ns += ns;
+}
+
+uint64_t proc_cpu_ns(const struct proc *p)
+{
+    uint64_t ns = p->tg->dead_run_ns;
+    for (int i = 0; i < p->emu->nprocs; i++)
+        if (p->emu->procs[i] && p->emu->procs[i]->tg == p->tg)
+            ns += p->emu->procs[i]->run_ns;
+    return ns;
 }
 
 

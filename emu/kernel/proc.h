@@ -29,6 +29,8 @@ struct tgroup {
     struct ptimer timers[PTIMERS];
     uint64_t arg_start, arg_end, env_start, env_end; /* /proc/<pid>/cmdline, environ */
     uint64_t entry;          /* AT_ENTRY: the area holding it is the text of statm, VmExe */
+    uint64_t dead_run_ns;    /* CPU time of its tasks that are gone (proc_charge) */
+    uint64_t child_run_ns;   /* ... and of the children it waited for, with theirs */
     bool stopped;            /* by SIGSTOP (TSTP, TTIN, TTOU) until SIGCONT */
     int stop_sig;
     bool stop_report;        /* a stop wait4(WUNTRACED) has not seen yet */
@@ -92,6 +94,7 @@ struct proc {
     struct vm_mm *call_mm;   /* ... of this address space (execve replaces it) */
     uint64_t start_seq;      /* trace sequence when it started */
     uint64_t start_ns;       /* the guest's monotonic clock when it started (stat's starttime) */
+    uint64_t run_ns;         /* its CPU time: guest time that passed while it ran */
 };
 
 struct proc *proc_by_pid(struct emu *emu, int pid);
@@ -110,6 +113,11 @@ int proc_schedule(struct emu *emu);
 /* The process ends with a wait status (exit code << 8, or a signal). */
 void proc_exit(struct emu *emu, struct proc *p, int wait_status);
 void proc_block(struct proc *p);
+/* CPU time: ns of the guest's clock passed while p ran (its quantum, its
+ * reads of the clock; with --real-time the host's time) go to p and to
+ * the machine's busy time.  proc_cpu_ns: the process's, all its tasks'. */
+void proc_charge(struct emu *emu, struct proc *p, uint64_t ns);
+uint64_t proc_cpu_ns(const struct proc *p);
 /* A process with nothing but its pid: state, stats slot and pid taken;
  * NULL when the table cannot grow.  proc_release undoes it. */
 struct proc *proc_alloc(struct emu *emu);

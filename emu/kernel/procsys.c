@@ -100,11 +100,11 @@ static char *gen_loadavg(struct emu *emu, struct file *f, size_t *len)
 
 /* --- the clock ------------------------------------------------------------------------- */
 
-/* The one CPU has been idle whenever it ran nothing: no CPU time is
- * accounted to the tasks, so all of the time since boot. */
+/* The one CPU has been idle whenever it ran no task (proc_charge). */
 static uint64_t idle_ns(struct emu *emu)
 {
-    return emu_monotonic(emu);
+    uint64_t up = emu_monotonic(emu);
+    return up > emu->busy_ns ? up - emu->busy_ns : 0;
 }
 
 static char *gen_uptime(struct emu *emu, struct file *f, size_t *len)
@@ -209,19 +209,20 @@ static char *gen_cpuinfo(struct emu *emu, struct file *f, size_t *len)
     return t.s;
 }
 
-/* /proc/stat: the one CPU's times (idle but for nothing), the boot time
- * on the guest's date, and the guest's process counts. */
+/* /proc/stat: the one CPU's times (its tasks' time is all user time), the
+ * boot time on the guest's date, and the guest's process counts. */
 static char *gen_stat(struct emu *emu, struct file *f, size_t *len)
 {
     (void)f;
     struct text t = {0};
-    unsigned long long idle = (unsigned long long)(idle_ns(emu) / (NS / LINUX_USER_HZ));
+    unsigned long long idle = (unsigned long long)(idle_ns(emu) / (NS / LINUX_USER_HZ)),
+                       user = (unsigned long long)(emu->busy_ns / (NS / LINUX_USER_HZ));
     for (int cpu = -1; cpu < 1; cpu++) {
         if (cpu < 0)
             text_put(&t, "cpu ");
         else
             text_put(&t, "cpu%d", cpu);
-        text_put(&t, " 0 0 0 %llu 0 0 0 0 0 0\n", idle);
+        text_put(&t, " %llu 0 0 %llu 0 0 0 0 0 0\n", user, idle);
     }
     text_put(&t, "intr 0\nctxt 0\nbtime %llu\nprocesses %llu\nprocs_running %u\n"
                  "procs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",

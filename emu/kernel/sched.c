@@ -324,7 +324,9 @@ static void run_turn(struct emu *emu, struct proc *p, struct sched *sc)
     sc->idle = 0;
     proc_timers_changed(emu); /* time may have passed: the host timer follows */
     uint64_t quantum = run_quantum(emu, p);
+    uint64_t start = emu_monotonic(emu);
     enum cpu_exit why = cpu_run(p->cpu, quantum);
+    proc_charge(emu, p, emu_monotonic(emu) - start);
     proc_free_engine(p);
     if (p->reap_when_stopped) {
         proc_release(emu, p);
@@ -342,8 +344,10 @@ static void run_turn(struct emu *emu, struct proc *p, struct sched *sc)
      * a sleeper wakes while others compute. */
     sc->stay = !(quantum && why == CPU_EXIT_STOPPED && p->state == PROC_RUNNABLE &&
                  !p->sig.pending && cpu_settled(p->cpu));
-    if (!sc->stay && !emu->opt.real_time)
+    if (!sc->stay && !emu->opt.real_time) {
         emu->clock_ns += quantum;
+        proc_charge(emu, p, quantum);
+    }
     if (deadline_hit) {
         deadline_hit = 0;
         sc->stay = false; /* a deadline came: whoever it woke gets a turn */

@@ -100,6 +100,17 @@ expect "ps etimes" "3|3|0" "$(run /bin/sh -c 'sleep 3; ps -e -o etimes=' | awk '
 got=$(run --real-time /bin/sh -c 'while :; do :; done & sleep 5.5; cat /proc/loadavg; kill $!')
 expect "loadavg of one spinner" "0.08 0.02 0.01 3/4 5" "$got"
 
+# CPU time is the guest time that passed while a task ran: with a quantum,
+# 1 ns an instruction.  The shell's own in stat, in times(), and all of
+# the CPU's user time in /proc/stat; uptime is that and the idle time.
+set -- $(run --quantum 1000000 /bin/sh -c 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done
+    cut -d" " -f14 /proc/$$/stat; times; head -1 /proc/stat; cat /proc/uptime' | tr -c '0-9.\n' ' ')
+utime=$1 times=$3 user=${10} idle=${13} up=${20} upidle=${21}
+[ "$utime" -gt 10 ] && [ "$(echo "$times" | tr -d .)" = "$((utime / 100))$(printf %02d $((utime % 100)))0000" ] &&
+    [ "$user" -ge "$utime" ] && [ "$(echo "$up" | tr -d .)" -le $((user + idle + 1)) ] &&
+    [ "$(echo "$up" | tr -d .)" -ge $((user + idle)) ] && [ "$(echo "$upidle" | tr -d .)" -le $((idle + 1)) ] ||
+    bad "CPU time: utime $utime, times $times, /proc/stat user $user idle $idle, uptime $up $upidle"
+
 # Mounts: the root, proc and sysfs.
 expect "findmnt" "/ /proc proc /sys sysfs" \
     "$(run /usr/bin/findmnt -n -l -o TARGET,FSTYPE | awk 'NR == 1 { print $1 } NR > 1 { print $1, $2 }' | paste -sd' ')"
