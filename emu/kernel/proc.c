@@ -121,12 +121,27 @@ void proc_charge(struct emu *emu, struct proc *p, uint64_t ns)
     emu->busy_ns += ns;
 }
 
+uint64_t task_cpu_ns(const struct proc *p)
+{
+    uint64_t now = p->run_since ? emu_monotonic(p->emu) : 0;
+    return p->run_ns + (now > p->run_since ? now - p->run_since : 0);
+}
+
 uint64_t proc_cpu_ns(const struct proc *p)
 {
     uint64_t ns = p->tg->dead_run_ns;
     for (int i = 0; i < p->emu->nprocs; i++)
         if (p->emu->procs[i] && p->emu->procs[i]->tg == p->tg)
-            ns += p->emu->procs[i]->run_ns;
+            ns += task_cpu_ns(p->emu->procs[i]);
+    return ns;
+}
+
+uint64_t emu_busy_ns(struct emu *emu)
+{
+    uint64_t ns = emu->busy_ns;
+    for (int i = 0; i < emu->nprocs; i++)
+        if (emu->procs[i] && emu->procs[i]->run_since)
+            ns += task_cpu_ns(emu->procs[i]) - emu->procs[i]->run_ns;
     return ns;
 }
 

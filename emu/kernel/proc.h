@@ -94,7 +94,8 @@ struct proc {
     struct vm_mm *call_mm;   /* ... of this address space (execve replaces it) */
     uint64_t start_seq;      /* trace sequence when it started */
     uint64_t start_ns;       /* the guest's monotonic clock when it started (stat's starttime) */
-    uint64_t run_ns;         /* its CPU time: guest time that passed while it ran */
+    uint64_t run_ns;         /* its CPU time: guest time that passed while it ran, */
+    uint64_t run_since;      /* ... and since this time, while it runs now (0: it does not) */
 };
 
 struct proc *proc_by_pid(struct emu *emu, int pid);
@@ -118,6 +119,9 @@ void proc_block(struct proc *p);
  * the machine's busy time.  proc_cpu_ns: the process's, all its tasks'. */
 void proc_charge(struct emu *emu, struct proc *p, uint64_t ns);
 uint64_t proc_cpu_ns(const struct proc *p);
+/* The task's own, and the machine's busy time, the run under way included. */
+uint64_t task_cpu_ns(const struct proc *p);
+uint64_t emu_busy_ns(struct emu *emu);
 /* A process with nothing but its pid: state, stats slot and pid taken;
  * NULL when the table cannot grow.  proc_release undoes it. */
 struct proc *proc_alloc(struct emu *emu);

@@ -199,7 +199,7 @@ char *procstat_stat(struct emu *emu, struct proc *p, bool thread, size_t *len)
     text_put(&t, "%d (%s) %c %d %d %d 0 -1 4194304 %llu 0 %llu 0 %llu 0 %llu 0 20 %d %d 0 %llu %llu %llu",
              thread ? p->pid : tg->tgid, p->name, state_letter(p), tg->ppid, tg->pgid, tg->sid,
              (unsigned long long)minflt, (unsigned long long)majflt,
-             ticks(thread ? p->run_ns : proc_cpu_ns(p)), ticks(tg->child_run_ns), p->nice,
+             ticks(thread ? task_cpu_ns(p) : proc_cpu_ns(p)), ticks(tg->child_run_ns), p->nice,
              threads_of(emu, tg), ticks(p->start_ns), (unsigned long long)m.size * VM_PAGE_SIZE,
              (unsigned long long)m.rss);
     /* rsslim startcode endcode startstack kstkesp kstkeip signal blocked

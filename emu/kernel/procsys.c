@@ -104,7 +104,8 @@ static char *gen_loadavg(struct emu *emu, struct file *f, size_t *len)
 static uint64_t idle_ns(struct emu *emu)
 {
     uint64_t up = emu_monotonic(emu);
-    return up > emu->busy_ns ? up - emu->busy_ns : 0;
+    uint64_t busy = emu_busy_ns(emu);
+    return up > busy ? up - busy : 0;
 }
 
 static char *gen_uptime(struct emu *emu, struct file *f, size_t *len)
@@ -216,7 +217,7 @@ static char *gen_stat(struct emu *emu, struct file *f, size_t *len)
     (void)f;
     struct text t = {0};
     unsigned long long idle = (unsigned long long)(idle_ns(emu) / (NS / LINUX_USER_HZ)),
-                       user = (unsigned long long)(emu->busy_ns / (NS / LINUX_USER_HZ));
+                       user = (unsigned long long)(emu_busy_ns(emu) / (NS / LINUX_USER_HZ));
     for (int cpu = -1; cpu < 1; cpu++) {
         if (cpu < 0)
             text_put(&t, "cpu ");

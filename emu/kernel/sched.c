@@ -324,9 +324,10 @@ static void run_turn(struct emu *emu, struct proc *p, struct sched *sc)
     sc->idle = 0;
     proc_timers_changed(emu); /* time may have passed: the host timer follows */
     uint64_t quantum = run_quantum(emu, p);
-    uint64_t start = emu_monotonic(emu);
+    p->run_since = emu_monotonic(emu);
     enum cpu_exit why = cpu_run(p->cpu, quantum);
-    proc_charge(emu, p, emu_monotonic(emu) - start);
+    proc_charge(emu, p, emu_monotonic(emu) - p->run_since);
+    p->run_since = 0;
     proc_free_engine(p);
     if (p->reap_when_stopped) {
         proc_release(emu, p);

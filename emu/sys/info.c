@@ -107,7 +107,7 @@ long sys_getrusage(struct sys *s, int who, uaddr_t ru)
     if (who == LINUX_RUSAGE_SELF)
         r = rusage_make(proc_cpu_ns(s->p), peak);
     else if (who == LINUX_RUSAGE_THREAD)
-        r = rusage_make(s->p->run_ns, peak);
+        r = rusage_make(task_cpu_ns(s->p), peak);
     else if (who == LINUX_RUSAGE_CHILDREN)
         r = rusage_make(s->p->tg->child_run_ns, 0);
     else
