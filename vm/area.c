@@ -170,7 +170,7 @@ size_t vm_area_count(const struct vm_mm *mm)
 }
 
 struct count_ctx {
-    uint64_t resident, swapped, shared;
+    uint64_t resident, swapped, shared, anon, shmem;
 };
 
 static void count_one(struct vm_mm *mm, uint64_t va, pte_t *pte, void *arg)
@@ -178,9 +178,11 @@ static void count_one(struct vm_mm *mm, uint64_t va, pte_t *pte, void *arg)
     struct count_ctx *cc = arg;
     (void)va;
     if (*pte & PTE_P) {
+        const struct frame *fr = &mm->vm->dram.frames[pte_frame(*pte)];
         cc->resident++;
-        if (mm->vm->dram.frames[pte_frame(*pte)].nrmap > 1)
-            cc->shared++;
+        cc->shared += fr->nrmap > 1;
+        cc->anon += fr->kind == FRAME_ANON;
+        cc->shmem += fr->kind == FRAME_CACHE && fr->obj->kind == OBJ_ANON_SHARED;
     } else if (pte_is_swap(*pte)) {
         cc->swapped++;
     }
@@ -203,6 +205,8 @@ static void area_info(const struct vm_mm *mm, const struct vm_area *a, struct vm
         .resident = cc.resident,
         .swapped = cc.swapped,
         .shared = cc.shared,
+        .anon = cc.anon,
+        .shmem = cc.shmem,
     };
 }
 

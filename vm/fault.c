@@ -82,7 +82,8 @@ static enum vm_fault_result install(struct fault *ft, pte_t *pte, uint32_t f, bo
         e |= PTE_D;
     *pte = e;
     rmap_add(mm->vm, f, mm, ft->va);
-    mm->rss++;
+    if (++mm->rss > mm->peak_rss)
+        mm->peak_rss = mm->rss;
     if (port_map(mm, ft->va, f, 1, empty_ahead(ft, pte), ft->area->prot & VM_PROT_EXEC) < 0) {
         /* The host refused the alias: undo, the guest gets no page. */
         *pte = 0;

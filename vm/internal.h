@@ -172,6 +172,7 @@ struct vm_mm {
     uint64_t brk_start, brk;
     uint64_t stack_limit;
     uint64_t rss, swapped;
+    uint64_t peak_rss;    /* the most rss ever was (VmHWM) */
     uint32_t npt;         /* page-table pages */
     bool tlb_stale;
     bool dying;           /* being freed: the port is not told of each page */

@@ -70,6 +70,8 @@ void vm_mm_set_port_data(struct vm_mm *mm, void *data) { mm->port_data = data; }
 void *vm_mm_port_data(const struct vm_mm *mm) { return mm->port_data; }
 uint64_t vm_mm_rss(const struct vm_mm *mm) { return mm->rss; }
 uint64_t vm_mm_swapped(const struct vm_mm *mm) { return mm->swapped; }
+uint64_t vm_mm_peak_rss(const struct vm_mm *mm) { return mm->peak_rss; }
+uint32_t vm_mm_pt_pages(const struct vm_mm *mm) { return mm->npt; }
 void vm_set_stack_limit(struct vm_mm *mm, uint64_t limit)
 {
     mm->stack_limit = limit < VM_STACK_LIMIT_MAX ? limit : VM_STACK_LIMIT_MAX;
@@ -137,7 +139,8 @@ static void fork_one(struct vm_mm *parent, uint64_t va, pte_t *pte, void *arg)
             vm->dram.frames[f].flags |= FRAME_DIRTY;
         vm->dram.frames[f].refs++;
         rmap_add(vm, f, fc->child, va);
-        fc->child->rss++;
+        if (++fc->child->rss > fc->child->peak_rss)
+            fc->child->peak_rss = fc->child->rss;
         /* The child starts with clean, old entries, as Linux gives it. */
         *cpte = e & ~(PTE_A | PTE_D);
         if (fc->run_pages && (fc->run_va + fc->run_pages * VM_PAGE_SIZE != va ||

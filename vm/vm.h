@@ -289,9 +289,12 @@ void *vm_mm_port_data(const struct vm_mm *mm);
 /* Does any page of [start, end) have a present entry in mm?  What the
  * port asks before it lets go of the host memory behind a range. */
 bool vm_mm_present_in(const struct vm_mm *mm, uint64_t start, uint64_t end);
-/* Resident and swapped pages of mm. */
+/* Resident and swapped pages of mm, and the most it ever had resident. */
 uint64_t vm_mm_rss(const struct vm_mm *mm);
 uint64_t vm_mm_swapped(const struct vm_mm *mm);
+uint64_t vm_mm_peak_rss(const struct vm_mm *mm);
+/* Page-table pages of mm (its PML4 too). */
+uint32_t vm_mm_pt_pages(const struct vm_mm *mm);
 
 /* --- objects ------------------------------------------------------------- */
 
@@ -338,6 +341,11 @@ struct vm_area_info {
     uint64_t dev, ino;      /* 0 for anonymous */
     bool file;              /* backed by a file */
     uint64_t resident, swapped, shared; /* pages */
+    /* resident split by what the frame is, as Linux's RssAnon, RssFile,
+     * RssShmem count it: private (anonymous, or copied from a file),
+     * shared anonymous (MAP_SHARED|MAP_ANONYMOUS, System V segments); the
+     * rest, resident - anon - shmem, are page-cache pages of a file. */
+    uint64_t anon, shmem;
 };
 
 /* Create an area [start, start + len) with prot and flags, backed by obj
@@ -485,6 +493,22 @@ long vm_mincore(struct vm_mm *mm, uint64_t addr, uint64_t pages, uint8_t *out);
 uint32_t vm_reclaim(struct vm *vm, uint32_t n);
 /* Frames free right now. */
 uint32_t vm_frames_free(const struct vm *vm);
+
+/* What every frame of DRAM holds now, and the swap and commit figures
+ * (pages): what /proc/meminfo and sysinfo describe. */
+struct vm_usage {
+    uint32_t total, free;
+    uint32_t anon;        /* private pages (swap-cached ones too) */
+    uint32_t swap_cached; /* private pages also held by a swap slot */
+    uint32_t file;        /* page-cache pages of files, mapped or idle */
+    uint32_t file_mapped; /* ... of which some process maps */
+    uint32_t dirty;       /* file pages newer than their file */
+    uint32_t shmem;       /* shared anonymous pages */
+    uint32_t page_tables;
+    uint64_t swap_total, swap_used;
+    uint64_t commit_limit, committed;
+};
+void vm_usage(const struct vm *vm, struct vm_usage *out);
 
 /* --- checking -------------------------------------------------------------- */
 

@@ -293,6 +293,8 @@ struct linux_utsname {
 };
 _Static_assert(sizeof(struct linux_utsname) == 390, "utsname layout");
 
+/* sysinfo's loads are fixed point with this many fraction bits. */
+#define LINUX_SI_LOAD_SHIFT 16
 struct linux_sysinfo {
     int64_t uptime;
     uint64_t loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
@@ -304,8 +306,6 @@ struct linux_sysinfo {
 };
 _Static_assert(sizeof(struct linux_sysinfo) == 112, "sysinfo layout");
 
-/* struct rusage: timevals and longs, all zero here. */
-#define LINUX_RUSAGE_SIZE 144
 /* struct tms: four clock_t. */
 struct linux_tms {
     int64_t utime, stime, cutime, cstime;
@@ -424,6 +424,16 @@ struct linux_timespec {
 struct linux_timeval {
     int64_t sec, usec;
 };
+#define LINUX_RUSAGE_SELF 0
+#define LINUX_RUSAGE_CHILDREN (-1)
+#define LINUX_RUSAGE_THREAD 1
+/* struct rusage: user and system time, then longs from ru_maxrss (kB). */
+struct linux_rusage {
+    struct linux_timeval utime, stime;
+    int64_t maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock, msgsnd, msgrcv,
+        nsignals, nvcsw, nivcsw;
+};
+_Static_assert(sizeof(struct linux_rusage) == 144, "rusage layout");
 struct linux_timezone {
     int32_t minuteswest, dsttime;
 };

@@ -131,5 +131,11 @@ const char *cpu_engine_version(void);
 /* cpuid.c: the fixed CPU model the guest sees, and its AT_HWCAP. */
 void cpuid_answer(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
 uint64_t cpuid_hwcap(void);
+/* The flags line of /proc/cpuinfo: Linux's names of the feature bits the
+ * model answers, in Linux's order, space-separated, into buf. */
+void cpuid_flag_names(char *buf, size_t len);
+/* The rate of the guest's time-stamp counter: rdtsc reads the guest clock
+ * as a counter of this many MHz. */
+#define CPUID_TSC_MHZ 3000
 
 #endif

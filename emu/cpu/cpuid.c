@@ -8,6 +8,7 @@
  */
 #include "emu/cpu/cpu.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* CPUID.1:EDX: FPU VME DE PSE TSC MSR PAE MCE CX8 APIC SEP MTRR PGE MCA
@@ -61,4 +62,49 @@ void cpuid_answer(uint32_t leaf, uint32_t sub, uint32_t r[4])
     default:
         break;
     }
+}
+
+/* Linux's names of CPUID bits (arch/x86/include/asm/cpufeatures.h), by
+ * register; NULL where Linux shows none or the model never sets it. */
+static const char *const edx1_names[32] = {
+    "fpu", "vme", "de", "pse", "tsc", "msr", "pae", "mce", "cx8", "apic", NULL, "sep",
+    "mtrr", "pge", "mca", "cmov", "pat", "pse36", "pn", "clflush", NULL, "dts", "acpi", "mmx",
+    "fxsr", "sse", "sse2", "ss", "ht", "tm", "ia64", "pbe"};
+static const char *const edx81_names[32] = {
+    [11] = "syscall", [19] = "mp", [20] = "nx", [22] = "mmxext", [25] = "fxsr_opt",
+    [26] = "pdpe1gb", [27] = "rdtscp", [29] = "lm", [30] = "3dnowext", [31] = "3dnow"};
+static const char *const ecx1_names[32] = {
+    "pni", "pclmulqdq", "dtes64", "monitor", "ds_cpl", "vmx", "smx", "est", "tm2", "ssse3",
+    "cid", "sdbg", "fma", "cx16", "xtpr", "pdcm", NULL, "pcid", "dca", "sse4_1", "sse4_2",
+    "x2apic", "movbe", "popcnt", "tsc_deadline_timer", "aes", "xsave", NULL, "avx", "f16c",
+    "rdrand", "hypervisor"};
+static const char *const ecx81_names[32] = {
+    "lahf_lm", "cmp_legacy", "svm", "extapic", "cr8_legacy", "abm", "sse4a", "misalignsse",
+    "3dnowprefetch", "osvw", "ibs", "xop", "skinit", "wdt"};
+
+void cpuid_flag_names(char *buf, size_t len)
+{
+    /* Linux's capability words in order: 1:EDX, 80000001h:EDX, 1:ECX,
+     * 80000001h:ECX. */
+    uint32_t r1[4], r81[4];
+    cpuid_answer(1, 0, r1);
+    cpuid_answer(0x80000001, 0, r81);
+    const struct {
+        uint32_t bits;
+        const char *const *names;
+    } words[] = {{r1[3], edx1_names}, {r81[3], edx81_names}, {r1[2], ecx1_names},
+                 {r81[2], ecx81_names}};
+    size_t used = 0;
+    if (len)
+        buf[0] = '\0';
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+        for (int b = 0; b < 32; b++) {
+            const char *name = words[w].names[b];
+            if (!(words[w].bits & (1u << b)) || !name)
+                continue;
+            int n = snprintf(buf + used, len - used, "%s%s", used ? " " : "", name);
+            if (n < 0 || used + (size_t)n >= len)
+                return;
+            used += (size_t)n;
+        }
 }

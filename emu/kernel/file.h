@@ -101,6 +101,10 @@ struct file {
     void *priv;                 /* and its state */
     char *mem;           /* FILE_MEM: generated contents (/proc/self/maps) */
     size_t memlen, pos;
+    /* FILE_MEM made anew by each read from its start, as Linux's seq
+     * files are (top rereads /proc/meminfo after lseek 0): the text, or
+     * NULL when out of memory.  NULL: made once, at open. */
+    char *(*mem_gen)(struct emu *emu, struct file *f, size_t *len);
     bool is_dir;
     bool is_reg;         /* a regular file: its page cache must stay coherent */
     int dir_of;          /* FILE_MEM directory: of /proc/<dir_of> ... */

@@ -75,8 +75,12 @@ static int guard_host_fd(int fd, int flags)
     return fd;
 }
 
+/* openat2 refuses a mode without O_CREAT or O_TMPFILE, which open and
+ * openat ignore (musl's fopen passes 0666 with O_RDONLY). */
 static int host_openat2(int dirfd, const char *path, int flags, unsigned mode, uint64_t resolve)
 {
+    if (!(flags & O_CREAT) && (flags & O_TMPFILE) != O_TMPFILE)
+        mode = 0;
     struct open_how how = {.flags = (uint64_t)flags, .mode = mode, .resolve = resolve};
     long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
     return fd < 0 ? -linux_errno_from_host(errno) : guard_host_fd((int)fd, flags);

@@ -24,6 +24,9 @@ int fs_guest_path(struct proc *p, int dirfd, const char *path, char *out, size_t
  * last component; returns the fd or -errno. */
 int fs_parent(struct emu *emu, struct proc *p, int dirfd, const char *path, char *base,
               size_t baselen);
+/* Before a read of FILE_MEM f at pos: a file made by each read from its
+ * start is made now (an old text stays when out of memory). */
+void fs_mem_refresh(struct emu *emu, struct file *f, size_t pos);
 /* getdents64 of a generated /proc directory (FILE_MEM, is_dir). */
 long fs_mem_getdents(struct emu *emu, struct file *f, char *out, size_t len);
 /* Fill f->path with the canonical guest path of f's host fd. */

@@ -64,6 +64,13 @@ struct proc_stats {
     bool exited;
 };
 
+/* The load average (procsys.c): Linux's fixed-point averages of the
+ * tasks able to run, sampled every 5 s of the guest's clock. */
+struct loadavg {
+    uint64_t next;           /* guest ns of the next sample (0: not started) */
+    unsigned long avg[3];    /* 1, 5 and 15 minutes, 11 fraction bits */
+};
+
 /* The system-call layer, as the kernel calls it (set by whoever builds
  * the machine: the kernel does not depend on the system calls). */
 struct kernel_syscalls {
@@ -116,6 +123,8 @@ struct emu {
     uint64_t unknown_calls[SYSCALL_MAX];
     uint64_t unknown_other; /* numbers past the table */
     uint64_t procs_created;
+    struct loadavg load;
+    uint64_t busy_ns;      /* CPU time of every task so far (proc_charge) */
     struct proc_stats *pstats; /* by pid (index pid - 1) */
     int npstats;
 };

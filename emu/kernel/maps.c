@@ -30,7 +30,7 @@ void maps_print(FILE *out, const struct vm_mm *mm, bool counts)
     size_t n = all_areas(mm, &a);
     fprintf(out, "%-33s %-4s %-10s %-6s %s%s\n", "# start-end", "perm", "offset", "object",
             counts ? "  resident  swapped   shared " : "", "name");
-    uint64_t tr = 0, ts = 0, tsh = 0;
+    uint64_t tr = 0, ts = 0, tsh = 0, ta = 0, tm = 0;
     for (size_t i = 0; i < n; i++) {
         char p[5];
         perms(p, &a[i]);
@@ -44,10 +44,18 @@ void maps_print(FILE *out, const struct vm_mm *mm, bool counts)
         tr += a[i].resident;
         ts += a[i].swapped;
         tsh += a[i].shared;
+        ta += a[i].anon;
+        tm += a[i].shmem;
     }
+    /* The resident pages split as /proc/<pid>/status's RssAnon, RssFile
+     * and RssShmem count them. */
     if (counts)
-        fprintf(out, "# %zu areas, %llu pages resident, %llu swapped, %llu shared\n", n,
-                (unsigned long long)tr, (unsigned long long)ts, (unsigned long long)tsh);
+        fprintf(out,
+                "# %zu areas, %llu pages resident (%llu anon, %llu file, %llu shmem), "
+                "%llu swapped, %llu shared\n",
+                n, (unsigned long long)tr, (unsigned long long)ta,
+                (unsigned long long)(tr - ta - tm), (unsigned long long)tm,
+                (unsigned long long)ts, (unsigned long long)tsh);
     free(a);
 }
 

@@ -64,6 +64,7 @@ struct proc *proc_alloc(struct emu *emu)
     }
     emu->procs[slot] = p;
     p->pid = emu->next_pid++;
+    p->start_ns = emu_monotonic(emu);
     tg->tgid = p->pid;
     tg->umask = 022;
     for (int r = 0; r < LINUX_RLIM_NLIMITS; r++)
@@ -88,6 +89,7 @@ void proc_release(struct emu *emu, struct proc *p)
     cpu_ctx_free(p->regs);
     if (p->cpu && cpu_owner(p->cpu) == p)
         cpu_set_owner(p->cpu, NULL);
+    p->tg->dead_run_ns += p->run_ns;
     /* The address space, the CPU and the descriptors belong to the group:
      * they go with its last task. */
     if (--p->tg->refs == 0) {
@@ -111,6 +113,36 @@ void proc_free_engine(struct proc *p)
 void proc_block(struct proc *p)
 {
     p->state = PROC_BLOCKED;
+}
+
+void proc_charge(struct emu *emu, struct proc *p, uint64_t ns)
+{
+    p->run_ns += ns;
+    emu->busy_ns += ns;
+}
+
+uint64_t task_cpu_ns(const struct proc *p)
+{
+    uint64_t now = p->run_since ? emu_monotonic(p->emu) : 0;
+    return p->run_ns + (now > p->run_since ? now - p->run_since : 0);
+}
+
+uint64_t proc_cpu_ns(const struct proc *p)
+{
+    uint64_t ns = p->tg->dead_run_ns;
+    for (int i = 0; i < p->emu->nprocs; i++)
+        if (p->emu->procs[i] && p->emu->procs[i]->tg == p->tg)
+            ns += task_cpu_ns(p->emu->procs[i]);
+    return ns;
+}
+
+uint64_t emu_busy_ns(struct emu *emu)
+{
+    uint64_t ns = emu->busy_ns;
+    for (int i = 0; i < emu->nprocs; i++)
+        if (emu->procs[i] && emu->procs[i]->run_since)
+            ns += task_cpu_ns(emu->procs[i]) - emu->procs[i]->run_ns;
+    return ns;
 }
 
 
@@ -165,7 +197,7 @@ static uint64_t on_rdtsc(void *owner)
 {
     struct proc *p = owner;
     p->emu->clock_ns += 1000;
-    return p->emu->clock_ns * 3;
+    return p->emu->clock_ns * (CPUID_TSC_MHZ / 1000);
 }
 
 static const struct cpu_ops proc_cpu_ops = {
@@ -379,6 +411,7 @@ void proc_note_args(struct proc *p, const struct loader_image *img)
     p->tg->arg_end = img->arg_end;
     p->tg->env_start = img->env_start;
     p->tg->env_end = img->env_end;
+    p->tg->entry = img->prog_entry;
 }
 
 void proc_notify_parent(struct emu *emu, struct proc *p, int code, int status)

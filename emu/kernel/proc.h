@@ -29,6 +29,9 @@ struct tgroup {
     struct sigqueue shared_pending; /* process-directed signals no thread took yet */
     struct ptimer timers[PTIMERS];
     uint64_t arg_start, arg_end, env_start, env_end; /* /proc/<pid>/cmdline, environ */
+    uint64_t entry;          /* AT_ENTRY: the area holding it is the text of statm, VmExe */
+    uint64_t dead_run_ns;    /* CPU time of its tasks that are gone (proc_charge) */
+    uint64_t child_run_ns;   /* ... and of the children it waited for, with theirs */
     bool stopped;            /* by SIGSTOP (TSTP, TTIN, TTOU) until SIGCONT */
     int stop_sig;
     bool stop_report;        /* a stop wait4(WUNTRACED) has not seen yet */
@@ -91,9 +94,19 @@ struct proc {
     uint64_t call_rip;       /* ... at this syscall instruction */
     struct vm_mm *call_mm;   /* ... of this address space (execve replaces it) */
     uint64_t start_seq;      /* trace sequence when it started */
+    uint64_t start_ns;       /* the guest's monotonic clock when it started (stat's starttime) */
+    uint64_t run_ns;         /* its CPU time: guest time that passed while it ran, */
+    uint64_t run_since;      /* ... and since this time, while it runs now (0: it does not) */
 };
 
 struct proc *proc_by_pid(struct emu *emu, int pid);
+/* Is p able to run, as /proc's R state and the load average count it?  A
+ * task woken to retry its blocked call is still in it (S) until it
+ * completes. */
+static inline bool proc_running(const struct proc *p)
+{
+    return p->state == PROC_RUNNABLE && !p->restart && !p->tg->stopped;
+}
 /* Create pid 1 from the command line; returns the exit status to use
  * when it cannot start (>= 0), or -1 when it is ready. */
 int proc_spawn_init(struct emu *emu, const char *path, char **argv);
@@ -102,6 +115,14 @@ int proc_schedule(struct emu *emu);
 /* The process ends with a wait status (exit code << 8, or a signal). */
 void proc_exit(struct emu *emu, struct proc *p, int wait_status);
 void proc_block(struct proc *p);
+/* CPU time: ns of the guest's clock passed while p ran (its quantum, its
+ * reads of the clock; with --real-time the host's time) go to p and to
+ * the machine's busy time.  proc_cpu_ns: the process's, all its tasks'. */
+void proc_charge(struct emu *emu, struct proc *p, uint64_t ns);
+uint64_t proc_cpu_ns(const struct proc *p);
+/* The task's own, and the machine's busy time, the run under way included. */
+uint64_t task_cpu_ns(const struct proc *p);
+uint64_t emu_busy_ns(struct emu *emu);
 /* A process with nothing but its pid: state, stats slot and pid taken;
  * NULL when the table cannot grow.  proc_release undoes it. */
 struct proc *proc_alloc(struct emu *emu);

@@ -10,6 +10,7 @@
 #include "emu/kernel/proc.h"
 #include "emu/kernel/procfs.h"
 #include "emu/kernel/procstat.h"
+#include "emu/kernel/procsys.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -158,8 +159,15 @@ static struct file *mem_file(char *text, size_t len, const char *path)
     return f;
 }
 
-/* Append one linux_dirent64 record to a growing buffer. */
-static bool dirent_add(char **buf, size_t *len, size_t *cap, uint64_t ino, unsigned char type,
+static struct file *open_text(char *text, size_t len, const char *abs, int *err)
+{
+    struct file *f = text ? mem_file(text, len, abs) : NULL;
+    if (!f)
+        *err = -LINUX_ENOMEM;
+    return f;
+}
+
+bool procfs_dirent_add(char **buf, size_t *len, size_t *cap, uint64_t ino, unsigned char type,
                        const char *name)
 {
     size_t nl = strlen(name), rec = (19 + nl + 1 + 7) & ~(size_t)7;
@@ -206,15 +214,16 @@ static struct file *proc_dir(struct proc *who, enum proc_dir kind, const char *a
 static bool list_entries(char **buf, size_t *len, size_t *cap, bool thread)
 {
     static const char *const links[] = {"cwd", "exe", "root"},
-                             *const files[] = {"cmdline", "comm", "environ", "maps", "stat",
+                             *const files[] = {"cmdline",   "comm",  "environ", "maps",
+                                               "mountinfo", "mounts", "stat",   "statm",
                                                "status"};
-    bool ok = dirent_add(buf, len, cap, 2, 4 /* DT_DIR */, "fd");
+    bool ok = procfs_dirent_add(buf, len, cap, 2, 4 /* DT_DIR */, "fd");
     if (!thread)
-        ok = ok && dirent_add(buf, len, cap, 3, 4, "task");
+        ok = ok && procfs_dirent_add(buf, len, cap, 3, 4, "task");
     for (size_t i = 0; i < 3; i++)
-        ok = ok && dirent_add(buf, len, cap, 4 + i, 10 /* DT_LNK */, links[i]);
+        ok = ok && procfs_dirent_add(buf, len, cap, 4 + i, 10 /* DT_LNK */, links[i]);
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-        ok = ok && dirent_add(buf, len, cap, 8 + i, 8 /* DT_REG */, files[i]);
+        ok = ok && procfs_dirent_add(buf, len, cap, 8 + i, 8 /* DT_REG */, files[i]);
     return ok;
 }
 
@@ -223,15 +232,15 @@ static void list_proc_dir(struct emu *emu, struct file *f)
     struct proc *who = proc_by_pid(emu, f->dir_of);
     char *buf = NULL, name[16];
     size_t len = 0, cap = 0;
-    bool ok = dirent_add(&buf, &len, &cap, 1, 4 /* DT_DIR */, ".") &&
-              dirent_add(&buf, &len, &cap, 1, 4, "..");
+    bool ok = procfs_dirent_add(&buf, &len, &cap, 1, 4 /* DT_DIR */, ".") &&
+              procfs_dirent_add(&buf, &len, &cap, 1, 4, "..");
     if (f->dir_kind == PROC_DIR_PROCESS || f->dir_kind == PROC_DIR_THREAD)
         ok = ok && list_entries(&buf, &len, &cap, f->dir_kind == PROC_DIR_THREAD);
     for (int fd = 0; f->dir_kind == PROC_DIR_FD && ok && who && who->fds && fd < MAX_FDS; fd++) {
         if (!who->fds->file[fd])
             continue;
         snprintf(name, sizeof name, "%d", fd);
-        ok = dirent_add(&buf, &len, &cap, 100 + (uint64_t)fd, 10, name);
+        ok = procfs_dirent_add(&buf, &len, &cap, 100 + (uint64_t)fd, 10, name);
     }
     /* task/: every live thread of the process, in tid order. */
     for (int i = 0; f->dir_kind == PROC_DIR_TASK && ok && who && i < emu->nprocs; i++) {
@@ -239,7 +248,7 @@ static void list_proc_dir(struct emu *emu, struct file *f)
         if (!t || t->tg != who->tg || t->state == PROC_ZOMBIE)
             continue;
         snprintf(name, sizeof name, "%d", t->pid);
-        ok = dirent_add(&buf, &len, &cap, 2000 + (uint64_t)t->pid, 4, name);
+        ok = procfs_dirent_add(&buf, &len, &cap, 2000 + (uint64_t)t->pid, 4, name);
     }
     if (!ok) {
         free(buf);
@@ -335,6 +344,8 @@ static struct file *open_cmdline(struct emu *emu, struct proc *p, struct proc *w
                                  const char *abs, int *err)
 {
     (void)emu, (void)p;
+    if (who->state == PROC_INIT) /* faultline's init has no memory: it is called init */
+        return open_text(strdup("init"), 5, abs, err);
     return open_strings(who, who->tg->arg_start, who->tg->arg_end, abs, err);
 }
 
@@ -368,30 +379,82 @@ static bool thread_view(const char *abs)
     return strstr(abs, "/task/") != NULL;
 }
 
-static struct file *open_text(char *text, size_t len, const char *abs, int *err)
+/* The files made anew by each read from the start, of the process (or
+ * thread) f->dir_of; NULL once it is gone (the old text stays). */
+static struct proc *gen_who(struct emu *emu, struct file *f)
 {
-    struct file *f = text ? mem_file(text, len, abs) : NULL;
-    if (!f)
-        *err = -LINUX_ENOMEM;
+    struct proc *who = proc_by_pid(emu, f->dir_of);
+    return who && !(who->state == PROC_ZOMBIE && !who->tg->live) ? who : NULL;
+}
+
+static char *gen_status(struct emu *emu, struct file *f, size_t *len)
+{
+    struct proc *who = gen_who(emu, f);
+    return who ? procstat_status(emu, who, thread_view(f->path), len) : NULL;
+}
+
+static char *gen_stat(struct emu *emu, struct file *f, size_t *len)
+{
+    struct proc *who = gen_who(emu, f);
+    return who ? procstat_stat(emu, who, thread_view(f->path), len) : NULL;
+}
+
+static char *gen_statm(struct emu *emu, struct file *f, size_t *len)
+{
+    struct proc *who = gen_who(emu, f);
+    return who ? procstat_statm(emu, who, len) : NULL;
+}
+
+static struct file *open_gen(struct proc *who, const char *abs, int *err,
+                             char *(*gen)(struct emu *emu, struct file *f, size_t *len))
+{
+    struct file *f = open_text(calloc(1, 1), 0, abs, err);
+    if (f) {
+        f->mem_gen = gen;
+        f->dir_of = who->pid;
+    }
     return f;
+}
+
+void fs_mem_refresh(struct emu *emu, struct file *f, size_t pos)
+{
+    if (!f->mem_gen || (pos && f->memlen))
+        return;
+    size_t len = 0;
+    char *text = f->mem_gen(emu, f, &len);
+    if (!text)
+        return;
+    free(f->mem);
+    f->mem = text;
+    f->memlen = len;
 }
 
 static struct file *open_status(struct emu *emu, struct proc *p, struct proc *who,
                                 const char *abs, int *err)
 {
-    (void)p;
-    size_t len = 0;
-    char *text = procstat_status(emu, who, thread_view(abs), &len);
-    return open_text(text, len, abs, err);
+    (void)emu, (void)p;
+    return open_gen(who, abs, err, gen_status);
 }
 
 static struct file *open_stat(struct emu *emu, struct proc *p, struct proc *who, const char *abs,
                               int *err)
 {
-    (void)p;
-    size_t len = 0;
-    char *text = procstat_stat(emu, who, thread_view(abs), &len);
-    return open_text(text, len, abs, err);
+    (void)emu, (void)p;
+    return open_gen(who, abs, err, gen_stat);
+}
+
+static struct file *open_statm(struct emu *emu, struct proc *p, struct proc *who,
+                               const char *abs, int *err)
+{
+    (void)emu, (void)p;
+    return open_gen(who, abs, err, gen_statm);
+}
+
+static struct file *open_mounts(struct emu *emu, struct proc *p, struct proc *who,
+                                const char *abs, int *err)
+{
+    (void)emu, (void)p;
+    return open_gen(who, abs, err, procsys_mounts);
 }
 
 static const struct {
@@ -400,7 +463,8 @@ static const struct {
 } proc_files[] = {
     {"maps", open_maps},       {"exe", open_exe},   {"cmdline", open_cmdline},
     {"environ", open_environ}, {"comm", open_comm}, {"status", open_status},
-    {"stat", open_stat},
+    {"stat", open_stat},       {"statm", open_statm}, {"mounts", open_mounts},
+    {"mountinfo", open_mounts},
 };
 
 /* An open descriptor fdn of who, as its magic link opens it. */
@@ -435,6 +499,9 @@ static int dev_fd(const char *abs)
 struct file *fs_proc_file(struct emu *emu, struct proc *p, const char *abs, int *err)
 {
     *err = 0;
+    struct file *sf = procsys_file(emu, abs, err);
+    if (sf || *err)
+        return sf;
     const char *tail;
     int fdn = dev_fd(abs);
     if (fdn == -2) {

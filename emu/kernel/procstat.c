@@ -13,13 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A growing text; NULL text once out of memory. */
-struct text {
-    char *s;
-    size_t len, cap;
-};
-
-__attribute__((format(printf, 2, 3))) static void put(struct text *t, const char *fmt, ...)
+void text_put(struct text *t, const char *fmt, ...)
 {
     if (!t->s && t->cap)
         return;
@@ -54,7 +48,7 @@ static char state_letter(const struct proc *p)
         return 'Z';
     if (p->tg->stopped)
         return 'T';
-    return p->state == PROC_RUNNABLE ? 'R' : 'S';
+    return proc_running(p) ? 'R' : 'S';
 }
 
 static const char *state_name(char c)
@@ -88,22 +82,62 @@ static void dispositions(const struct tgroup *tg, uint64_t *ign, uint64_t *cgt)
     }
 }
 
-/* The address space's size and what of it is resident, in pages. */
-static void memory(const struct proc *p, uint64_t *size, uint64_t *rss, uint64_t *swap)
+/* What status, stat and statm say of an address space, in pages. */
+struct mem_view {
+    uint64_t size, rss, peak_rss, swap; /* VmSize, VmRSS, VmHWM, VmSwap */
+    uint64_t anon, file, shmem;         /* RssAnon, RssFile, RssShmem */
+    uint64_t data, stack, exec, text;   /* VmData, VmStk, VmExe + VmLib, VmExe */
+    uint64_t pt;                        /* VmPTE */
+    uint64_t start_code, end_code;      /* the program's text area */
+};
+
+/* Linux's counts from the areas: data is private writable memory off the
+ * stack, exec executable memory that is not writable; the resident split
+ * is the memory system's own (vm_area_info). */
+static void memory(const struct proc *p, struct mem_view *m)
 {
-    *size = *rss = *swap = 0;
+    memset(m, 0, sizeof *m);
     if (!p->mm)
         return;
     size_t n = vm_area_count(p->mm);
     struct vm_area_info *a = n ? calloc(n, sizeof *a) : NULL;
-    if (a) {
-        n = vm_areas(p->mm, a, n);
-        for (size_t i = 0; i < n; i++)
-            *size += (a[i].end - a[i].start) / VM_PAGE_SIZE;
-        free(a);
+    n = a ? vm_areas(p->mm, a, n) : 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t pages = (a[i].end - a[i].start) / VM_PAGE_SIZE;
+        bool stack = a[i].flags & VM_AREA_GROWSDOWN, shared = a[i].flags & VM_AREA_SHARED;
+        m->size += pages;
+        m->anon += a[i].anon;
+        m->shmem += a[i].shmem;
+        m->file += a[i].resident - a[i].anon - a[i].shmem;
+        m->stack += stack ? pages : 0;
+        m->data += (a[i].prot & VM_PROT_WRITE) && !shared && !stack ? pages : 0;
+        m->exec += (a[i].prot & VM_PROT_EXEC) && !(a[i].prot & VM_PROT_WRITE) && !stack ? pages : 0;
+        if (p->tg->entry >= a[i].start && p->tg->entry < a[i].end) {
+            m->text = pages;
+            m->start_code = a[i].start;
+            m->end_code = a[i].end;
+        }
     }
-    *rss = vm_mm_rss(p->mm);
-    *swap = vm_mm_swapped(p->mm);
+    free(a);
+    m->rss = vm_mm_rss(p->mm);
+    m->peak_rss = vm_mm_peak_rss(p->mm);
+    m->swap = vm_mm_swapped(p->mm);
+    m->pt = vm_mm_pt_pages(p->mm);
+}
+
+/* The Vm and Rss lines of status (a process with no memory, init, has
+ * none, as a kernel thread has none). */
+static void status_memory(struct text *t, const struct mem_view *m)
+{
+    static const char *const names[] = {"VmPeak", "VmSize", "VmLck", "VmPin", "VmHWM", "VmRSS",
+                                        "RssAnon", "RssFile", "RssShmem", "VmData", "VmStk",
+                                        "VmExe", "VmLib", "VmPTE", "VmSwap", "HugetlbPages"};
+    /* VmPeak is VmSize: the address space's peak is not kept. */
+    const uint64_t pages[] = {m->size, m->size, 0, 0, m->peak_rss, m->rss, m->anon, m->file,
+                              m->shmem, m->data, m->stack, m->text, m->exec - m->text, m->pt,
+                              m->swap, 0};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        text_put(t, "%s:\t%8llu kB\n", names[i], (unsigned long long)pages[i] * (VM_PAGE_SIZE / 1024));
 }
 
 char *procstat_status(struct emu *emu, struct proc *p, bool thread, size_t *len)
@@ -111,40 +145,48 @@ char *procstat_status(struct emu *emu, struct proc *p, bool thread, size_t *len)
     struct text t = {0};
     const struct tgroup *tg = p->tg;
     char st = state_letter(p);
-    uint64_t ign, cgt, size, rss, swap;
+    uint64_t ign, cgt;
+    struct mem_view m;
     dispositions(tg, &ign, &cgt);
-    memory(p, &size, &rss, &swap);
+    memory(p, &m);
     unsigned uid = (unsigned)getuid(), gid = (unsigned)getgid();
-    put(&t, "Name:\t%s\nUmask:\t%04o\nState:\t%s\n", p->name, tg->umask, state_name(st));
-    put(&t, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", tg->tgid,
-        thread ? p->pid : tg->tgid, tg->ppid);
-    put(&t, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", uid, uid, uid, uid, gid, gid, gid, gid);
-    put(&t, "FDSize:\t%d\nGroups:\t\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", MAX_FDS,
-        tg->tgid, thread ? p->pid : tg->tgid, tg->pgid, tg->sid);
-    put(&t, "VmPeak:\t%8llu kB\nVmSize:\t%8llu kB\nVmHWM:\t%8llu kB\nVmRSS:\t%8llu kB\n",
-        (unsigned long long)size * 4, (unsigned long long)size * 4, (unsigned long long)rss * 4,
-        (unsigned long long)rss * 4);
-    put(&t, "VmSwap:\t%8llu kB\nThreads:\t%d\nSigQ:\t0/%d\n", (unsigned long long)swap * 4,
-        threads_of(emu, tg), 63465);
-    put(&t, "SigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\nSigIgn:\t%016llx\n"
-            "SigCgt:\t%016llx\n",
-        (unsigned long long)p->sig.pending.set, (unsigned long long)tg->shared_pending.set,
-        (unsigned long long)p->sig.blocked,
-        (unsigned long long)ign, (unsigned long long)cgt);
-    put(&t, "CapInh:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t0\n"
-            "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n"
-            "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
+    text_put(&t, "Name:\t%s\nUmask:\t%04o\nState:\t%s\n", p->name, tg->umask, state_name(st));
+    text_put(&t, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", tg->tgid,
+             thread ? p->pid : tg->tgid, tg->ppid);
+    text_put(&t, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", uid, uid, uid, uid, gid, gid,
+             gid, gid);
+    text_put(&t, "FDSize:\t%d\nGroups:\t\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
+             MAX_FDS, tg->tgid, thread ? p->pid : tg->tgid, tg->pgid, tg->sid);
+    if (p->mm)
+        status_memory(&t, &m);
+    text_put(&t, "CoreDumping:\t0\nThreads:\t%d\nSigQ:\t0/%d\n", threads_of(emu, tg), 63465);
+    text_put(&t, "SigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\nSigIgn:\t%016llx\n"
+                 "SigCgt:\t%016llx\n",
+             (unsigned long long)p->sig.pending.set,
+              (unsigned long long)tg->shared_pending.set, (unsigned long long)p->sig.blocked,
+             (unsigned long long)ign, (unsigned long long)cgt);
+    text_put(&t, "CapInh:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t0\n"
+                 "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n"
+                 "Mems_allowed:\t1\nMems_allowed_list:\t0\n"
+                 "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
     *len = t.len;
     return t.s;
+}
+
+/* Guest ns as clock ticks (USER_HZ). */
+static unsigned long long ticks(uint64_t ns)
+{
+    return (unsigned long long)(ns / (LINUX_NSEC_PER_SEC / LINUX_USER_HZ));
 }
 
 char *procstat_stat(struct emu *emu, struct proc *p, bool thread, size_t *len)
 {
     struct text t = {0};
     const struct tgroup *tg = p->tg;
-    uint64_t ign, cgt, size, rss, swap;
+    uint64_t ign, cgt;
+    struct mem_view m;
     dispositions(tg, &ign, &cgt);
-    memory(p, &size, &rss, &swap);
+    memory(p, &m);
     const struct proc_stats *ps = emu_proc_stats(emu, tg->tgid);
     uint64_t minflt = 0, majflt = 0;
     if (ps) {
@@ -154,21 +196,39 @@ char *procstat_stat(struct emu *emu, struct proc *p, bool thread, size_t *len)
     }
     /* pid (comm) state ppid pgrp session tty_nr tpgid flags minflt
      * cminflt majflt cmajflt utime stime cutime cstime priority nice
-     * num_threads itrealvalue starttime vsize rss rsslim ... */
-    put(&t, "%d (%s) %c %d %d %d 0 -1 4194304 %llu 0 %llu 0 0 0 0 0 20 %d %d 0 0 %llu %llu",
-        thread ? p->pid : tg->tgid, p->name, state_letter(p), tg->ppid, tg->pgid, tg->sid,
-        (unsigned long long)minflt, (unsigned long long)majflt, p->nice, threads_of(emu, tg),
-        (unsigned long long)size * VM_PAGE_SIZE, (unsigned long long)rss);
+     * num_threads itrealvalue starttime vsize rss */
+    text_put(&t, "%d (%s) %c %d %d %d 0 -1 4194304 %llu 0 %llu 0 %llu 0 %llu 0 20 %d %d 0 %llu %llu %llu",
+             thread ? p->pid : tg->tgid, p->name, state_letter(p), tg->ppid, tg->pgid, tg->sid,
+             (unsigned long long)minflt, (unsigned long long)majflt,
+             ticks(thread ? task_cpu_ns(p) : proc_cpu_ns(p)), ticks(tg->child_run_ns), p->nice,
+             threads_of(emu, tg), ticks(p->start_ns), (unsigned long long)m.size * VM_PAGE_SIZE,
+             (unsigned long long)m.rss);
     /* rsslim startcode endcode startstack kstkesp kstkeip signal blocked
      * sigignore sigcatch wchan nswap cnswap exit_signal processor
      * rt_priority policy blkio guest_time cguest_time start_data end_data
      * start_brk arg_start arg_end env_start env_end exit_code */
-    put(&t, " 18446744073709551615 0 0 0 0 0 %llu %llu %llu %llu 0 0 0 17 0 0 0 0 0 0 0 0 0"
-            " %llu %llu %llu %llu 0\n",
-        (unsigned long long)p->sig.pending.set, (unsigned long long)p->sig.blocked,
-        (unsigned long long)ign, (unsigned long long)cgt, (unsigned long long)tg->arg_start,
-        (unsigned long long)tg->arg_end, (unsigned long long)tg->env_start,
-        (unsigned long long)tg->env_end);
+    text_put(&t, " 18446744073709551615 %llu %llu 0 0 0 %llu %llu %llu %llu 0 0 0 17 0 0 0 0 0 0"
+                 " 0 0 0 %llu %llu %llu %llu 0\n",
+             (unsigned long long)m.start_code, (unsigned long long)m.end_code,
+             (unsigned long long)p->sig.pending.set, (unsigned long long)p->sig.blocked,
+             (unsigned long long)ign, (unsigned long long)cgt, (unsigned long long)tg->arg_start,
+             (unsigned long long)tg->arg_end, (unsigned long long)tg->env_start,
+             (unsigned long long)tg->env_end);
+    *len = t.len;
+    return t.s;
+}
+
+/* size resident shared text lib data dt, in pages; shared is what of
+ * the resident pages a file or shared memory backs, as Linux counts it. */
+char *procstat_statm(struct emu *emu, struct proc *p, size_t *len)
+{
+    (void)emu;
+    struct text t = {0};
+    struct mem_view m;
+    memory(p, &m);
+    text_put(&t, "%llu %llu %llu %llu 0 %llu 0\n", (unsigned long long)m.size,
+             (unsigned long long)m.rss, (unsigned long long)(m.file + m.shmem),
+             (unsigned long long)m.text, (unsigned long long)(m.data + m.stack));
     *len = t.len;
     return t.s;
 }

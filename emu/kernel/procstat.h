@@ -1,5 +1,6 @@
 /*
- * procstat.h - /proc/<pid>/status and stat (procstat.c).
+ * procstat.h - /proc/<pid>/status, stat and statm (procstat.c), and the
+ * growing text the generated /proc files are written into.
  */
 #ifndef FAULTLINE_KERNEL_PROCSTAT_H
 #define FAULTLINE_KERNEL_PROCSTAT_H
@@ -10,9 +11,19 @@
 struct emu;
 struct proc;
 
-/* The text of p's status or stat file, malloc'd (NULL: out of memory);
- * thread: as task/<tid>/ shows it (Pid is the tid), else the process's. */
+/* A growing text: s is NULL (and cap nonzero) once out of memory. */
+struct text {
+    char *s;
+    size_t len, cap;
+};
+/* Append printf-style; nothing more once out of memory. */
+__attribute__((format(printf, 2, 3))) void text_put(struct text *t, const char *fmt, ...);
+
+/* The text of p's status, stat or statm file, malloc'd (NULL: out of
+ * memory); thread: as task/<tid>/ shows it (Pid is the tid), else the
+ * process's. */
 char *procstat_status(struct emu *emu, struct proc *p, bool thread, size_t *len);
 char *procstat_stat(struct emu *emu, struct proc *p, bool thread, size_t *len);
+char *procstat_statm(struct emu *emu, struct proc *p, size_t *len);
 
 #endif

@@ -10,6 +10,7 @@
 #include "emu/kernel/clock.h"
 #include "emu/kernel/hostsig.h"
 #include "emu/kernel/proc.h"
+#include "emu/kernel/procsys.h"
 #include "emu/kernel/thread.h"
 #include "emu/util/tool.h"
 
@@ -164,6 +165,7 @@ static bool pass_time(struct emu *emu)
     if (next == UINT64_MAX)
         return false;
     if (!emu->opt.real_time) {
+        load_advance(emu, next, 0); /* nobody could run meanwhile */
         if (emu->clock_ns < next)
             emu->clock_ns = next;
     } else {
@@ -173,8 +175,18 @@ static bool pass_time(struct emu *emu)
             struct timespec ts = {(time_t)(d / 1000000000ULL), (long)(d % 1000000000ULL)};
             nanosleep(&ts, NULL); /* an early end (the --timeout alarm) only retries */
         }
+        load_advance(emu, emu_monotonic(emu), 0);
     }
     return true;
+}
+
+/* A load-average sample that came due while tasks ran: those able to run
+ * now count. */
+static void load_tick(struct emu *emu)
+{
+    uint64_t now = emu_monotonic(emu);
+    if (now >= emu->load.next)
+        load_advance(emu, now, load_active(emu));
 }
 
 /* A process waiting on host descriptors, when nothing else can run. */
@@ -316,7 +328,10 @@ static void run_turn(struct emu *emu, struct proc *p, struct sched *sc)
     sc->idle = 0;
     proc_timers_changed(emu); /* time may have passed: the host timer follows */
     uint64_t quantum = run_quantum(emu, p);
+    p->run_since = emu_monotonic(emu);
     enum cpu_exit why = cpu_run(p->cpu, quantum);
+    proc_charge(emu, p, emu_monotonic(emu) - p->run_since);
+    p->run_since = 0;
     proc_free_engine(p);
     if (p->reap_when_stopped) {
         proc_release(emu, p);
@@ -334,8 +349,10 @@ static void run_turn(struct emu *emu, struct proc *p, struct sched *sc)
      * a sleeper wakes while others compute. */
     sc->stay = !(quantum && why == CPU_EXIT_STOPPED && p->state == PROC_RUNNABLE &&
                  !signal_ready(p) && cpu_settled(p->cpu));
-    if (!sc->stay && !emu->opt.real_time)
+    if (!sc->stay && !emu->opt.real_time) {
         emu->clock_ns += quantum;
+        proc_charge(emu, p, quantum);
+    }
     if (deadline_hit) {
         deadline_hit = 0;
         sc->stay = false; /* a deadline came: whoever it woke gets a turn */
@@ -410,6 +427,7 @@ int proc_schedule(struct emu *emu)
         wake_timers(emu);
         if (emu->main_exited)
             break; /* a fatal signal from the host or a timer */
+        load_tick(emu);
         reap_stopped(emu, &sc);
         struct proc *p = NULL;
         enum pick r = pick(emu, &sc, &p);

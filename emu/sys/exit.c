@@ -78,14 +78,18 @@ static struct proc *find_waitable(struct emu *emu, struct proc *parent, int pid,
 
 /* The report has been seen: a stop or continue once, an exit for good
  * (the zombie goes). */
-static void consume_waited(struct emu *emu, struct proc *z, enum waited what)
+static void consume_waited(struct emu *emu, struct proc *waiter, struct proc *z,
+                           enum waited what)
 {
-    if (what == WAITED_STOP)
+    if (what == WAITED_STOP) {
         z->tg->stop_report = false;
-    else if (what == WAITED_CONT)
+    } else if (what == WAITED_CONT) {
         z->tg->cont_report = false;
-    else
+    } else {
+        /* Its CPU time, and its children's, become the waiter's children's. */
+        waiter->tg->child_run_ns += proc_cpu_ns(z) + z->tg->child_run_ns;
         proc_release(emu, z);
+    }
 }
 
 long sys_wait4(struct sys *s, int upid, uaddr_t stat_addr, int options, uaddr_t ru)
@@ -113,12 +117,12 @@ long sys_wait4(struct sys *s, int upid, uaddr_t stat_addr, int options, uaddr_t 
     if (stat_addr && copy_out(s, stat_addr, &status, 4) < 0)
         return -LINUX_EFAULT;
     if (ru) {
-        uint8_t zero[LINUX_RUSAGE_SIZE] = {0};
-        if (copy_out(s, ru, zero, sizeof zero) < 0)
+        struct linux_rusage r = rusage_make(proc_cpu_ns(z) + z->tg->child_run_ns, 0);
+        if (copy_out(s, ru, &r, sizeof r) < 0)
             return -LINUX_EFAULT;
     }
     int zpid = z->pid;
-    consume_waited(s->emu, z, what);
+    consume_waited(s->emu, s->p, z, what);
     return zpid;
 }
 
@@ -170,6 +174,6 @@ long sys_waitid(struct sys *s, int which, int upid, uaddr_t infop, int options, 
     if (infop && copy_out(s, infop, &info, sizeof info) < 0)
         return -LINUX_EFAULT;
     if (z && !(options & LINUX_WNOWAIT))
-        consume_waited(s->emu, z, what);
+        consume_waited(s->emu, s->p, z, what);
     return 0;
 }

@@ -32,6 +32,7 @@ static void copy_identity(struct proc *c, const struct proc *parent, uint64_t fl
     c->tg->arg_end = parent->tg->arg_end;
     c->tg->env_start = parent->tg->env_start;
     c->tg->env_end = parent->tg->env_end;
+    c->tg->entry = parent->tg->entry;
     memcpy(c->name, parent->name, sizeof c->name);
     memcpy(c->tg->exe, parent->tg->exe, sizeof c->tg->exe);
     memcpy(c->tg->cwd, parent->tg->cwd, sizeof c->tg->cwd);

@@ -3,6 +3,7 @@
  * kernel/sys.c answers it: uname, sysinfo, resource limits and usage,
  * times, umask, prctl.
  */
+#include "emu/kernel/procsys.h"
 #include "emu/sys/sys.h"
 #include "emu/util/tool.h"
 
@@ -27,13 +28,21 @@ long sys_sysinfo(struct sys *s, uaddr_t info)
 {
     struct linux_sysinfo si;
     memset(&si, 0, sizeof si);
-    const struct vm_stats *st = vm_stats(s->emu->vm);
-    si.uptime = (int64_t)(s->emu->clock_ns / LINUX_NSEC_PER_SEC);
-    si.totalram = (uint64_t)vm_dram_frames(s->emu->vm) * LINUX_PAGE_SIZE;
-    si.freeram = (uint64_t)vm_frames_free(s->emu->vm) * LINUX_PAGE_SIZE;
-    si.totalswap = s->emu->opt.swap_pages * LINUX_PAGE_SIZE;
-    si.freeswap = (s->emu->opt.swap_pages - st->swap_used) * LINUX_PAGE_SIZE;
-    si.procs = (uint16_t)s->emu->live;
+    struct emu *emu = s->emu;
+    struct vm_usage u;
+    vm_usage(emu->vm, &u);
+    load_advance(emu, emu_monotonic(emu), load_active(emu));
+    si.uptime = (int64_t)(emu_monotonic(emu) / LINUX_NSEC_PER_SEC);
+    for (int i = 0; i < 3; i++)
+        si.loads[i] = (uint64_t)emu->load.avg[i] << (LINUX_SI_LOAD_SHIFT - 11);
+    /* The machine /proc/meminfo describes (procsys.c), in bytes (a 64-bit
+     * kernel's mem_unit is 1). */
+    si.totalram = (uint64_t)u.total * LINUX_PAGE_SIZE;
+    si.freeram = (uint64_t)u.free * LINUX_PAGE_SIZE;
+    si.sharedram = (uint64_t)u.shmem * LINUX_PAGE_SIZE;
+    si.totalswap = u.swap_total * LINUX_PAGE_SIZE;
+    si.freeswap = (u.swap_total - u.swap_used) * LINUX_PAGE_SIZE;
+    si.procs = (uint16_t)emu->live;
     si.mem_unit = 1;
     return copy_out(s, info, &si, sizeof si) < 0 ? -LINUX_EFAULT : 0;
 }
@@ -81,20 +90,41 @@ long sys_setrlimit(struct sys *s, unsigned int resource, uaddr_t rlim)
     return do_prlimit(s, s->p, (int)resource, rlim, 0);
 }
 
-/* No CPU time is accounted: all zero. */
-long sys_getrusage(struct sys *s, int who, uaddr_t ru)
+struct linux_rusage rusage_make(uint64_t utime_ns, uint64_t maxrss_pages)
 {
-    (void)who;
-    uint8_t zero[LINUX_RUSAGE_SIZE] = {0};
-    return copy_out(s, ru, zero, sizeof zero) < 0 ? -LINUX_EFAULT : 0;
+    struct linux_rusage ru;
+    memset(&ru, 0, sizeof ru);
+    ru.utime.sec = (int64_t)(utime_ns / LINUX_NSEC_PER_SEC);
+    ru.utime.usec = (int64_t)(utime_ns % LINUX_NSEC_PER_SEC / 1000);
+    ru.maxrss = (int64_t)(maxrss_pages * (LINUX_PAGE_SIZE / 1024));
+    return ru;
 }
 
-/* Clock ticks since start-up on the guest's clock; no CPU times. */
+/* CPU time is the guest time that passed while a task ran (proc_charge),
+ * all of it user time; children are those waited for. */
+long sys_getrusage(struct sys *s, int who, uaddr_t ru)
+{
+    uint64_t peak = s->p->mm ? vm_mm_peak_rss(s->p->mm) : 0;
+    struct linux_rusage r;
+    if (who == LINUX_RUSAGE_SELF)
+        r = rusage_make(proc_cpu_ns(s->p), peak);
+    else if (who == LINUX_RUSAGE_THREAD)
+        r = rusage_make(task_cpu_ns(s->p), peak);
+    else if (who == LINUX_RUSAGE_CHILDREN)
+        r = rusage_make(s->p->tg->child_run_ns, 0);
+    else
+        return -LINUX_EINVAL;
+    return copy_out(s, ru, &r, sizeof r) < 0 ? -LINUX_EFAULT : 0;
+}
+
+/* Clock ticks since start-up on the guest's clock, and the CPU times. */
 long sys_times(struct sys *s, uaddr_t tbuf)
 {
-    uint64_t ticks = s->emu->clock_ns / (LINUX_NSEC_PER_SEC / LINUX_USER_HZ);
+    const int64_t tick = LINUX_NSEC_PER_SEC / LINUX_USER_HZ;
+    int64_t ticks = (int64_t)emu_monotonic(s->emu) / tick;
     if (tbuf) {
-        struct linux_tms t = {0};
+        struct linux_tms t = {.utime = (int64_t)proc_cpu_ns(s->p) / tick,
+                              .cutime = (int64_t)s->p->tg->child_run_ns / tick};
         if (copy_out(s, tbuf, &t, sizeof t) < 0)
             return -LINUX_EFAULT;
     }

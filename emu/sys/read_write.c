@@ -113,6 +113,7 @@ static long host_write(struct sys *s, struct file *f, uaddr_t buf, size_t len, i
 static long mem_read(struct sys *s, struct file *f, uaddr_t buf, size_t len, int64_t off)
 {
     size_t pos = off >= 0 ? (size_t)off : f->pos;
+    fs_mem_refresh(s->emu, f, pos);
     size_t n = pos < f->memlen ? f->memlen - pos : 0;
     if (n > len)
         n = len;
@@ -298,5 +299,7 @@ long sys_lseek(struct sys *s, unsigned int fd, int64_t offset, unsigned int when
         return at;
     }
     off_t r = lseek(f->hostfd, (off_t)offset, host_whence_from_linux((int)whence));
+    if (r == 0)
+        f->pos = 0; /* /proc's listing starts again (procsys.c) */
     return r < 0 ? host_err() : r;
 }

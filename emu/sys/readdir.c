@@ -1,7 +1,8 @@
 /*
  * readdir.c - getdents64: the host directory's entries, or a generated
- * /proc directory's.
+ * /proc directory's, or /proc's own (the guest's processes).
  */
+#include "emu/kernel/procsys.h"
 #include "emu/sys/fd.h"
 
 #include <stdlib.h>
@@ -24,8 +25,12 @@ long sys_getdents64(struct sys *s, unsigned int fd, uaddr_t dirent, unsigned int
     if (!buf)
         return -LINUX_ENOMEM;
     /* The host's records are the kernel's struct linux_dirent64 already. */
-    long n = mem ? fs_mem_getdents(s->emu, f, buf, len) : syscall(SYS_getdents64, f->hostfd, buf, len);
-    if (n < 0 && !mem)
+    long n;
+    if (mem)
+        n = fs_mem_getdents(s->emu, f, buf, len);
+    else if (procsys_is_root(f))
+        n = procsys_root_getdents(s->emu, f, buf, len);
+    else if ((n = syscall(SYS_getdents64, f->hostfd, buf, len)) < 0)
         n = host_err();
     if (n > 0 && copy_out(s, dirent, buf, (size_t)n) < 0)
         n = -LINUX_EFAULT;

@@ -35,6 +35,10 @@ struct sys {
 
 typedef long (*sys_fn)(struct sys *s);
 
+/* info.c: the struct rusage of utime_ns of CPU time (all user time) and
+ * at most maxrss_pages resident. */
+struct linux_rusage rusage_make(uint64_t utime_ns, uint64_t maxrss_pages);
+
 struct syscall_def {
     const char *name;
     sys_fn fn;           /* the thunk decoding a[] for the handler; NULL: -ENOSYS */

@@ -198,7 +198,16 @@ kill $h
 wait $h
 echo "httpd: $?"
 SH
-port=$((20000 + $$ % 20000))
+# Two free host ports in a row for the native run (the guest's are its own).
+port=$(python3 -c '
+import socket
+for p in range(20000, 60000, 7):
+    try:
+        for q in (p, p + 1):
+            s = socket.socket(); s.bind(("127.0.0.1", q)); s.close()
+        print(p); break
+    except OSError:
+        pass')
 fl=$(cd "$(dirname "$FL")" && pwd)/$(basename "$FL")
 (cd "$tmp/sh" && PATH=/bin:/usr/bin /bin/busybox sh nc.sh $port >"$tmp/n" 2>/dev/null </dev/null; echo "exit $?" >>"$tmp/n")
 (cd "$tmp/sh" && "$fl" run --env-clear -E PATH=/bin:/usr/bin --timeout 60 /bin/busybox sh nc.sh $port \

@@ -1,14 +1,16 @@
 # Sourced by tests/e2e scripts (from the repository's top): run a command
 # natively and under faultline ($FL) in fresh empty directories and compare
-# output and exit status byte for byte.  Makes $tmp (removed at exit) and
-# $top, and sets $fail.
+# output and exit status byte for byte.  Makes $tmp (removed at exit; one
+# tests/check.sh made is kept) and $top, and sets $fail.
 #   vs_native LABEL CMD [ARGS...]   CMD runs in an empty directory: give it absolute paths
 #   vs_native_libcs NAME            build/testprogs/NAME.glibc and .musl
 set -u
 fail=${fail:-0}
 top=$(pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+if [ -z "${tmp:-}" ]; then
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+fi
 vs_native() {
     label=$1
     shift
