@@ -261,5 +261,8 @@ int main(int argc, char **argv)
         return cmd_stat(argc - 1, argv + 1);
     if (strcmp(cmd, "plot") == 0)
         return cmd_plot(argc - 1, argv + 1);
-    return tool_bad_usage(NULL, "unknown command '%s' (run, inspect, stat, plot, sweep)", cmd);
+    if (strcmp(cmd, "export") == 0)
+        return cmd_export(argc - 1, argv + 1);
+    return tool_bad_usage(NULL, "unknown command '%s' (run, inspect, stat, plot, export, "
+                          "sweep)", cmd);
 }

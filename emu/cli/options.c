@@ -15,6 +15,8 @@ static const char usage_text[] =
     "       faultline inspect [--root DIR] PROG       show the areas PROG would start with\n"
     "       faultline stat [options] TRACE            summarise a saved fault log\n"
     "       faultline plot TRACE -o FILE.svg          draw a fault log as a timeline\n"
+    "       faultline export --format perfetto TRACE -o FILE.json\n"
+    "                                                 the log as a Perfetto/Chrome trace\n"
     "       faultline sweep [options] PROG [ARGS...]  run PROG at several DRAM sizes\n"
     "       faultline --help | --version\n"
     "\n"
@@ -30,6 +32,8 @@ static const char usage_text[] =
     "                          counts the kept events\n"
     "      --expect FILE       compare the fault log with FILE; on a difference print a\n"
     "                          unified diff and exit 1, else keep the guest's status\n"
+"      --trace-procs       also write each fork, execve and exit in the text log,\n"
+    "                          as '#process' comment lines (the report's process tree)\n"
     "      --no-symbols        leave the object, symbol and line columns empty (the\n"
     "                          instruction address and system call are still logged)\n"
     "      --summary           print fault, memory and system-call counts on stderr\n"
@@ -101,7 +105,7 @@ enum {
     OPT_FORMAT = 256, OPT_FILTER, OPT_EXPECT, OPT_SUMMARY, OPT_MAPS, OPT_FRAMES, OPT_SWAP_PAGES,
     OPT_SWAP_FILE, OPT_POLICY, OPT_COMMIT, OPT_SEED, OPT_ROOT, OPT_ENV_CLEAR, OPT_MAX_PROCS,
     OPT_QUANTUM, OPT_TIMEOUT, OPT_REAL_TIME, OPT_HELP, OPT_VERSION, OPT_CHECK, OPT_PID, OPT_EPOCH,
-    OPT_NO_SYMBOLS,
+    OPT_NO_SYMBOLS, OPT_TRACE_PROCS,
 };
 
 static const struct option run_options[] = {
@@ -110,6 +114,7 @@ static const struct option run_options[] = {
     {"trace-filter", required_argument, NULL, OPT_FILTER},
     {"expect", required_argument, NULL, OPT_EXPECT},
     {"no-symbols", no_argument, NULL, OPT_NO_SYMBOLS},
+    {"trace-procs", no_argument, NULL, OPT_TRACE_PROCS},
     {"summary", no_argument, NULL, OPT_SUMMARY},
     {"maps", no_argument, NULL, OPT_MAPS},
     {"frames", required_argument, NULL, OPT_FRAMES},
@@ -185,6 +190,7 @@ static int trace_option(int c, const char *arg, struct emu_options *o)
         return 0;
     case OPT_EXPECT: o->trace.expect_path = arg; return 0;
     case OPT_NO_SYMBOLS: o->no_symbols = true; return 0;
+    case OPT_TRACE_PROCS: o->trace.procs = true; return 0;
     case OPT_SUMMARY: o->summary = true; return 0;
     case OPT_MAPS: o->maps = true; return 0;
     case 'v': o->verbose = true; return 0;

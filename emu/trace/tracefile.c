@@ -609,6 +609,8 @@ static int take_line(struct trace_log *log, const char *line, size_t len, bool *
         }
     }
     const char *s = line + strspn(line, " \t");
+    if (*s == '#' && tracefile_take_proc(log, s) < 0)
+        return fail(why, whylen, "%s", "out of memory");
     if (!*s || *s == '#')
         return 0;
     if (!*detected) {
@@ -673,5 +675,6 @@ int tracefile_load(const char *path, struct trace_log *log, char *err, size_t er
 void tracefile_free(struct trace_log *log)
 {
     free(log->recs);
+    free(log->procs);
     memset(log, 0, sizeof *log);
 }
