@@ -263,6 +263,8 @@ int main(int argc, char **argv)
         return cmd_plot(argc - 1, argv + 1);
     if (strcmp(cmd, "export") == 0)
         return cmd_export(argc - 1, argv + 1);
-    return tool_bad_usage(NULL, "unknown command '%s' (run, inspect, stat, plot, export, "
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
+    return tool_bad_usage(NULL, "unknown command '%s' (run, inspect, stat, plot, report, export, "
                           "sweep)", cmd);
 }

@@ -15,6 +15,7 @@ static const char usage_text[] =
     "       faultline inspect [--root DIR] PROG       show the areas PROG would start with\n"
     "       faultline stat [options] TRACE            summarise a saved fault log\n"
     "       faultline plot TRACE -o FILE.svg          draw a fault log as a timeline\n"
+    "       faultline report TRACE -o FILE.html       an interactive page of a fault log\n"
     "       faultline export --format perfetto TRACE -o FILE.json\n"
     "                                                 the log as a Perfetto/Chrome trace\n"
     "       faultline sweep [options] PROG [ARGS...]  run PROG at several DRAM sizes\n"

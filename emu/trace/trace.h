@@ -80,5 +80,6 @@ int trace_proc_parse(const char *line, struct trace_proc *p);
 int cmd_stat(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

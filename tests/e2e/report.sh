@@ -1,0 +1,35 @@
+#!/bin/sh
+# faultline report: the HTML page of real runs (fork+COW with its
+# "#process" lines; a dynamic shell starting ls), of a JSON Lines log and
+# of a log of format 1.  Each page references nothing outside itself
+# (tests/lib/self_contained.py).
+set -u
+FL=${FL:?set FL to the faultline binary}
+. tests/check.sh
+
+"$FL" run --env-clear --trace-procs -o "$tmp/fc.log" build/testprogs/fork_cow.glibc >/dev/null 2>&1 </dev/null
+"$FL" report "$tmp/fc.log" -o "$tmp/fc.html" || bad "report of fork_cow exited $?"
+"$FL" run --env-clear --trace-procs -o "$tmp/sh.log" /bin/sh -c '/bin/ls / >/dev/null; exit 0' \
+    >/dev/null 2>&1 </dev/null || bad "sh under faultline exited $?"
+"$FL" report --title 'sh starting ls' -o "$tmp/sh.html" - <"$tmp/sh.log" || bad "report from stdin exited $?"
+grep -q '<title>sh starting ls</title>' "$tmp/sh.html" || bad "--title is not the page's title"
+"$FL" run --env-clear --trace-format jsonl -o "$tmp/fc.jsonl" build/testprogs/fork_cow.glibc >/dev/null 2>&1 </dev/null
+"$FL" report "$tmp/fc.jsonl" -o "$tmp/jsonl.html" || bad "report of a jsonl log exited $?"
+"$FL" report tests/golden/fork_cow.glibc.log -o "$tmp/old.html" || bad "report of a format-1 log exited $?"
+
+for p in fc sh jsonl old; do
+    python3 tests/lib/self_contained.py "$tmp/$p.html" || bad "$p.html references something outside itself"
+done
+# The checker itself finds a reference.
+sed 's#</style>#body { background: url(https://example.org/a.png) }</style>#' "$tmp/fc.html" >"$tmp/ext.html"
+python3 tests/lib/self_contained.py "$tmp/ext.html" >/dev/null && bad "self_contained.py missed an external url()"
+
+# Errors: no -o; a bad log (no file left behind).
+"$FL" report "$tmp/fc.log" 2>/dev/null
+[ $? = 125 ] || bad "report without -o"
+printf '#\n1 2 teleport 0x1000 R user x 1 - 2\n' >"$tmp/bad.log"
+"$FL" report "$tmp/bad.log" -o "$tmp/x.html" 2>"$tmp/err"
+[ $? = 1 ] && grep -q "bad.log:2:" "$tmp/err" || bad "a bad log: $(cat "$tmp/err")"
+[ -e "$tmp/x.html" ] && bad "a failed report left its file"
+[ $fail = 0 ] && echo "report: ok"
+exit $fail
