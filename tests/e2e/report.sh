@@ -2,10 +2,14 @@
 # faultline report: the HTML page of real runs (fork+COW with its
 # "#process" lines; a dynamic shell starting ls), of a JSON Lines log and
 # of a log of format 1.  Each page references nothing outside itself
-# (tests/lib/self_contained.py).
+# (tests/lib/self_contained.py), and opens in Debian's headless chromium
+# with no console error, showing the log's event count, with filters whose
+# clicks hide exactly their events, a record on hover, zoom, and a
+# screenshot (tests/e2e/report_browser.py; SHOTS=DIR keeps the pictures).
 set -u
 FL=${FL:?set FL to the faultline binary}
 . tests/check.sh
+command -v chromium >/dev/null 2>&1 || { echo "report: chromium is missing (apt-get install chromium)"; exit 1; }
 
 "$FL" run --env-clear --trace-procs -o "$tmp/fc.log" build/testprogs/fork_cow.glibc >/dev/null 2>&1 </dev/null
 "$FL" report "$tmp/fc.log" -o "$tmp/fc.html" || bad "report of fork_cow exited $?"
@@ -23,6 +27,12 @@ done
 # The checker itself finds a reference.
 sed 's#</style>#body { background: url(https://example.org/a.png) }</style>#' "$tmp/fc.html" >"$tmp/ext.html"
 python3 tests/lib/self_contained.py "$tmp/ext.html" >/dev/null && bad "self_contained.py missed an external url()"
+
+shots=${SHOTS:-$tmp}
+mkdir -p "$shots"
+python3 tests/e2e/report_browser.py "$shots" fork_cow="$tmp/fc.html:$tmp/fc.log" \
+    sh_ls="$tmp/sh.html:$tmp/sh.log" jsonl="$tmp/jsonl.html:$tmp/fc.jsonl" \
+    format1="$tmp/old.html:tests/golden/fork_cow.glibc.log" || bad "the browser test failed"
 
 # Errors: no -o; a bad log (no file left behind).
 "$FL" report "$tmp/fc.log" 2>/dev/null
