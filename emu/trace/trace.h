@@ -31,6 +31,8 @@ struct trace_opts {
     const char *expect_path;   /* compare with this golden log; NULL: none */
     struct trace_filter filter;
     bool procs;                /* write fork, exec and exit as "#process" lines */
+    const char *report_path;   /* --report: write the log's page here; NULL: none */
+    char report_log[4096];     /* the log's path --report chose when -o did not */
 };
 
 /* Add one --trace-filter K=V spec to f; false with a reason in err. */

@@ -1,6 +1,6 @@
 #!/bin/sh
-# faultline report: the HTML page of real runs (fork+COW with its
-# "#process" lines; a dynamic shell starting ls), of a JSON Lines log and
+# faultline report and run --report: the HTML page of real runs (fork+COW
+# with its "#process" lines; a dynamic shell starting ls), of a JSON Lines log and
 # of a log of format 1.  Each page references nothing outside itself
 # (tests/lib/self_contained.py), and opens in Debian's headless chromium
 # with no console error, showing the log's event count, with filters whose
@@ -11,8 +11,20 @@ FL=${FL:?set FL to the faultline binary}
 . tests/check.sh
 command -v chromium >/dev/null 2>&1 || { echo "report: chromium is missing (apt-get install chromium)"; exit 1; }
 
-"$FL" run --env-clear --trace-procs -o "$tmp/fc.log" build/testprogs/fork_cow.glibc >/dev/null 2>&1 </dev/null
-"$FL" report "$tmp/fc.log" -o "$tmp/fc.html" || bad "report of fork_cow exited $?"
+# run --report: the log beside the page (fc.log), with its "#process"
+# lines, and the page the same as faultline report's of that log.
+"$FL" run --env-clear --report "$tmp/fc.html" build/testprogs/fork_cow.glibc >/dev/null 2>&1 </dev/null
+st=$?
+[ $st = 0 ] && [ -s "$tmp/fc.html" ] || bad "run --report: status $st"
+[ "$(grep -c '^#process' "$tmp/fc.log")" = 4 ] || bad "run --report: the log lacks its 4 #process lines"
+"$FL" report --title "page faults of fork_cow.glibc" "$tmp/fc.log" -o "$tmp/fc2.html" || bad "report of fork_cow exited $?"
+cmp -s "$tmp/fc.html" "$tmp/fc2.html" || bad "run --report and report of its log differ"
+# -o names the log; the guest's status stays; -o - cannot be read back.
+"$FL" run --env-clear -o "$tmp/seven.log" --report "$tmp/seven" /bin/sh -c 'exit 7' >/dev/null 2>&1 </dev/null
+st=$?
+[ $st = 7 ] && [ -s "$tmp/seven" ] && grep -q '^#process' "$tmp/seven.log" || bad "run -o --report: status $st"
+"$FL" run -o - --report "$tmp/x.html" /bin/true >/dev/null 2>&1 </dev/null
+[ $? = 125 ] || bad "run -o - --report accepted"
 "$FL" run --env-clear --trace-procs -o "$tmp/sh.log" /bin/sh -c '/bin/ls / >/dev/null; exit 0' \
     >/dev/null 2>&1 </dev/null || bad "sh under faultline exited $?"
 "$FL" report --title 'sh starting ls' -o "$tmp/sh.html" - <"$tmp/sh.log" || bad "report from stdin exited $?"
