@@ -11,6 +11,7 @@
  * The number is how many events of the log come before the line.
  */
 #include "emu/trace/tracefile.h"
+#include "emu/util/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,14 +88,10 @@ int tracefile_take_proc(struct trace_log *log, const char *line)
     struct trace_proc p;
     if (strncmp(line, "#process ", 9) != 0 || trace_proc_parse(line, &p) < 0)
         return 0; /* any other comment, or one we cannot read: a comment */
-    if (log->nprocs == log->proccap) {
-        size_t cap = log->proccap ? log->proccap * 2 : 16;
-        struct trace_proc *v = realloc(log->procs, cap * sizeof *v);
-        if (!v)
-            return -1;
-        log->procs = v;
-        log->proccap = cap;
-    }
+    struct trace_proc *v = grow_array(log->procs, &log->proccap, log->nprocs, sizeof *v, 16);
+    if (!v)
+        return -1;
+    log->procs = v;
     log->procs[log->nprocs++] = p;
     return 0;
 }

@@ -16,6 +16,7 @@
  */
 #include "emu/trace/model.h"
 #include "emu/trace/report.h"
+#include "emu/util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -76,14 +77,10 @@ static long strtab_id(struct strtab *t, const char *s)
     for (; t->slot[h]; h = (h + 1) & (t->nslot - 1))
         if (strcmp(t->s[t->slot[h] - 1], s) == 0)
             return t->slot[h] - 1;
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 256;
-        char **v = realloc(t->s, cap * sizeof *v);
-        if (!v)
-            return -1;
-        t->s = v;
-        t->cap = cap;
-    }
+    char **v = grow_array(t->s, &t->cap, t->n, sizeof *v, 256);
+    if (!v)
+        return -1;
+    t->s = v;
     if (!(t->s[t->n] = strdup(s)))
         return -1;
     t->slot[h] = (uint32_t)(t->n + 1);

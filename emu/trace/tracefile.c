@@ -7,6 +7,7 @@
  * buffer so a file of binary garbage costs no more than one line.
  */
 #include "emu/trace/tracefile.h"
+#include "emu/util/grow.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -584,14 +585,10 @@ static int read_line(FILE *f, char *buf, size_t cap, size_t *len)
 
 static int log_push(struct trace_log *log, const struct trace_rec *r)
 {
-    if (log->n == log->cap) {
-        size_t cap = log->cap ? log->cap * 2 : 1024;
-        struct trace_rec *v = realloc(log->recs, cap * sizeof *v);
-        if (!v)
-            return -1;
-        log->recs = v;
-        log->cap = cap;
-    }
+    struct trace_rec *v = grow_array(log->recs, &log->cap, log->n, sizeof *v, 1024);
+    if (!v)
+        return -1;
+    log->recs = v;
     log->recs[log->n++] = *r;
     return 0;
 }
