@@ -41,7 +41,7 @@ MAIN_OBJ := $(BUILD)/emu/cli/main.o
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all deps run test unit e2e golden testprogs fuzz bench clean layers
+.PHONY: all deps run test unit e2e golden testprogs fuzz bench bench-report clean layers
 .SECONDARY:
 
 all: $(BUILD)/faultline
@@ -130,6 +130,12 @@ bench:
 	@sh scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all testprogs
 	@sh bench/run.sh
+
+# The report's figures for a million-event log (bench/README.md, "The report").
+bench-report:
+	@sh scripts/deps.sh test
+	@$(MAKE) --no-print-directory all
+	@python3 bench/report.py
 
 # The layers of the tree, by its #include lines (also part of make test).
 layers:

@@ -43,10 +43,10 @@ void emu_trace(void *ctx, const struct vm_event_rec *rec)
     tracer_event(emu->tracer, &r);
 }
 
-void emu_trace_proc(struct emu *emu, int kind, const struct proc *p, int status)
+void emu_trace_proc(struct emu *emu, enum trace_proc_kind kind, const struct proc *p, int status)
 {
     struct trace_proc r = {
-        .kind = (enum trace_proc_kind)kind,
+        .kind = kind,
         .pid = p->tg->tgid,
         .ppid = p->tg->ppid,
         .status = status,

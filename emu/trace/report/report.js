@@ -254,37 +254,39 @@ function drawTimeline() {
   ctx.clearRect(0, 0, cv.width, cv.height);
   const gx = Math.round(LABEL_W * dpr), gw = Math.max(1, cv.width - gx - Math.round(8 * dpr));
   const gh = Math.round(S.plotH * dpr);
-  if (!S.grid || S.grid.length < gw * gh) S.grid = new Int32Array(gw * gh);
-  const grid = S.grid;
+  if (!S.grid || S.grid.length < gw * gh) { S.grid = new Int32Array(gw * gh); S.cells = new Int32Array(gw * gh); }
+  const grid = S.grid, cells = S.cells;
   grid.fill(0, 0, gw * gh);
   S.gw = gw; S.gh = gh; S.gx = gx; S.dpr = dpr;
   const { c, pass, frac, bandTop, bandH } = S;
   const lo = lowerBound(c.seq, Math.floor(S.v0)), hi = lowerBound(c.seq, Math.ceil(S.v1));
   const span = S.v1 - S.v0, sx = gw / span;
-  let drawn = 0;
+  let drawn = 0, used = 0;
   for (let i = lo; i < hi; i++) {
     if (!pass[i]) continue;
     const top = bandTop[c.band[i]];
     if (top < 0) continue;
     const px = ((c.seq[i] - S.v0 + 0.5) * sx) | 0;
-    const py = ((top + bandH * (1 - frac[i])) * dpr) | 0;
+    const py = ((top + 2 + (bandH - 4) * (1 - frac[i])) * dpr) | 0;
     if (px < 0 || px >= gw || py < 0 || py >= gh) continue;
-    grid[py * gw + px] = i + 1;
+    const cell = py * gw + px;
+    if (!grid[cell]) cells[used++] = cell;
+    grid[cell] = i + 1;
     drawn++;
   }
   const m = Math.max(1, Math.round((drawn < 3000 ? 4 : drawn < 60000 ? 3 : 2) * dpr));
-  const img = ctx.createImageData(gw, gh), px8 = img.data;
+  if (!S.img || S.img.width !== gw || S.img.height !== gh) S.img = ctx.createImageData(gw, gh);
+  const img = S.img, px8 = img.data;
+  px8.fill(0);
   const off = m >> 1;
-  for (let y = 0; y < gh; y++) {
-    for (let x = 0; x < gw; x++) {
-      const v = grid[y * gw + x];
-      if (!v) continue;
-      const col = RGB[c.kind[v - 1]];
-      for (let yy = Math.max(0, y - off); yy < Math.min(gh, y - off + m); yy++) {
-        for (let xx = Math.max(0, x - off); xx < Math.min(gw, x - off + m); xx++) {
-          const o = (yy * gw + xx) * 4;
-          px8[o] = col[0]; px8[o + 1] = col[1]; px8[o + 2] = col[2]; px8[o + 3] = 255;
-        }
+  for (let u = 0; u < used; u++) {
+    const cell = cells[u], x = cell % gw, y = (cell - x) / gw;
+    const col = RGB[c.kind[grid[cell] - 1]];
+    const y0 = Math.max(0, y - off), y1 = Math.min(gh, y - off + m);
+    const x0 = Math.max(0, x - off), x1 = Math.min(gw, x - off + m);
+    for (let yy = y0; yy < y1; yy++) {
+      for (let o = (yy * gw + x0) * 4, e = (yy * gw + x1) * 4; o < e; o += 4) {
+        px8[o] = col[0]; px8[o + 1] = col[1]; px8[o + 2] = col[2]; px8[o + 3] = 255;
       }
     }
   }
@@ -302,7 +304,7 @@ function drawTimeline() {
   const mark = S.pinned >= 0 ? S.pinned : S.hover;
   if (mark >= 0 && pass[mark] && bandTop[c.band[mark]] >= 0) {
     const x = LABEL_W + (c.seq[mark] - S.v0 + 0.5) * sx / dpr;
-    const y = bandTop[c.band[mark]] + bandH * (1 - frac[mark]);
+    const y = bandTop[c.band[mark]] + 2 + (bandH - 4) * (1 - frac[mark]);
     ctx.strokeStyle = '#1d2330'; ctx.lineWidth = 1.5;
     ctx.beginPath(); ctx.arc(x, y, 6, 0, 2 * Math.PI); ctx.stroke();
   }
@@ -320,7 +322,7 @@ function drawBands(ctx, w) {
     ctx.font = '11px system-ui, sans-serif';
     lane.bands.forEach((b, j) => {
       const y = S.bandTop[b];
-      ctx.fillStyle = j % 2 ? '#f7f8fa' : '#eef1f5';
+      ctx.fillStyle = j % 2 ? '#f3f5f8' : '#e7ebf1';
       ctx.fillRect(LABEL_W, y, w - LABEL_W - 8, S.bandH);
       if (S.bandH >= 10) {
         ctx.fillStyle = '#445';
@@ -604,10 +606,14 @@ window.faultlineReport = {
     const r = $('timeline').getBoundingClientRect(), width = r.width - LABEL_W - 8;
     if (seq < S.v0 || seq >= S.v1) return null;
     return { x: r.left + LABEL_W + (seq - S.v0 + 0.5) / (S.v1 - S.v0) * width,
-      y: r.top + S.bandTop[S.c.band[i]] + S.bandH * (1 - S.frac[i]) };
+      y: r.top + S.bandTop[S.c.band[i]] + 2 + (S.bandH - 4) * (1 - S.frac[i]) };
   },
   view() { return [S.v0, S.v1]; },
   procIndex(pid) { return S.byPid[pid]; },
+  // milliseconds of one whole redraw (timeline and memory panel) now
+  timeRedraw() { const t = performance.now(); layout(); drawTimeline(); drawMemory(); return performance.now() - t; },
+  // ... and of one filter change (the counting pass, tables and redraw)
+  timeRefilter() { const t = performance.now(); recount(); showCounts(); layout(); tables(); drawTimeline(); drawMemory(); return performance.now() - t; },
 };
 
 main().catch((e) => {
