@@ -3,9 +3,10 @@
 # with its "#process" lines; a dynamic shell starting ls), of a JSON Lines log and
 # of a log of format 1.  Each page references nothing outside itself
 # (tests/lib/self_contained.py), and opens in Debian's headless chromium
-# with no console error, showing the log's event count, with filters whose
-# clicks hide exactly their events, a record on hover, zoom, and a
-# screenshot (tests/e2e/report_browser.py; SHOTS=DIR keeps the pictures).
+# with no console error, showing the log's event count, with filters (kind,
+# process, area) whose clicks hide exactly their events, the log's counts
+# in its tables, its forks, execs and exits in the process tree, a record
+# on hover, zoom, and a screenshot (tests/e2e/report_browser.py; SHOTS=DIR keeps the pictures).
 set -u
 FL=${FL:?set FL to the faultline binary}
 . tests/check.sh

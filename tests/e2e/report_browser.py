@@ -8,8 +8,10 @@ For each page: it loads with no console error, no exception and no request
 but itself; it shows the event count of LOG (read here, not through
 faultline); a click on an event kind's filter hides that kind (the shown
 count drops by exactly its number in LOG, and a second click brings it
-back), and the same for a process; hovering over an event shows its record
-(its seq, and its function and line when LOG has them); + zooms in and 0
+back), and the same for a process and an area; hovering over an event shows its record
+(its seq, and its function and line when LOG has them); the per-area
+and per-kind tables hold LOG's counts; the process tree shows the forks
+(under their parents), execs and exits of LOG's "#process" lines; + zooms in and 0
 zooms out again; a screenshot goes to SHOTDIR/NAME.png.
 """
 import base64
@@ -38,13 +40,14 @@ def read_log(path):
                 continue
             if line.startswith("{"):
                 o = json.loads(line)
-                events.append({"seq": o["seq"], "pid": o["pid"], "kind": o["event"],
+                events.append({"seq": o["seq"], "pid": o["pid"], "kind": o["event"], "area": o["area"],
                                "symbol": o.get("symbol"), "line": o.get("line")})
                 continue
             c = line.split()
             sym = c[14] if len(c) >= 18 and c[14] != "-" else None
             src = c[15] if len(c) >= 18 and c[15] != "-" else None
-            events.append({"seq": int(c[0]), "pid": int(c[1]), "kind": c[2], "symbol": sym, "line": src})
+            events.append({"seq": int(c[0]), "pid": int(c[1]), "kind": c[2], "area": c[6],
+                           "symbol": sym, "line": src})
     return events
 
 
@@ -87,6 +90,23 @@ def check_hover(b, name, events):
     missing = [w for w in want if w not in text]
     if missing or not tip:
         bad(f"{name}: hovering over event {pick['seq']}: tip shown {tip}, record lacks {missing}: {text[:300]!r}")
+
+
+def check_tree(b, name, log):
+    """The tree names every process of the log's "#process" lines, under its
+    parent, with its execs and exit statuses."""
+    procs = [line.split() for line in open(log) if line.startswith("#process ")]
+    tree = b.eval("document.getElementById('tree').innerText")
+    for p in procs:
+        pid, comm = p[3][4:], p[5][5:]
+        if p[2] == "exec" and f"exec {comm} after event {p[1]}" not in tree:
+            bad(f"{name}: the tree lacks pid {pid}'s exec of {comm}: {tree[:300]!r}")
+        if p[2] == "exit" and p[6].replace("=", " ") not in tree:
+            bad(f"{name}: the tree lacks pid {pid}'s {p[6]}")
+    nested = b.eval("[...document.querySelectorAll('#tree li li > a')].map(a => a.textContent)")
+    for p in procs:
+        if p[2] == "fork" and not any(n.startswith(p[3][4:] + " ") for n in nested):
+            bad(f"{name}: forked pid {p[3][4:]} is not under its parent in the tree: {nested}")
 
 
 def check_zoom(b, name):
@@ -136,6 +156,16 @@ def check_page(b, shotdir, name, page, log):
         pid = max(pids)
         k = b.eval(f"window.faultlineReport.procIndex({pid})")
         check_filter(b, name, f'input[data-group="proc"][data-index="{k}"]', pids[pid], total)
+    areas = collections.Counter(e["area"] for e in events)
+    top = areas.most_common(1)[0][0]
+    check_filter(b, name, f'input[data-area="{top}"]', areas[top], total)
+    table = b.eval("[...document.querySelectorAll('#t-area tr')].slice(1).map(r => [r.cells[0].textContent, +r.cells[1].textContent])")
+    if dict(table) != dict(areas) and len(areas) <= 40:
+        bad(f"{name}: the area table {dict(table)} is not the log's {dict(areas)}")
+    kinds_table = b.eval("[...document.querySelectorAll('#t-kind tr')].slice(1).map(r => [r.cells[0].textContent, +r.cells[1].textContent])")
+    if {k: v for k, v in kinds_table if v} != dict(kinds):
+        bad(f"{name}: the kind table {kinds_table} is not the log's {dict(kinds)}")
+    check_tree(b, name, log)
     check_hover(b, name, events)
     check_zoom(b, name)
     b.mouse("mouseMoved", 5, 5)

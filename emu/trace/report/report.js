@@ -136,7 +136,11 @@ function buildFilters() {
   const tot = new Float64Array(meta.areas.length);
   for (let i = 0; i < S.n; i++) tot[S.c.area[i]]++;
   const order = meta.areas.map((_, k) => k).sort((a, b) => tot[b] - tot[a] || (meta.areas[a] < meta.areas[b] ? -1 : 1));
-  for (const k of order) fa.append(filterRow('area', k, meta.areas[k]));
+  for (const k of order) {
+    const r = filterRow('area', k, meta.areas[k]);
+    r.querySelector('input').dataset.area = meta.areas[k];
+    fa.append(r);
+  }
   $('area-search').addEventListener('input', (e) => {
     const q = e.target.value.toLowerCase();
     for (const row of fa.children) row.hidden = q !== '' && !row.textContent.toLowerCase().includes(q);
