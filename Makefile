@@ -8,7 +8,7 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wstrict-prototypes 
 # floating-point wrappers of emu/cpu/fpu*.c (their list: emu/cpu/fpu.wrap) are
 # installed with the linker's --wrap.
 UNICORN_A := $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/libunicorn.a /usr/lib/libunicorn.a))
-LDLIBS := $(UNICORN_A) -lpthread -ldw -lelf -lm
+LDLIBS := $(UNICORN_A) -lpthread -ldw -lelf -lz -lm
 UNICORN_WRAP := -Wl,--wrap=tlb_set_page_with_attrs_x86_64 -Wl,@emu/cpu/fpu.wrap
 
 ifeq ($(SANITIZE),1)
@@ -41,7 +41,7 @@ MAIN_OBJ := $(BUILD)/emu/cli/main.o
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all deps run test unit e2e golden testprogs fuzz bench clean layers
+.PHONY: all deps run test unit e2e golden testprogs fuzz bench bench-report clean layers
 .SECONDARY:
 
 all: $(BUILD)/faultline
@@ -59,7 +59,7 @@ $(BUILD)/%.o: %.c
 
 $(LIBVM): $(call obj,$(VM_SRCS))
 $(LIBLOADER): $(call obj,$(LOADER_SRCS))
-$(LIBTRACE): $(call obj,$(TRACE_SRCS))
+$(LIBTRACE): $(call obj,$(TRACE_SRCS)) $(BUILD)/gen/report_page.o
 $(LIBEMU): $(call obj,$(EMU_SRCS))
 $(LIBVM) $(LIBLOADER) $(LIBTRACE) $(LIBEMU):
 	@rm -f $@
@@ -69,12 +69,22 @@ $(BUILD)/faultline: $(MAIN_OBJ) $(LIBEMU) $(LIBTRACE) $(LIBLOADER) $(LIBVM) emu/
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $(UNICORN_WRAP) -o $@ $(filter-out %.wrap,$^) $(LDLIBS)
 
+# The report's page (emu/trace/report/) is carried in the binary as C strings.
+REPORT_PAGE := emu/trace/report/report.html emu/trace/report/report.js
+$(BUILD)/gen/report_page.c: $(REPORT_PAGE) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh scripts/embed.sh $@ report_page_html emu/trace/report/report.html \
+		report_page_js emu/trace/report/report.js
+$(BUILD)/gen/report_page.o: $(BUILD)/gen/report_page.c
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
 # Unit tests link only the layers they test.
 $(BUILD)/tests/test_loader: $(LIBLOADER) $(LIBVM)
 $(BUILD)/tests/test_tracefile: $(LIBTRACE) $(LIBVM)
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIBVM)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(filter %.a,$^) -Wl,--end-group -ldw -lelf -lm -lcriterion
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(filter %.a,$^) -Wl,--end-group -ldw -lelf -lz -lm -lcriterion
 
 # --- test programs (static glibc, static musl, -nostdlib) ------------------------
 include testprogs/testprogs.mk
@@ -120,6 +130,12 @@ bench:
 	@sh scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all testprogs
 	@sh bench/run.sh
+
+# The report's figures for a million-event log (bench/README.md, "The report").
+bench-report:
+	@sh scripts/deps.sh test
+	@$(MAKE) --no-print-directory all
+	@python3 bench/report.py
 
 # The layers of the tree, by its #include lines (also part of make test).
 layers:

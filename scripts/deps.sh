@@ -3,10 +3,10 @@
 # Idempotent and silent when everything is present.  Usage: deps.sh [test|bench|fuzz]
 set -eu
 
-pkgs="gcc make pkg-config libunicorn-dev libelf-dev libdw-dev libcriterion-dev musl-tools"
+pkgs="gcc make pkg-config libunicorn-dev libelf-dev libdw-dev zlib1g-dev libcriterion-dev musl-tools"
 case "${1:-build}" in
     build) ;;
-    test)  pkgs="$pkgs busybox-static librsvg2-bin jq python3 file g++ golang-go sqlite3 libc6-dbg git xz-utils perl procps" ;;
+    test)  pkgs="$pkgs busybox-static librsvg2-bin jq python3 file g++ golang-go sqlite3 libc6-dbg git xz-utils perl procps chromium" ;;
     bench) pkgs="$pkgs busybox-static qemu-user" ;;
     fuzz)  pkgs="$pkgs clang libclang-rt-14-dev" ;;
     *) echo "deps.sh: unknown set '$1' (build, test, bench, fuzz)" >&2; exit 2 ;;

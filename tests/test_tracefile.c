@@ -327,3 +327,43 @@ Test(tracefile, major_and_minor_kinds)
     cr_assert(!trace_event_minor(VM_EV_SWAP_OUT));
     cr_assert(!trace_event_major(VM_EV_SEGV) && !trace_event_minor(VM_EV_SEGV));
 }
+
+Test(tracefile, process_lines_round_trip_and_are_kept_apart)
+{
+    struct trace_proc w[] = {
+        {.at = 0, .kind = TRACE_PROC_EXEC, .pid = 2, .ppid = 1, .comm = "sh"},
+        {.at = 2, .kind = TRACE_PROC_FORK, .pid = 3, .ppid = 2, .comm = "my prog"},
+        {.at = 2, .kind = TRACE_PROC_EXIT, .pid = 3, .ppid = 2, .comm = "ls", .status = 2 << 8},
+        {.at = 3, .kind = TRACE_PROC_EXIT, .pid = 2, .ppid = 1, .comm = "sh", .status = 9},
+    };
+    char lines[4][160];
+    for (size_t i = 0; i < 4; i++)
+        trace_proc_format(lines[i], sizeof lines[i], &w[i]);
+    cr_assert_str_eq(lines[0], "#process 0 exec pid=2 ppid=1 comm=sh");
+    cr_assert_str_eq(lines[2], "#process 2 exit pid=3 ppid=2 comm=ls exit=2");
+    cr_assert_str_eq(lines[3], "#process 3 exit pid=2 ppid=1 comm=sh signal=9");
+    char buf[4096];
+    snprintf(buf, sizeof buf,
+             "#    seq  pid event\n%s\n"
+             "1 2 file-read 0x4a8000 W kernel x:.data 4 off=0xa7000\n"
+             "2 2 cow 0x4a8000 W kernel x:.data 5 from=4\n%s\n%s\n"
+             "3 2 segv 0x7ffff7ffe000 R user - - MAPERR\n%s\n# a comment\n",
+             lines[0], lines[1], lines[2], lines[3]);
+    struct trace_log log;
+    char err[256];
+    cr_assert_eq(read_str(buf, &log, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(log.n, 3, "events are read around the process lines");
+    cr_assert_eq(log.nprocs, 4);
+    cr_assert_str_eq(log.procs[1].comm, "my_prog", "a blank in comm is written as '_'");
+    cr_assert_eq(log.procs[1].kind, TRACE_PROC_FORK);
+    cr_assert_eq(log.procs[1].ppid, 2);
+    cr_assert_eq(log.procs[2].status, 2 << 8);
+    cr_assert_eq(log.procs[3].status, 9);
+    cr_assert_eq(log.procs[3].at, 3);
+    tracefile_free(&log);
+    struct trace_proc p;
+    cr_assert_eq(trace_proc_parse("#process 5 spawn pid=2 ppid=1 comm=x", &p), -1);
+    cr_assert_eq(trace_proc_parse("#process 5 exit pid=2 ppid=1 comm=x", &p), -1,
+                 "an exit needs its status");
+    cr_assert_eq(trace_proc_parse("#process 5 exec pid=0 ppid=1 comm=x", &p), -1);
+}

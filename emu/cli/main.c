@@ -10,6 +10,7 @@
 #include "emu/kernel/proc.h"
 #include "emu/sys/ipc.h"
 #include "emu/sys/sys.h"
+#include "emu/trace/report.h"
 #include "emu/trace/trace.h"
 #include "emu/util/tool.h"
 
@@ -89,6 +90,22 @@ static void emu_teardown(struct emu *emu)
     free(emu->envp);
 }
 
+/* --report: the page of the log just written; 0 or -1 (said why). */
+static int run_report(const struct trace_opts *t, const char *prog)
+{
+    char err[512], title[512];
+    const char *base = strrchr(prog, '/');
+    snprintf(title, sizeof title, "page faults of %s", base ? base + 1 : prog);
+    struct trace_log log = {0};
+    int rc = tracefile_load(t->path, &log, err, sizeof err);
+    if (rc == 0)
+        rc = report_write(&log, title, t->report_path, err, sizeof err);
+    tracefile_free(&log);
+    if (rc < 0)
+        fprintf(stderr, "faultline: --report: %s\n", err);
+    return rc;
+}
+
 int cli_run(int argc, char **argv, uint64_t *counts)
 {
     struct emu emu;
@@ -157,7 +174,7 @@ int cli_run(int argc, char **argv, uint64_t *counts)
         summary_print(&emu, stderr);
     else if (emu.opt.summary)
         fprintf(stderr, "faultline summary: %s never started (exit %d)\n", argv[at], status);
-    if (mismatch < 0)
+    if (mismatch < 0 || (emu.opt.trace.report_path && run_report(&emu.opt.trace, argv[at]) < 0))
         status = EXIT_FAULTLINE;
     else if (mismatch)
         status = EXIT_MISMATCH;
@@ -262,5 +279,10 @@ int main(int argc, char **argv)
         return cmd_stat(argc - 1, argv + 1);
     if (strcmp(cmd, "plot") == 0)
         return cmd_plot(argc - 1, argv + 1);
-    return tool_bad_usage(NULL, "unknown command '%s' (run, inspect, stat, plot, sweep)", cmd);
+    if (strcmp(cmd, "export") == 0)
+        return cmd_export(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
+    return tool_bad_usage(NULL, "unknown command '%s' (run, inspect, stat, plot, report, export, "
+                          "sweep)", cmd);
 }

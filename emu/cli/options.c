@@ -15,6 +15,9 @@ static const char usage_text[] =
     "       faultline inspect [--root DIR] PROG       show the areas PROG would start with\n"
     "       faultline stat [options] TRACE            summarise a saved fault log\n"
     "       faultline plot TRACE -o FILE.svg          draw a fault log as a timeline\n"
+    "       faultline report TRACE -o FILE.html       an interactive page of a fault log\n"
+    "       faultline export --format perfetto TRACE -o FILE.json\n"
+    "                                                 the log as a Perfetto/Chrome trace\n"
     "       faultline sweep [options] PROG [ARGS...]  run PROG at several DRAM sizes\n"
     "       faultline --help | --version\n"
     "\n"
@@ -30,6 +33,11 @@ static const char usage_text[] =
     "                          counts the kept events\n"
     "      --expect FILE       compare the fault log with FILE; on a difference print a\n"
     "                          unified diff and exit 1, else keep the guest's status\n"
+"      --trace-procs       also write each fork, execve and exit in the text log,\n"
+    "                          as '#process' comment lines (the report's process tree)\n"
+    "      --report FILE.html  also write the report of the run (as faultline report):\n"
+    "                          the log goes to -o's file, else to FILE.log; implies\n"
+    "                          --trace-procs\n"
     "      --no-symbols        leave the object, symbol and line columns empty (the\n"
     "                          instruction address and system call are still logged)\n"
     "      --summary           print fault, memory and system-call counts on stderr\n"
@@ -104,7 +112,7 @@ enum {
     OPT_FORMAT = 256, OPT_FILTER, OPT_EXPECT, OPT_SUMMARY, OPT_MAPS, OPT_FRAMES, OPT_SWAP_PAGES,
     OPT_SWAP_FILE, OPT_POLICY, OPT_COMMIT, OPT_SEED, OPT_ROOT, OPT_ENV_CLEAR, OPT_MAX_PROCS,
     OPT_QUANTUM, OPT_TIMEOUT, OPT_REAL_TIME, OPT_HELP, OPT_VERSION, OPT_CHECK, OPT_PID, OPT_EPOCH,
-    OPT_NO_SYMBOLS, OPT_NET,
+    OPT_NO_SYMBOLS, OPT_NET, OPT_TRACE_PROCS, OPT_REPORT,
 };
 
 static const struct option run_options[] = {
@@ -113,6 +121,8 @@ static const struct option run_options[] = {
     {"trace-filter", required_argument, NULL, OPT_FILTER},
     {"expect", required_argument, NULL, OPT_EXPECT},
     {"no-symbols", no_argument, NULL, OPT_NO_SYMBOLS},
+    {"trace-procs", no_argument, NULL, OPT_TRACE_PROCS},
+    {"report", required_argument, NULL, OPT_REPORT},
     {"summary", no_argument, NULL, OPT_SUMMARY},
     {"maps", no_argument, NULL, OPT_MAPS},
     {"frames", required_argument, NULL, OPT_FRAMES},
@@ -189,6 +199,8 @@ static int trace_option(int c, const char *arg, struct emu_options *o)
         return 0;
     case OPT_EXPECT: o->trace.expect_path = arg; return 0;
     case OPT_NO_SYMBOLS: o->no_symbols = true; return 0;
+    case OPT_TRACE_PROCS: o->trace.procs = true; return 0;
+    case OPT_REPORT: o->trace.report_path = arg; o->trace.procs = true; return 0;
     case OPT_SUMMARY: o->summary = true; return 0;
     case OPT_MAPS: o->maps = true; return 0;
     case 'v': o->verbose = true; return 0;
@@ -300,6 +312,22 @@ static int process_option(int c, const char *arg, struct emu_options *o, char **
     }
 }
 
+/* --report's log: -o's file, else the report's path with .html (if any)
+ * replaced by .log.  -1 when the log goes to stdout. */
+static int report_log(struct trace_opts *t)
+{
+    if (!t->report_path)
+        return 0;
+    if (t->path)
+        return strcmp(t->path, "-") == 0 ? -1 : 0;
+    size_t n = strlen(t->report_path);
+    if (n > 5 && strcmp(t->report_path + n - 5, ".html") == 0)
+        n -= 5;
+    snprintf(t->report_log, sizeof t->report_log, "%.*s.log", (int)n, t->report_path);
+    t->path = t->report_log;
+    return 0;
+}
+
 int run_parse(int argc, char **argv, struct emu_options *o, char ***env_set)
 {
     optind = 1;
@@ -322,6 +350,8 @@ int run_parse(int argc, char **argv, struct emu_options *o, char ***env_set)
     }
     if (optind >= argc)
         return BAD("%s", "run needs a program to run");
+    if (report_log(&o->trace) < 0)
+        return BAD("%s", "--report reads the log back from a file: -o - cannot go with it");
     /* Reproducible builds' variable pins the clock unless --epoch did. */
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     if (!o->epoch_set && sde && *sde) {

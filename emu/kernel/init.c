@@ -155,6 +155,7 @@ static int spawn_load(struct emu *emu, struct proc *p, const char *path, char **
     proc_start_regs(p->cpu, &img);
     proc_note_args(p, &img);
     snprintf(p->name, sizeof p->name, "%s", img.comm);
+    emu_trace_proc(emu, TRACE_PROC_EXEC, p, 0);
     fs_guest_path(p, AT_FDCWD, img.exe, p->tg->exe, sizeof p->tg->exe);
     return -1;
 }

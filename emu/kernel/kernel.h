@@ -132,6 +132,9 @@ struct emu {
 /* The vm/ trace callback: counts per process, then writes the trace. */
 void emu_trace(void *emu, const struct vm_event_rec *rec);
 struct proc_stats *emu_proc_stats(struct emu *emu, int pid);
+/* Note p's fork, exec or exit (status: the wait
+ * status of an exit) in the fault log. */
+void emu_trace_proc(struct emu *emu, enum trace_proc_kind kind, const struct proc *p, int status);
 /* The guest's monotonic clock in ns, without moving it: the fixed clock,
  * or the host's with --real-time. */
 uint64_t emu_monotonic(struct emu *emu);

@@ -366,6 +366,7 @@ void proc_exit(struct emu *emu, struct proc *p, int wait_status)
         vm_mm_free(p->mm);
         p->mm = NULL;
     }
+    emu_trace_proc(emu, TRACE_PROC_EXIT, p, wait_status);
     fdtable_free(p->fds);
     p->fds = NULL;
     release_held(emu, p);

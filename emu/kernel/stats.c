@@ -5,6 +5,7 @@
 #include "emu/kernel/proc.h"
 #include "emu/kernel/sites.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,4 +41,16 @@ void emu_trace(void *ctx, const struct vm_event_rec *rec)
     if (site && tracer_wants_sites(emu->tracer))
         site_fill(emu, cur, &r);
     tracer_event(emu->tracer, &r);
+}
+
+void emu_trace_proc(struct emu *emu, enum trace_proc_kind kind, const struct proc *p, int status)
+{
+    struct trace_proc r = {
+        .kind = kind,
+        .pid = p->tg->tgid,
+        .ppid = p->tg->ppid,
+        .status = status,
+    };
+    snprintf(r.comm, sizeof r.comm, "%s", p->name);
+    tracer_process(emu->tracer, &r);
 }

@@ -135,6 +135,7 @@ static long exec_image(struct sys *s, const char *gpath, char **argv, char **env
     proc_start_regs(cpu, &img);
     proc_note_args(p, &img);
     snprintf(p->name, sizeof p->name, "%s", img.comm);
+    emu_trace_proc(emu, TRACE_PROC_EXEC, p, 0);
     fs_guest_path(p, LINUX_AT_FDCWD, img.exe, p->tg->exe, sizeof p->tg->exe);
     exec_reset(emu, p);
     return 0;

@@ -113,6 +113,7 @@ static long do_fork(struct sys *s, uint64_t flags, uint64_t newsp, uaddr_t ptid,
         return -LINUX_ENOMEM;
     }
     cpu_set_mm(c->cpu, c->mm);
+    emu_trace_proc(emu, TRACE_PROC_FORK, c, 0);
     /* The parent's registers; the child resumes after the syscall with 0. */
     cpu_copy_state(c->cpu, parent->cpu);
     cpu_set_reg(c->cpu, CPU_RIP, s->rip + 2);

@@ -10,19 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include "emu/trace/expect.h"
+#include "emu/util/grow.h"
 
 #include <unistd.h>
 
 int lines_push(struct lines *l, const char *s)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 1024;
-        char **v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        l->v = v;
-        l->cap = cap;
-    }
+    char **v = grow_array(l->v, &l->cap, l->n, sizeof *v, 1024);
+    if (!v)
+        return -1;
+    l->v = v;
     l->v[l->n] = strdup(s);
     return l->v[l->n++] ? 0 : -1;
 }

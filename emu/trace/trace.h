@@ -30,6 +30,9 @@ struct trace_opts {
     enum trace_format format;
     const char *expect_path;   /* compare with this golden log; NULL: none */
     struct trace_filter filter;
+    bool procs;                /* write fork, exec and exit as "#process" lines */
+    const char *report_path;   /* --report: write the log's page here; NULL: none */
+    char report_log[4096];     /* the log's path --report chose when -o did not */
 };
 
 /* Add one --trace-filter K=V spec to f; false with a reason in err. */
@@ -55,9 +58,30 @@ bool tracer_wants_sites(const struct tracer *t);
 int tracer_finish(struct tracer *t);
 void tracer_free(struct tracer *t);
 
+/* A process's life, written in the text log as a "#process" comment line
+ * (trace_proc_format; JSON Lines logs carry events only). */
+enum trace_proc_kind { TRACE_PROC_FORK, TRACE_PROC_EXEC, TRACE_PROC_EXIT };
+struct trace_proc {
+    uint64_t at;               /* events of the log before it */
+    enum trace_proc_kind kind;
+    int pid, ppid;
+    char comm[32];             /* the name after it (after exec: the new one) */
+    int status;                /* exit: the wait status */
+};
+/* Write p into t's text log, at the events kept so far (p->at is set);
+ * with a pid filter, only for those pids.  Nothing for NULL, JSON Lines,
+ * or a tracer made without opts.procs. */
+void tracer_process(struct tracer *t, struct trace_proc *p);
+/* One "#process ..." line (no newline); snprintf's result. */
+int trace_proc_format(char *buf, size_t len, const struct trace_proc *p);
+/* Parse such a line; 0, or -1 when it is not one. */
+int trace_proc_parse(const char *line, struct trace_proc *p);
+
 /* The offline commands: faultline stat and faultline plot (argv[0] is
  * the command's name).  Each returns faultline's exit status. */
 int cmd_stat(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
  * buffer so a file of binary garbage costs no more than one line.
  */
 #include "emu/trace/tracefile.h"
+#include "emu/util/grow.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -584,14 +585,10 @@ static int read_line(FILE *f, char *buf, size_t cap, size_t *len)
 
 static int log_push(struct trace_log *log, const struct trace_rec *r)
 {
-    if (log->n == log->cap) {
-        size_t cap = log->cap ? log->cap * 2 : 1024;
-        struct trace_rec *v = realloc(log->recs, cap * sizeof *v);
-        if (!v)
-            return -1;
-        log->recs = v;
-        log->cap = cap;
-    }
+    struct trace_rec *v = grow_array(log->recs, &log->cap, log->n, sizeof *v, 1024);
+    if (!v)
+        return -1;
+    log->recs = v;
     log->recs[log->n++] = *r;
     return 0;
 }
@@ -609,6 +606,8 @@ static int take_line(struct trace_log *log, const char *line, size_t len, bool *
         }
     }
     const char *s = line + strspn(line, " \t");
+    if (*s == '#' && tracefile_take_proc(log, s) < 0)
+        return fail(why, whylen, "%s", "out of memory");
     if (!*s || *s == '#')
         return 0;
     if (!*detected) {
@@ -673,5 +672,6 @@ int tracefile_load(const char *path, struct trace_log *log, char *err, size_t er
 void tracefile_free(struct trace_log *log)
 {
     free(log->recs);
+    free(log->procs);
     memset(log, 0, sizeof *log);
 }

@@ -52,7 +52,13 @@ struct trace_log {
     size_t n, cap;
     enum trace_format format; /* as detected: TRACE_JSONL when the first
                                  non-comment line starts with '{' */
+    struct trace_proc *procs; /* the "#process" lines, in order */
+    size_t nprocs, proccap;
 };
+
+/* Keep line in log->procs when it is a readable "#process" line (other
+ * comments are skipped).  0, or -1 when out of memory. */
+int tracefile_take_proc(struct trace_log *log, const char *line);
 
 /* Parse one line (no newline) of the given format into *r.  Returns 0, or
  * -1 with a short reason (no file or line number) in why. */

@@ -18,6 +18,7 @@ struct tracer {
     enum trace_format format;
     struct trace_filter filter;
     bool filtering;
+    bool procs;
     uint64_t kept;
     const char *expect_path;
     struct lines got;   /* kept lines, when comparing */
@@ -42,6 +43,7 @@ struct tracer *tracer_new(const struct trace_opts *opt, char *err, size_t errlen
     t->filter = opt->filter;
     t->filtering = opt->filter.events || opt->filter.npids || opt->filter.nareas;
     t->expect_path = opt->expect_path;
+    t->procs = opt->procs;
     if (opt->path) {
         if (strcmp(opt->path, "-") == 0) {
             t->out = stdout;
@@ -126,6 +128,23 @@ void tracer_event(void *ctx, const struct vm_event_rec *rec)
     r.seq = ++t->kept; /* with a filter, seq counts the kept events */
     r.cause = 0;       /* a reclaim event here could not wait: out of memory */
     put(t, &r);
+}
+
+void tracer_process(struct tracer *t, struct trace_proc *p)
+{
+    if (!t || !t->out || !t->procs || t->format != TRACE_TEXT)
+        return;
+    if (t->filter.npids) {
+        int i = 0;
+        while (i < t->filter.npids && t->filter.pids[i] != p->pid)
+            i++;
+        if (i == t->filter.npids)
+            return;
+    }
+    char line[160];
+    p->at = t->kept; /* the line follows the events written so far */
+    trace_proc_format(line, sizeof line, p);
+    fprintf(t->out, "%s\n", line);
 }
 
 bool tracer_wants_sites(const struct tracer *t)
