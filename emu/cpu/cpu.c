@@ -302,6 +302,8 @@ enum cpu_exit cpu_run(struct cpu *cpu, uint64_t quantum)
     uint64_t rip = cpu_reg(cpu, CPU_RIP);
     cpu->running = true;
     cpu->budget = quantum * CPU_INSN_BYTES;
+    if (quantum)
+        hooks_count_blocks(cpu);
     uc_err err = uc_emu_start(cpu->uc, rip, RUN_UNTIL, 0, 0);
     cpu->running = false;
     /* Stopping invalidates the exit TB, which walks the tables for an

@@ -65,6 +65,7 @@ struct cpu {
     bool need_zones;        /* zones to register with Unicorn */
     bool running;           /* inside uc_emu_start */
     uint64_t budget;        /* bytes of code this run may still start; 0: no limit */
+    bool counting;          /* the block hook that spends budget is in */
     uint8_t scratch_prot;   /* toggled to flush the TLB */
 };
 
@@ -81,6 +82,9 @@ enum emulated emulate_popcnt(struct cpu *cpu, uint64_t *fault_addr);
 
 /* hooks.c: install the interrupt, syscall, cpuid and unmapped hooks. */
 void hooks_install(struct cpu *cpu);
+/* hooks.c: from now on count every block's code against the budget (the
+ * first run by a quantum); drops the blocks translated without it. */
+void hooks_count_blocks(struct cpu *cpu);
 /* zone.c: between runs, register the zones made since the last call and,
  * near the limit, let go of those with no page left.  Clears need_zones;
  * true when the region map changed (which flushed the TLB). */

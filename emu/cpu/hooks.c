@@ -170,9 +170,11 @@ static int on_cpuid(uc_engine *uc, void *user)
 /* The start of every translated block, chained or not: the quantum is
  * spent here, by the block's bytes of code.  (Unicorn's own instruction
  * count runs a hook on every instruction, which made guest code about
- * fifty times slower; a block hook costs too little to measure.)  The
- * stop is synchronous, at a block's start, with the state exact, as a
- * system call's is. */
+ * fifty times slower.)  The stop is synchronous, at a block's start, with
+ * the state exact, as a system call's is.  The hook is a helper call in
+ * every block, 10-40 % of compute-bound code (gzip -9: 27 s against
+ * 16 s without), so an engine gets it only when it first runs by a
+ * quantum (hooks_count_blocks). */
 static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
     (void)addr;
@@ -190,10 +192,20 @@ static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 void hooks_install(struct cpu *cpu)
 {
     uc_hook h;
-    uc_hook_add(cpu->uc, &h, UC_HOOK_BLOCK, on_block, cpu, 1, 0);
     uc_hook_add(cpu->uc, &h, UC_HOOK_INTR, on_interrupt, cpu, 1, 0);
     uc_hook_add(cpu->uc, &h, UC_HOOK_INSN, on_syscall, cpu, 1, 0, UC_X86_INS_SYSCALL);
     uc_hook_add(cpu->uc, &h, UC_HOOK_MEM_UNMAPPED, on_unmapped, cpu, 1, 0);
     uc_hook_add(cpu->uc, &h, UC_HOOK_INSN, on_cpuid, cpu, 1, 0, UC_X86_INS_CPUID);
     uc_hook_add(cpu->uc, &h, UC_HOOK_INSN_INVALID, on_invalid, cpu, 1, 0);
+}
+
+void hooks_count_blocks(struct cpu *cpu)
+{
+    uc_hook h;
+    if (cpu->counting)
+        return;
+    uc_hook_add(cpu->uc, &h, UC_HOOK_BLOCK, on_block, cpu, 1, 0);
+    /* Blocks translated before have no call to it: drop them. */
+    uc_ctl_flush_tlb(cpu->uc);
+    cpu->counting = true;
 }
