@@ -9,7 +9,8 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wstrict-prototypes 
 # installed with the linker's --wrap.
 UNICORN_A := $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/libunicorn.a /usr/lib/libunicorn.a))
 LDLIBS := $(UNICORN_A) -lpthread -ldw -lelf -lz -lm
-UNICORN_WRAP := -Wl,--wrap=tlb_set_page_with_attrs_x86_64 -Wl,@emu/cpu/fpu.wrap
+UNICORN_WRAP := -Wl,--wrap=tlb_set_page_with_attrs_x86_64 -Wl,@emu/cpu/fpu.wrap \
+                -Wl,--wrap=tcg_region_reset_all_x86_64 -Wl,--wrap=memset
 
 ifeq ($(SANITIZE),1)
 BUILD := build/san

@@ -58,6 +58,7 @@ void summary_print(struct emu *emu, FILE *o)
             (unsigned long long)st->events[VM_EV_FILE_READ]);
     fprintf(o, "  store fast path:            %s\n",
             cpu_fast_store_fills() ? "on" : "off (libunicorn's slow stores)");
+    fprintf(o, "  translated code dropped:    %lu times\n", cpu_tb_flushes());
     fprintf(o, "  DRAM frames:                %u (peak in use %u, page tables peak %u)\n",
             vm_dram_frames(emu->vm), st->peak_frames, st->peak_pt_frames);
     fprintf(o, "  shared frames (peak):       %u  (mapped by two or more processes or places)\n",

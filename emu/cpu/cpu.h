@@ -125,6 +125,9 @@ long cpu_host_map_limit(void);
 /* faststore.c: how many TLB fills took the fast store path (0: the
  * workaround is not active). */
 uint64_t cpu_fast_store_fills(void);
+/* tbflush.c: how many times the translation cache was dropped, in every
+ * engine (a change to code the CPU may have translated). */
+unsigned long cpu_tb_flushes(void);
 /* "major.minor" of the engine library. */
 const char *cpu_engine_version(void);
 
