@@ -4,17 +4,22 @@
 # script has set:
 #
 #   B        build/bench, where timeit and the guests are built
-#   T        the run's temporary directory (rows, targets, times go there)
+#   FL       the faultline binary to measure
 #   RUNS     timed runs per measurement; WARMUP 1 for an untimed first run, else 0
 #   QUICK    1 for a smoke run (printed in the table's head)
 #   QEMU     the qemu-user binary (its version goes in the table's head)
 #   ME       the script's name, for messages
 #
+# Sourcing it makes T, the run's temporary directory (removed at exit),
+# builds timeit and checks that FL is there; it exits 2 when it cannot.
 # A run's results live in $T/ID.time (one "WALL_NS MAXRSS_KB STATUS CPU_NS"
 # line a run, from timeit), $T/ID.out (its stdout, appended) and $T/ID.err
 # (the last run's stderr).  The table is made of $T/rows (row, section) and
 # $T/targets (target).
 
+T=$(mktemp -d "${TMPDIR:-/tmp}/faultline-${ME%.sh}.XXXXXX") || exit 2
+trap 'rm -rf "$T"' EXIT
+trap 'exit 130' INT TERM
 TAB=$(printf '\t')
 t_start=$(date +%s)
 load_start=$(cut -d ' ' -f 1 /proc/loadavg 2>/dev/null)
@@ -160,3 +165,7 @@ table() {
 
 : >"$T/rows"
 : >"$T/targets"
+
+mkdir -p "$B" || exit 2
+build timeit
+[ -x "$FL" ] || { echo "$ME: $FL is missing: run make first" >&2; exit 2; }

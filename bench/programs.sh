@@ -37,17 +37,10 @@ fi
 PROGS="perl python3 gawk gzip xz sha256sum sort sqlite3"
 export LC_ALL=C # the same collation, messages and number format for every peer
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/faultline-programs.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM
 ME=programs.sh
-. bench/lib.sh
+. bench/lib.sh # T, timeit, the check for $FL
 
-# --- build and inputs -------------------------------------------------------------
-
-mkdir -p "$B" || exit 2
-build timeit
-[ -x "$FL" ] || { echo "programs.sh: $FL is missing: run make first" >&2; exit 2; }
+# --- inputs -----------------------------------------------------------------------
 
 progress "inputs: $TEXT bytes of text, $RAND random bytes (fixed seeds)"
 if ! { python3 bench/inputs.py "$T" "$TEXT" "$RAND" &&

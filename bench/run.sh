@@ -41,18 +41,12 @@ RSS_FRAMES="16384 65536 262144"
 FORKS=1000
 STARTUP_RUNS=$((RUNS * 4)) # start-ups are short and noisy; they are cheap to repeat
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/faultline-bench.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM
 ME=run.sh
-. bench/lib.sh
+. bench/lib.sh # T, timeit, the check for $FL
 
 # --- build ------------------------------------------------------------------------
 
-mkdir -p "$B" || exit 2
-build timeit
 for p in sieve touch forkloop hello; do build "$p" -static; done
-[ -x "$FL" ] || { echo "run.sh: $FL is missing: run make first" >&2; exit 2; }
 
 size() { # size PAGES: "64 MiB", "4 GiB"
     if [ $(($1 % 262144)) = 0 ] && [ "$1" -gt 0 ]; then echo "$(($1 / 262144)) GiB"; else echo "$(($1 / 256)) MiB"; fi
