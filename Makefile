@@ -42,7 +42,7 @@ MAIN_OBJ := $(BUILD)/emu/cli/main.o
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all deps run test unit e2e golden testprogs fuzz bench bench-report clean layers
+.PHONY: all deps run test unit e2e golden testprogs fuzz bench bench-programs bench-report clean layers
 .SECONDARY:
 
 all: $(BUILD)/faultline
@@ -127,10 +127,17 @@ fuzz:
 	@$(MAKE) --no-print-directory SANITIZE=1 all
 	@FL=build/san/faultline SYSFUZZ_SEEDS=$${SYSFUZZ_SEEDS:-200} sh tests/e2e/sysfuzz.sh
 
+# The synthetic figures, then the real-program suite (bench/README.md).
 bench:
 	@sh scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all testprogs
 	@sh bench/run.sh
+	@sh bench/programs.sh
+
+bench-programs:
+	@sh scripts/deps.sh bench
+	@$(MAKE) --no-print-directory all
+	@sh bench/programs.sh
 
 # The report's figures for a million-event log (bench/README.md, "The report").
 bench-report:

@@ -7,7 +7,7 @@ pkgs="gcc make pkg-config libunicorn-dev libelf-dev libdw-dev zlib1g-dev libcrit
 case "${1:-build}" in
     build) ;;
     test)  pkgs="$pkgs busybox-static librsvg2-bin jq python3 file g++ golang-go sqlite3 libc6-dbg git xz-utils perl procps chromium" ;;
-    bench) pkgs="$pkgs busybox-static qemu-user" ;;
+    bench) pkgs="$pkgs busybox-static qemu-user gawk xz-utils sqlite3 perl python3 python3-venv" ;;
     fuzz)  pkgs="$pkgs clang libclang-rt-14-dev" ;;
     *) echo "deps.sh: unknown set '$1' (build, test, bench, fuzz)" >&2; exit 2 ;;
 esac
