@@ -42,11 +42,14 @@ int dram_init(struct dram *d, uint32_t nframes, char *err, size_t errlen)
         snprintf(err, errlen, "out of host memory for %u frames", nframes);
         goto fail;
     }
-    for (uint32_t f = 0; f < nframes; f++) {
-        d->freemap[f / 64] |= 1ULL << (f % 64);
-        d->pristine[f / 64] |= 1ULL << (f % 64);
-        d->frames[f].lru_prev = d->frames[f].lru_next = NO_FRAME;
-    }
+    /* Every frame free and pristine.  The records stay untouched (calloc's
+     * zero pages) until their frame is first allocated: at 1 GiB of DRAM
+     * writing them all cost 18 MB of host memory and 18 ms at start. */
+    size_t whole = nframes / 64;
+    memset(d->freemap, 0xff, whole * sizeof *d->freemap);
+    memset(d->pristine, 0xff, whole * sizeof *d->pristine);
+    if (nframes % 64)
+        d->freemap[whole] = d->pristine[whole] = (1ULL << (nframes % 64)) - 1;
     d->nframes = d->nfree = nframes;
     d->lru_head = d->lru_tail = d->hand = NO_FRAME;
     d->batch = nframes >= 4096 ? 64 : nframes >= 256 ? 16 : 4;
@@ -141,6 +144,7 @@ uint32_t frame_alloc(struct vm *vm, enum frame_kind kind, uint32_t hint)
     fr->obj = NULL;
     fr->owner = NULL;
     fr->index = 0;
+    fr->lru_prev = fr->lru_next = NO_FRAME;
     if (d->pristine[f / 64] & (1ULL << (f % 64))) {
         d->pristine[f / 64] &= ~(1ULL << (f % 64));
         fr->flags = FRAME_PRISTINE;
