@@ -112,6 +112,10 @@ static bool push_pending(struct tracer *t, const struct vm_event_rec *rec)
 void tracer_event(void *ctx, const struct vm_event_rec *rec)
 {
     struct tracer *t = ctx;
+    /* No log and nothing to compare: formatting each event as text for
+     * nobody was a fifth of the fault path. */
+    if (!tracer_wants_sites(t))
+        return;
     bool keep = !t->filtering || trace_filter_keep(&t->filter, rec->pid, rec->event, rec->area);
     uint64_t want = t->npend ? t->pend[0].rec.cause : 0;
     if (want && rec->cause != want && rec->seq != want)
