@@ -5,6 +5,7 @@
  * process and made when it ends.
  */
 #include "emu/sys/ipc.h"
+#include "emu/util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,14 +45,10 @@ static int16_t *undo_of(struct emu *emu, int tgid, const struct sem_set *set)
     for (size_t i = 0; i < sp->nundo; i++)
         if (sp->undo[i].tgid == tgid && sp->undo[i].semid == set->o.id)
             return sp->undo[i].adj;
-    if (sp->nundo == sp->capundo) {
-        size_t cap = sp->capundo ? sp->capundo * 2 : 8;
-        struct sem_undo *v = realloc(sp->undo, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        sp->undo = v;
-        sp->capundo = cap;
-    }
+    struct sem_undo *v = grow_array(sp->undo, &sp->capundo, sp->nundo, sizeof *v, 8);
+    if (!v)
+        return NULL;
+    sp->undo = v;
     int16_t *adj = calloc((size_t)set->nsems, sizeof *adj);
     if (adj)
         sp->undo[sp->nundo++] = (struct sem_undo){tgid, set->o.id, adj};
