@@ -290,8 +290,13 @@ static int port_map(void *ctx, struct vm_mm *mm, uint64_t va, uint32_t frame, ui
         uint64_t extra = npages == n && ahead < room - n ? ahead : 0;
         if (!map_room())
             return -ENOMEM;
+        /* Pages shown ahead are populated in the same call: one host
+         * fault per guest fault was most of the fault path (the memfd's
+         * page allocated and mapped), and in a batch it costs less
+         * (touch 65536: 4.3-5.6 us a page against 6.8-7.2). */
+        int pop = extra ? MAP_POPULATE : 0;
         void *p = mmap(host, (n + extra) * VM_PAGE_SIZE, PROT_READ | PROT_WRITE,
-                       MAP_SHARED | MAP_FIXED, vm_dram_fd(cpu->vm),
+                       MAP_SHARED | MAP_FIXED | pop, vm_dram_fd(cpu->vm),
                        (off_t)frame * (off_t)VM_PAGE_SIZE);
         if (p == MAP_FAILED)
             return -ENOMEM;
