@@ -293,8 +293,10 @@ static int recv_fd(int sock, size_t ctl, int *flags)
 
 static void rights(void)
 {
-    int sv[2], p[2];
-    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0 && pipe(p) == 0, 6);
+    int sv[2], p[2], ack[2], go[2];
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0 && pipe(p) == 0 && pipe(ack) == 0 &&
+              pipe(go) == 0,
+          6);
     pid_t pid = fork();
     if (pid == 0) {
         close(sv[0]);
@@ -304,9 +306,14 @@ static void rights(void)
         printf("child got a descriptor: %d, cloexec %d, read %zd: %s\n", fd >= 0,
                fd >= 0 && (fcntl(fd, F_GETFD) & FD_CLOEXEC), n, buf);
         fflush(stdout);
+        write_all(ack[1], "k", 1);
+        char g;
+        if (read(go[0], &g, 1) != 1)
+            _exit(1);
         fd = recv_fd(sv[1], sizeof(struct cmsghdr), &flags);
         printf("child with no room: fd %d, MSG_CTRUNC %d\n", fd, (flags & MSG_CTRUNC) != 0);
         fflush(stdout);
+        write_all(ack[1], "k", 1);
         _exit(0);
     }
     close(sv[1]);
@@ -314,7 +321,15 @@ static void rights(void)
     close(p[0]);
     write_all(p[1], "through the pipe", 16);
     close(p[1]);
+    char k; /* the child prints at fixed places, not where a race puts it */
+    CHECK(read(ack[0], &k, 1) == 1, 6);
     show("send a second", send_fd(sv[0], 0));
+    write_all(go[1], "g", 1);
+    CHECK(read(ack[0], &k, 1) == 1, 6);
+    close(ack[0]);
+    close(ack[1]);
+    close(go[0]);
+    close(go[1]);
     show("send a bad descriptor", send_fd(sv[0], 999));
     printf("child: %d\n", reap(pid));
     close(sv[0]);
