@@ -310,9 +310,9 @@ static bool prepare(struct emu *emu, struct proc *p, struct sched *sc)
 /* Instructions p may run before the next task's turn: --quantum, or for
  * a process that has had threads THREAD_QUANTUM, so that a thread that
  * spins waiting for another cannot hang the run, or with --real-time
- * REAL_TIME_QUANTUM, so that timers come.  (An engine is always
- * run the same way: changing between a count and none drops every
- * translated block.) */
+ * REAL_TIME_QUANTUM, so that timers come.  (An engine's first run by
+ * a quantum drops its translated blocks, to count them from then on;
+ * see hooks_count_blocks.) */
 static uint64_t run_quantum(const struct emu *emu, const struct proc *p)
 {
     if (emu->opt.quantum)

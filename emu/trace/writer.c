@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "emu/trace/expect.h"
+#include "emu/util/grow.h"
 
 struct tracer {
     FILE *out;
@@ -95,14 +96,10 @@ static void flush_pending(struct tracer *t, uint64_t cause_seq)
 
 static bool push_pending(struct tracer *t, const struct vm_event_rec *rec)
 {
-    if (t->npend == t->pendcap) {
-        size_t cap = t->pendcap ? t->pendcap * 2 : 64;
-        struct pending *v = realloc(t->pend, cap * sizeof *v);
-        if (!v)
-            return false;
-        t->pend = v;
-        t->pendcap = cap;
-    }
+    struct pending *v = grow_array(t->pend, &t->pendcap, t->npend, sizeof *v, 64);
+    if (!v)
+        return false;
+    t->pend = v;
     struct pending *p = &t->pend[t->npend++];
     p->rec = *rec;
     snprintf(p->area, sizeof p->area, "%s", rec->area);

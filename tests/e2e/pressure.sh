@@ -4,14 +4,7 @@
 # swap is ENOMEM (strict) or the OOM killer (overcommit); MAP_SHARED writes
 # reach the file through a tiny DRAM; truncation gives SIGBUS; and 1 GiB
 # goes through 64 MiB of DRAM.
-set -u
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() {
-    echo "FAIL $*"
-    fail=1
-}
+. tests/check.sh
 
 # A page that went out to swap and came back in, in one process.
 swapped_and_back() {

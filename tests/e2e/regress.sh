@@ -2,16 +2,8 @@
 # The golden-log workflow: --expect keeps the guest's status on a match and
 # explains a mismatch; --trace-filter pins one behaviour; the log depends
 # on neither the working directory nor the host environment.
-set -u
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() {
-    echo "FAIL $*"
-    fail=1
-}
+. tests/check.sh
 top=$(pwd)
-case $FL in /*) ;; *) FL=$top/$FL ;; esac
 prog=$top/build/testprogs/exec_chain.glibc
 
 # Record, then compare: a match keeps the guest's own status (3 here).

@@ -3,15 +3,7 @@
 # its own; LRU's curve never rises with more frames on a scan (the stack
 # property); FIFO's rises somewhere on the Belady testprog (the anomaly);
 # text and JSON agree, parallel and serial runs agree, the SVG renders.
-set -u
-FL=${FL:?set FL to the faultline binary}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() {
-    echo "FAIL $*"
-    fail=1
-}
+. tests/check.sh
 
 # LRU on a sequential workload over 10 sizes: non-increasing.
 "$FL" sweep --frames 150..600/10 --policy lru build/testprogs/touch_pages.musl mmap 400 \

@@ -6,15 +6,7 @@
 # faults name their system call; reclaim names its fault; --no-symbols
 # leaves the names out; no host path reaches the log.  stat --by's tables
 # add up to the log's events.
-set -u
-FL=${FL:?set FL to the faultline binary}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() {
-    echo "FAIL $*"
-    fail=1
-}
+. tests/check.sh
 src=testprogs/sym/symbols.c
 l_touch=$(grep -n 'fault: touch' $src | cut -d: -f1)
 l_cow=$(grep -n 'fault: cow' $src | cut -d: -f1)
